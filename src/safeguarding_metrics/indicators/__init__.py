@@ -1,0 +1,1 @@
+"""The indicator families: one module per family, each defining its cards."""

@@ -1,0 +1,5 @@
+"""Indicator family: referrals (being implemented)."""
+
+from safeguarding_metrics.catalogue import Indicator
+
+CARDS: tuple[Indicator, ...] = ()

@@ -1,0 +1,723 @@
+"""The records the indicators read, and the `Dataset` that bundles them.
+
+Records are frozen, keyword-only and hold data only: readers in `safeguarding_metrics.io`
+build them from the DfE returns, and a script can build them by hand. Their validators check
+types and identifiers only; a record whose dates are out of order is still a valid record,
+because real returns contain them and an indicator must see them to exclude them with a
+reason.
+"""
+
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import Any, ClassVar, Literal, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from safeguarding_metrics._dates import DayArray, as_day_array
+from safeguarding_metrics.errors import InvalidRecordError
+
+__all__ = [
+    "TABLES",
+    "Assessment",
+    "AssessmentKind",
+    "CINPlan",
+    "CPPlan",
+    "CareLeaver",
+    "Child",
+    "Contact",
+    "Dataset",
+    "Diagnostic",
+    "Episode",
+    "LACReview",
+    "Record",
+    "Referral",
+    "Section47",
+    "TableName",
+]
+
+
+# -- validators ------------------------------------------------------------------------------
+
+
+def _where(instance: object, attribute: "attrs.Attribute[Any]") -> str:
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def _describe(value: object) -> str:
+    return f"{value!r} (a {type(value).__name__})"
+
+
+def _identifier(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRecordError(
+            f"{_where(instance, attribute)} must be a non-empty string, got {_describe(value)}"
+        )
+
+
+def _optional_identifier(
+    instance: object, attribute: "attrs.Attribute[Any]", value: object
+) -> None:
+    if value is not None:
+        _identifier(instance, attribute, value)
+
+
+def _plain_date(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidRecordError(
+            f"{_where(instance, attribute)} must be a datetime.date, got {_describe(value)}"
+        )
+
+
+def _optional_date(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None:
+        _plain_date(instance, attribute, value)
+
+
+def _flag(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, bool | np.bool_):
+        raise InvalidRecordError(
+            f"{_where(instance, attribute)} must be True or False, got {_describe(value)}"
+        )
+
+
+def _optional_text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidRecordError(
+            f"{_where(instance, attribute)} must be a string or None, got {_describe(value)}"
+        )
+
+
+def _text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidRecordError(
+            f"{_where(instance, attribute)} must be a string, got {_describe(value)}"
+        )
+
+
+def _optional_count(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidRecordError(
+            f"{_where(instance, attribute)} must be a whole number >= 0 or None, "
+            f"got {_describe(value)}"
+        )
+
+
+def _date_tuple(values: Iterable[dt.date]) -> tuple[dt.date, ...]:
+    if isinstance(values, str | dt.date):
+        raise InvalidRecordError(f"expected a sequence of dates, got {_describe(values)}")
+    items = tuple(values)
+    for item in items:
+        if isinstance(item, dt.datetime) or not isinstance(item, dt.date):
+            raise InvalidRecordError(f"expected a sequence of dates, found {_describe(item)}")
+    return tuple(sorted(items))
+
+
+def _text_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        raise InvalidRecordError(f"expected a sequence of strings, got {_describe(values)}")
+    items = tuple(values)
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidRecordError(f"expected a sequence of strings, found {_describe(item)}")
+    return items
+
+
+# -- records ---------------------------------------------------------------------------------
+
+
+class AssessmentKind(enum.StrEnum):
+    """Which assessment framework an assessment belongs to."""
+
+    SINGLE = "single"
+    """The child and family (single) assessment, from 2013."""
+    INITIAL = "initial"
+    """The initial assessment (NI 59), before 2013."""
+    CORE = "core"
+    """The core assessment (NI 60), before 2013."""
+
+
+def _assessment_kind(value: str) -> AssessmentKind:
+    try:
+        return AssessmentKind(value)
+    except ValueError:
+        choices = ", ".join(repr(k.value) for k in AssessmentKind)
+        raise InvalidRecordError(
+            f"Assessment.kind must be one of {choices}, got {_describe(value)}"
+        ) from None
+
+
+@attrs.frozen(kw_only=True)
+class Child:
+    """A child known to children's services.
+
+    Attributes:
+        child_id: The local authority's identifier for the child (LAchildID, CHILD).
+        birth_date: The child's date of birth, if known.
+        sex: The recorded sex code, if known.
+        ethnicity: The recorded ethnicity code, if known.
+    """
+
+    child_id: str = attrs.field(validator=_identifier)
+    birth_date: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    sex: str | None = attrs.field(default=None, validator=_optional_text)
+    ethnicity: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class Contact:
+    """A contact with the children's services front door.
+
+    Attributes:
+        child_id: The child the contact is about.
+        contact_date: The day the contact was received.
+        decision_date: The day a decision was made on it, or `None` while undecided.
+        outcome: The recorded outcome code.
+        source: Who made the contact.
+    """
+
+    child_id: str = attrs.field(validator=_identifier)
+    contact_date: dt.date = attrs.field(validator=_plain_date)
+    decision_date: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    outcome: str | None = attrs.field(default=None, validator=_optional_text)
+    source: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class Referral:
+    """A referral to children's social care: the start of a CIN episode (CINdetails).
+
+    Attributes:
+        referral_id: Identifies the referral; readers build it from child id and date.
+        child_id: The child referred.
+        referral_date: CINreferralDate.
+        source: ReferralSource code.
+        nfa: Whether the referral led to no further action (ReferralNFA).
+        closure_date: CINclosureDate, or `None` while the episode is open.
+        closure_reason: ReasonForClosure code.
+        primary_need: PrimaryNeedCode.
+    """
+
+    referral_id: str = attrs.field(validator=_identifier)
+    child_id: str = attrs.field(validator=_identifier)
+    referral_date: dt.date = attrs.field(validator=_plain_date)
+    source: str | None = attrs.field(default=None, validator=_optional_text)
+    nfa: bool = attrs.field(default=False, validator=_flag)
+    closure_date: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    closure_reason: str | None = attrs.field(default=None, validator=_optional_text)
+    primary_need: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """An assessment of a child's needs.
+
+    Attributes:
+        child_id: The child assessed.
+        referral_id: The referral the assessment belongs to, if known.
+        start_date: AssessmentActualStartDate; `None` when the return has none (the
+            timescale indicators then exclude it as `missing-start`).
+        authorisation_date: AssessmentAuthorisationDate, or `None` while open.
+        kind: `single` (the default), `initial` or `core`.
+        factors: The factors identified at the end of assessment (codes).
+    """
+
+    child_id: str = attrs.field(validator=_identifier)
+    referral_id: str | None = attrs.field(default=None, validator=_optional_identifier)
+    start_date: dt.date | None = attrs.field(validator=_optional_date)
+    authorisation_date: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    kind: AssessmentKind = attrs.field(default=AssessmentKind.SINGLE, converter=_assessment_kind)
+    factors: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class Section47:
+    """A section 47 enquiry and its initial child protection conference.
+
+    Attributes:
+        child_id: The child the enquiry is about.
+        referral_id: The referral it belongs to, if known.
+        start_date: S47ActualStartDate: the strategy discussion that initiated the enquiry;
+            `None` when the return has none.
+        icpc_target: InitialCPCtarget, 15 working days after the start.
+        icpc_date: DateOfInitialCPC, or `None` when no conference was held.
+        icpc_not_required: ICPCnotRequired: the enquiry ended without a conference.
+    """
+
+    child_id: str = attrs.field(validator=_identifier)
+    referral_id: str | None = attrs.field(default=None, validator=_optional_identifier)
+    start_date: dt.date | None = attrs.field(validator=_optional_date)
+    icpc_target: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    icpc_date: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    icpc_not_required: bool = attrs.field(default=False, validator=_flag)
+
+
+@attrs.frozen(kw_only=True)
+class CPPlan:
+    """A child protection plan.
+
+    Attributes:
+        child_id: The child on the plan.
+        referral_id: The referral it belongs to, if known.
+        start_date: CPPstartDate.
+        end_date: CPPendDate, or `None` while the plan is open.
+        previous_plans: NumberOfPreviousCPP, if recorded.
+        initial_category: The initial category of abuse (code).
+        latest_category: The latest category of abuse (code).
+        review_dates: CPPreviewDate values, sorted.
+    """
+
+    child_id: str = attrs.field(validator=_identifier)
+    referral_id: str | None = attrs.field(default=None, validator=_optional_identifier)
+    start_date: dt.date = attrs.field(validator=_plain_date)
+    end_date: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    previous_plans: int | None = attrs.field(default=None, validator=_optional_count)
+    initial_category: str | None = attrs.field(default=None, validator=_optional_text)
+    latest_category: str | None = attrs.field(default=None, validator=_optional_text)
+    review_dates: tuple[dt.date, ...] = attrs.field(default=(), converter=_date_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class CINPlan:
+    """A child in need plan (CINPlanDates).
+
+    Attributes:
+        child_id: The child on the plan.
+        referral_id: The referral it belongs to, if known.
+        start_date: CINPlanStartDate.
+        end_date: CINPlanEndDate, or `None` while open.
+    """
+
+    child_id: str = attrs.field(validator=_identifier)
+    referral_id: str | None = attrs.field(default=None, validator=_optional_identifier)
+    start_date: dt.date = attrs.field(validator=_plain_date)
+    end_date: dt.date | None = attrs.field(default=None, validator=_optional_date)
+
+
+@attrs.frozen(kw_only=True)
+class Episode:
+    """An SSDA903 episode of care: a stretch with one legal status and one placement.
+
+    Attributes:
+        child_id: CHILD.
+        start: DECOM, the day the episode began.
+        end: DEC, the day it ceased, or `None` while open.
+        reason_new: RNE, why the episode began (S, P, B, L, T, U).
+        legal_status: LS, e.g. C2, V2, V3, V4.
+        placement: PLACE, e.g. U1, A3, T0.
+        reason_ceased: REC, e.g. E11, E41.
+        provider: PLACE_PROVIDER.
+        postcode: PL_POST, the placement postcode.
+        urn: URN, the Ofsted unique reference number of the placement.
+        category_of_need: CIN, the category of need code.
+    """
+
+    child_id: str = attrs.field(validator=_identifier)
+    start: dt.date = attrs.field(validator=_plain_date)
+    end: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    reason_new: str = attrs.field(validator=_text)
+    legal_status: str = attrs.field(validator=_text)
+    placement: str = attrs.field(validator=_text)
+    reason_ceased: str | None = attrs.field(default=None, validator=_optional_text)
+    provider: str | None = attrs.field(default=None, validator=_optional_text)
+    postcode: str | None = attrs.field(default=None, validator=_optional_text)
+    urn: str | None = attrs.field(default=None, validator=_optional_text)
+    category_of_need: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class LACReview:
+    """A review of a looked-after child's care plan (SSDA903 reviews).
+
+    Attributes:
+        child_id: CHILD.
+        review_date: REVIEW.
+        participation: REVIEW_CODE (PN0 to PN7).
+    """
+
+    child_id: str = attrs.field(validator=_identifier)
+    review_date: dt.date = attrs.field(validator=_plain_date)
+    participation: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class CareLeaver:
+    """A care leaver's status around a birthday (SSDA903 OC3).
+
+    Attributes:
+        child_id: CHILD.
+        birth_date: DOB.
+        in_touch: IN_TOUCH (YES, NO, DIED, REFU, NREQ, RHOM).
+        activity: ACTIV (F1, P1, ... G6).
+        accommodation: ACCOM (B1, ... Z2); the final 1 or 2 says suitable or not.
+    """
+
+    child_id: str = attrs.field(validator=_identifier)
+    birth_date: dt.date = attrs.field(validator=_plain_date)
+    in_touch: str | None = attrs.field(default=None, validator=_optional_text)
+    activity: str | None = attrs.field(default=None, validator=_optional_text)
+    accommodation: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+Record: TypeAlias = (
+    Child
+    | Contact
+    | Referral
+    | Assessment
+    | Section47
+    | CPPlan
+    | CINPlan
+    | Episode
+    | LACReview
+    | CareLeaver
+)
+"""Any of the record classes."""
+
+
+# -- diagnostics -----------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Diagnostic:
+    """A problem met while reading a return: where it was, and what was wrong.
+
+    Attributes:
+        file: The file the problem is in.
+        where: The line number or element path.
+        field: The field (column or element name).
+        value: The offending value as read (never personal data beyond the return's own).
+        problem: What was wrong, and what the reader did about it.
+    """
+
+    file: str
+    where: str
+    field: str
+    value: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.field}={self.value!r}: {self.problem}"
+
+
+# -- the dataset -----------------------------------------------------------------------------
+
+TableName: TypeAlias = Literal[
+    "children",
+    "contacts",
+    "referrals",
+    "assessments",
+    "section47s",
+    "cp_plans",
+    "cin_plans",
+    "episodes",
+    "lac_reviews",
+    "care_leavers",
+]
+
+_RECORD_CLASSES: dict[str, type[Any]] = {
+    "children": Child,
+    "contacts": Contact,
+    "referrals": Referral,
+    "assessments": Assessment,
+    "section47s": Section47,
+    "cp_plans": CPPlan,
+    "cin_plans": CINPlan,
+    "episodes": Episode,
+    "lac_reviews": LACReview,
+    "care_leavers": CareLeaver,
+}
+TABLES: tuple[TableName, ...] = typing.get_args(TableName)
+"""The names of a `Dataset`'s record collections, in a fixed order."""
+
+# What makes two records "the same record" when datasets are merged with `|`.
+_IDENTITY: dict[str, Callable[[Any], Hashable]] = {
+    "children": lambda r: r.child_id,
+    "contacts": lambda r: (r.child_id, r.contact_date),
+    "referrals": lambda r: r.referral_id,
+    "assessments": lambda r: (r.child_id, r.referral_id, r.start_date, r.kind),
+    "section47s": lambda r: (r.child_id, r.referral_id, r.start_date),
+    "cp_plans": lambda r: (r.child_id, r.start_date),
+    "cin_plans": lambda r: (r.child_id, r.referral_id, r.start_date),
+    "episodes": lambda r: (r.child_id, r.start),
+    "lac_reviews": lambda r: (r.child_id, r.review_date),
+    "care_leavers": lambda r: r.child_id,
+}
+
+
+def _check_records(name: str, items: tuple[Any, ...]) -> None:
+    record_class = _RECORD_CLASSES[name]
+    for position, item in enumerate(items):
+        if type(item) is not record_class:
+            raise InvalidRecordError(
+                f"Dataset.{name}[{position}] must be a {record_class.__name__}, "
+                f"got {_describe(item)}"
+            )
+
+
+def _diagnostics(values: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    items = tuple(values)
+    for item in items:
+        if not isinstance(item, Diagnostic):
+            raise InvalidRecordError(f"Dataset.diagnostics must hold Diagnostic, got {item!r}")
+    return items
+
+
+_MISSING_INT = np.iinfo(np.int64).min
+
+
+@attrs.frozen(kw_only=True)
+class Dataset:
+    """An immutable bundle of record collections, as read from one or more returns.
+
+    Every collection is optional. Two datasets merge with `|`: where the same record (the
+    same child, or the same child's referral, plan or episode on the same date) is in both,
+    the right-hand one wins, as a later year's return wins over an earlier one.
+
+    Indicators read a collection as columns (numpy arrays), built on first use and kept, so
+    several indicators over one dataset convert each collection once.
+
+    Examples:
+        >>> import datetime as dt
+        >>> data = Dataset(children=[Child(child_id="A1", birth_date=dt.date(2015, 6, 1))])
+        >>> len(data.children), data.column("children", "birth_date")
+        (1, array(['2015-06-01'], dtype='datetime64[D]'))
+    """
+
+    children: tuple[Child, ...] = attrs.field(default=(), converter=tuple)
+    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=tuple)
+    referrals: tuple[Referral, ...] = attrs.field(default=(), converter=tuple)
+    assessments: tuple[Assessment, ...] = attrs.field(default=(), converter=tuple)
+    section47s: tuple[Section47, ...] = attrs.field(default=(), converter=tuple)
+    cp_plans: tuple[CPPlan, ...] = attrs.field(default=(), converter=tuple)
+    cin_plans: tuple[CINPlan, ...] = attrs.field(default=(), converter=tuple)
+    episodes: tuple[Episode, ...] = attrs.field(default=(), converter=tuple)
+    lac_reviews: tuple[LACReview, ...] = attrs.field(default=(), converter=tuple)
+    care_leavers: tuple[CareLeaver, ...] = attrs.field(default=(), converter=tuple)
+    diagnostics: tuple[Diagnostic, ...] = attrs.field(default=(), converter=_diagnostics)
+    _cache: dict[Hashable, Any] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
+
+    TABLES: ClassVar[tuple[TableName, ...]] = TABLES
+
+    @classmethod
+    def __attrs_post_init__(self) -> None:
+        for name in TABLES:
+            _check_records(name, getattr(self, name))
+
+    @classmethod
+    def of(cls, *records: Record) -> "Dataset":
+        """A dataset holding *records*, each put in the collection of its class.
+
+        Examples:
+            >>> import datetime as dt
+            >>> d = Dataset.of(LACReview(child_id="C", review_date=dt.date(2024, 5, 1)))
+            >>> len(d.lac_reviews)
+            1
+        """
+        by_table: dict[str, list[Any]] = {name: [] for name in TABLES}
+        table_of = {record_class: name for name, record_class in _RECORD_CLASSES.items()}
+        for position, record in enumerate(records):
+            name = table_of.get(type(record))
+            if name is None:
+                raise InvalidRecordError(
+                    f"Dataset.of() argument {position} is not a record: {_describe(record)}"
+                )
+            by_table[name].append(record)
+        return cls(**by_table)
+
+    def __or__(self, other: object) -> "Dataset":
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        merged: dict[str, Any] = {}
+        for name in TABLES:
+            left: tuple[Any, ...] = getattr(self, name)
+            right: tuple[Any, ...] = getattr(other, name)
+            if not left or not right:
+                merged[name] = left or right
+                continue
+            identity = _IDENTITY[name]
+            replaced = {identity(record) for record in right}
+            merged[name] = (*(r for r in left if identity(r) not in replaced), *right)
+        return Dataset(**merged, diagnostics=(*self.diagnostics, *other.diagnostics))
+
+    def records(self, table: TableName) -> tuple[Record, ...]:
+        """The records of collection *table*."""
+        _check_table(table)
+        result: tuple[Record, ...] = getattr(self, table)
+        return result
+
+    def __iter__(self) -> Iterator[Record]:
+        for name in TABLES:
+            yield from getattr(self, name)
+
+    def counts(self) -> dict[str, int]:
+        """How many records each collection holds."""
+        return {name: len(getattr(self, name)) for name in TABLES}
+
+    def is_empty(self, table: TableName) -> bool:
+        """Whether collection *table* holds no records."""
+        return not self.records(table)
+
+    # -- columns ---------------------------------------------------------------------------
+
+    def column(self, table: TableName, field: str) -> npt.NDArray[Any]:
+        """Field *field* of every record of *table*, as a read-only numpy array.
+
+        Dates become `datetime64[D]` (missing: `NaT`); flags become `bool`; whole numbers
+        become `float64` (missing: `nan`); text becomes a unicode array (missing: `""`).
+        """
+        key = ("column", table, field)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = _freeze(self._build_column(table, field))
+            self._cache[key] = cached
+        result: npt.NDArray[Any] = cached
+        return result
+
+    def dates(self, table: TableName, field: str) -> DayArray:
+        """`column()` for a date field, typed as a day array."""
+        result: DayArray = self.column(table, field)
+        if result.dtype != np.dtype("datetime64[D]"):
+            raise InvalidRecordError(f"{table}.{field} is not a date field")
+        return result
+
+    def exploded(self, table: TableName, field: str) -> tuple[npt.NDArray[np.int64], DayArray]:
+        """A tuple-of-dates field (such as `review_dates`) as (row number, date) arrays."""
+        key = ("exploded", table, field)
+        cached = self._cache.get(key)
+        if cached is None:
+            records = self.records(table)
+            _check_field(table, field)
+            lengths = np.fromiter((len(getattr(r, field)) for r in records), dtype=np.int64)
+            rows = np.repeat(np.arange(len(records), dtype=np.int64), lengths)
+            values = as_day_array(d for r in records for d in getattr(r, field))
+            cached = (_freeze(rows), _freeze(values))
+            self._cache[key] = cached
+        result: tuple[npt.NDArray[np.int64], DayArray] = cached
+        return result
+
+    @property
+    def child_ids(self) -> npt.NDArray[np.str_]:
+        """Every child id in any collection, sorted, each once."""
+        cached = self._cache.get("child_ids")
+        if cached is None:
+            ids = [r.child_id for r in self]
+            cached = _freeze(np.unique(np.array(ids, dtype=np.str_)))
+            self._cache["child_ids"] = cached
+        result: npt.NDArray[np.str_] = cached
+        return result
+
+    def child_codes(self, table: TableName) -> npt.NDArray[np.int64]:
+        """For each record of *table*, the position of its child in `child_ids`.
+
+        Codes agree across collections, so they join records of one child.
+        """
+        key = ("child_codes", table)
+        cached = self._cache.get(key)
+        if cached is None:
+            ids = self.column(table, "child_id")
+            cached = _freeze(np.searchsorted(self.child_ids, ids).astype(np.int64))
+            self._cache[key] = cached
+        result: npt.NDArray[np.int64] = cached
+        return result
+
+    def referral_rows(self, table: TableName) -> npt.NDArray[np.int64]:
+        """For each record of *table*, the row of its linked referral in `referrals`, or -1.
+
+        A record links to a referral by `referral_id`; -1 when it has none or the id is
+        not among the dataset's referrals.
+        """
+        key = ("referral_rows", table)
+        cached = self._cache.get(key)
+        if cached is None:
+            ids = self.column(table, "referral_id")
+            referral_ids = self.column("referrals", "referral_id")
+            order = np.argsort(referral_ids, kind="stable")
+            ordered = referral_ids[order]
+            position = np.searchsorted(ordered, ids)
+            position = np.clip(position, 0, max(len(ordered) - 1, 0))
+            found = (ids != "") & (len(ordered) > 0)
+            if len(ordered):
+                found &= ordered[position] == ids
+                rows = np.where(found, order[position], -1)
+            else:
+                rows = np.full(len(ids), -1, dtype=np.int64)
+            cached = _freeze(rows.astype(np.int64))
+            self._cache[key] = cached
+        result: npt.NDArray[np.int64] = cached
+        return result
+
+    def _build_column(self, table: TableName, field: str) -> npt.NDArray[Any]:
+        records = self.records(table)
+        kind = _check_field(table, field)
+        values = (getattr(r, field) for r in records)
+        if kind == "date":
+            return as_day_array(values)
+        if kind == "bool":
+            return np.fromiter(values, dtype=np.bool_, count=len(records))
+        if kind == "int":
+            return np.fromiter(
+                (np.nan if v is None else float(v) for v in values),
+                dtype=np.float64,
+                count=len(records),
+            )
+        if kind == "text":
+            return np.array(["" if v is None else str(v) for v in values], dtype=np.str_)
+        raise InvalidRecordError(f"{table}.{field} holds several values; use exploded()")
+
+
+def _check_table(table: str) -> None:
+    if table not in _RECORD_CLASSES:
+        raise InvalidRecordError(
+            f"unknown record collection {table!r}; expected one of {', '.join(TABLES)}"
+        )
+
+
+_FIELD_KINDS: dict[tuple[str, str], str] = {}
+
+
+def _check_field(table: str, field: str) -> str:
+    _check_table(table)
+    kind = _FIELD_KINDS.get((table, field))
+    if kind is not None:
+        return kind
+    record_class = _RECORD_CLASSES[table]
+    names = {f.name: f for f in attrs.fields(record_class)}
+    if field not in names:
+        raise InvalidRecordError(
+            f"{record_class.__name__} has no field {field!r}; it has {', '.join(names)}"
+        )
+    kind = _kind_of(typing.get_type_hints(record_class)[field])
+    _FIELD_KINDS[(table, field)] = kind
+    return kind
+
+
+def _kind_of(annotation: Any) -> str:
+    options = set(typing.get_args(annotation)) if _is_union(annotation) else {annotation}
+    options.discard(type(None))
+    (only,) = options
+    if only is dt.date:
+        return "date"
+    if only is bool:
+        return "bool"
+    if only is int:
+        return "int"
+    if isinstance(only, type) and issubclass(only, str):
+        return "text"
+    return "many"
+
+
+def _is_union(annotation: Any) -> bool:
+    return isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+
+
+def _freeze(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    array.flags.writeable = False
+    return array

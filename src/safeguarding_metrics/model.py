@@ -506,7 +506,6 @@ class Dataset:
 
     TABLES: ClassVar[tuple[TableName, ...]] = TABLES
 
-    @classmethod
     def __attrs_post_init__(self) -> None:
         for name in TABLES:
             _check_records(name, getattr(self, name))

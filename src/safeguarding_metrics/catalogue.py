@@ -157,6 +157,11 @@ def _tables(values: Iterable[str]) -> tuple[TableName, ...]:
     return items  # type: ignore[return-value]
 
 
+def _exclusions(values: Mapping[str, str]) -> dict[str, str]:
+    # A typed converter: `converter=dict` leaves mypy unable to type `exclusions={...}`.
+    return dict(values)
+
+
 @attrs.frozen(kw_only=True)
 class Indicator:
     """A definition card: everything that defines one indicator, and how to compute it.
@@ -188,7 +193,7 @@ class Indicator:
     cohort: str
     numerator: str
     denominator: str = ""
-    exclusions: Mapping[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
+    exclusions: Mapping[str, str] = attrs.field(factory=dict, converter=_exclusions, hash=False)
     options: tuple[Option, ...] = ()
     notes: tuple[str, ...] = ()
     sources: tuple[Source, ...]
@@ -261,10 +266,12 @@ class Indicator:
             facts.append(("Denominator", self.denominator))
         facts.append(("Reads", ", ".join(f"`{table}`" for table in self.inputs)))
         if self.england is not None:
+            unit = "%" if self.kind == "rate" else ""
             facts.append(
                 (
                     "England",
-                    f"{self.england.value:g} ({self.england.period}; {self.england.source})",
+                    f"{self.england.value:g}{unit} in {self.england.period} "
+                    f"({self.england.source})",
                 )
             )
         lines += ["| | |", "|---|---|"]
@@ -292,9 +299,10 @@ class Indicator:
             lines += [f"- {note}" for note in self.notes]
             lines.append("")
         lines += ["## Sources", ""]
-        lines += [
-            f"- {source}" + (f" <{source.url}>" if source.url else "") for source in self.sources
-        ]
+        for source in self.sources:
+            title = f"[{source.title}]({source.url})" if source.url else source.title
+            detail = f", {source.detail}" if source.detail else ""
+            lines.append(f"- {source.publisher}, {title}{detail}")
         lines.append("")
         return "\n".join(lines)
 

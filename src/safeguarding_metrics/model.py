@@ -470,6 +470,48 @@ def _diagnostics(values: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
 
 _MISSING_INT = np.iinfo(np.int64).min
 
+# Typed converters: `converter=tuple` leaves mypy unable to type `Dataset(children=[...])`.
+
+
+def _children(values: Iterable[Child]) -> tuple[Child, ...]:
+    return tuple(values)
+
+
+def _contacts(values: Iterable[Contact]) -> tuple[Contact, ...]:
+    return tuple(values)
+
+
+def _referrals(values: Iterable[Referral]) -> tuple[Referral, ...]:
+    return tuple(values)
+
+
+def _assessments(values: Iterable[Assessment]) -> tuple[Assessment, ...]:
+    return tuple(values)
+
+
+def _section47s(values: Iterable[Section47]) -> tuple[Section47, ...]:
+    return tuple(values)
+
+
+def _cp_plans(values: Iterable[CPPlan]) -> tuple[CPPlan, ...]:
+    return tuple(values)
+
+
+def _cin_plans(values: Iterable[CINPlan]) -> tuple[CINPlan, ...]:
+    return tuple(values)
+
+
+def _episodes(values: Iterable[Episode]) -> tuple[Episode, ...]:
+    return tuple(values)
+
+
+def _lac_reviews(values: Iterable[LACReview]) -> tuple[LACReview, ...]:
+    return tuple(values)
+
+
+def _care_leavers(values: Iterable[CareLeaver]) -> tuple[CareLeaver, ...]:
+    return tuple(values)
+
 
 @attrs.frozen(kw_only=True)
 class Dataset:
@@ -489,16 +531,16 @@ class Dataset:
         (1, array(['2015-06-01'], dtype='datetime64[D]'))
     """
 
-    children: tuple[Child, ...] = attrs.field(default=(), converter=tuple)
-    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=tuple)
-    referrals: tuple[Referral, ...] = attrs.field(default=(), converter=tuple)
-    assessments: tuple[Assessment, ...] = attrs.field(default=(), converter=tuple)
-    section47s: tuple[Section47, ...] = attrs.field(default=(), converter=tuple)
-    cp_plans: tuple[CPPlan, ...] = attrs.field(default=(), converter=tuple)
-    cin_plans: tuple[CINPlan, ...] = attrs.field(default=(), converter=tuple)
-    episodes: tuple[Episode, ...] = attrs.field(default=(), converter=tuple)
-    lac_reviews: tuple[LACReview, ...] = attrs.field(default=(), converter=tuple)
-    care_leavers: tuple[CareLeaver, ...] = attrs.field(default=(), converter=tuple)
+    children: tuple[Child, ...] = attrs.field(default=(), converter=_children)
+    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
+    referrals: tuple[Referral, ...] = attrs.field(default=(), converter=_referrals)
+    assessments: tuple[Assessment, ...] = attrs.field(default=(), converter=_assessments)
+    section47s: tuple[Section47, ...] = attrs.field(default=(), converter=_section47s)
+    cp_plans: tuple[CPPlan, ...] = attrs.field(default=(), converter=_cp_plans)
+    cin_plans: tuple[CINPlan, ...] = attrs.field(default=(), converter=_cin_plans)
+    episodes: tuple[Episode, ...] = attrs.field(default=(), converter=_episodes)
+    lac_reviews: tuple[LACReview, ...] = attrs.field(default=(), converter=_lac_reviews)
+    care_leavers: tuple[CareLeaver, ...] = attrs.field(default=(), converter=_care_leavers)
     diagnostics: tuple[Diagnostic, ...] = attrs.field(default=(), converter=_diagnostics)
     _cache: dict[Hashable, Any] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, hash=False

@@ -83,6 +83,12 @@ class WorkingDayCalendar:
     _is_working: BoolArray = attrs.field(init=False, eq=False, repr=False)
     _cumulative: IntArray = attrs.field(init=False, eq=False, repr=False)
     _positions: IntArray = attrs.field(init=False, eq=False, repr=False)
+    # The cumulative count as float64 with one extra slot holding nan: a missing day (NaT)
+    # is pointed at that slot, so counting needs no masks (the array path's speed).
+    _cumulative_or_nan: FloatArray = attrs.field(init=False, eq=False, repr=False)
+    # Plain Python copies for the scalar path, where numpy indexing costs more than the sum.
+    _cumulative_list: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
+    _first_ordinal: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         check_plain_date(self.first_day, "first_day")
@@ -115,6 +121,11 @@ class WorkingDayCalendar:
         object.__setattr__(self, "_is_working", is_working)
         object.__setattr__(self, "_cumulative", cumulative)
         object.__setattr__(self, "_positions", positions)
+        cumulative_or_nan = np.append(cumulative.astype(np.float64), np.nan)
+        cumulative_or_nan.flags.writeable = False
+        object.__setattr__(self, "_cumulative_or_nan", cumulative_or_nan)
+        object.__setattr__(self, "_cumulative_list", tuple(cumulative.tolist()))
+        object.__setattr__(self, "_first_ordinal", self.first_day.toordinal())
 
     @classmethod
     def england(cls, extra_closures: Iterable[dt.date] = ()) -> "WorkingDayCalendar":
@@ -184,17 +195,26 @@ class WorkingDayCalendar:
             >>> cal.working_days_between(dt.date(2024, 3, 28), dt.date(2024, 4, 2))
             1
         """
+        if type(start) is dt.date and type(end) is dt.date:
+            # The fast path: exactly `date` (never a `datetime`), both covered.
+            first = self._first_ordinal
+            i = start.toordinal() - first
+            j = end.toordinal() - first
+            cumulative = self._cumulative_list
+            if 0 <= i < len(cumulative) and 0 <= j < len(cumulative):
+                return cumulative[j] - cumulative[i]
         if isinstance(start, dt.date) and isinstance(end, dt.date):
-            return int(self._cumulative[self._scalar_index(end)]) - int(
-                self._cumulative[self._scalar_index(start)]
+            return (
+                self._cumulative_list[self._scalar_index(end)]
+                - self._cumulative_list[self._scalar_index(start)]
             )
-        start_index, start_missing = self._indices(start)
-        end_index, end_missing = self._indices(end)
-        counts = (self._cumulative[end_index] - self._cumulative[start_index]).astype(np.float64)
-        missing = _either(start_missing, end_missing)
-        if missing is not None:
-            counts[np.broadcast_to(missing, counts.shape)] = np.nan
-        return counts
+        table = self._cumulative_or_nan
+        counts: FloatArray = np.take(table, self._offsets(end))
+        before = np.take(table, self._offsets(start))
+        if counts.ndim and counts.shape == np.broadcast_shapes(counts.shape, before.shape):
+            np.subtract(counts, before, out=counts)
+            return counts
+        return np.asarray(counts - before, dtype=np.float64)
 
     @overload
     def add_working_days(self, start: dt.date, n: int) -> dt.date: ...
@@ -265,25 +285,38 @@ class WorkingDayCalendar:
             raise CalendarCoverageError(self._coverage_message(day))
         return (day - self.first_day).days
 
+    def _offsets(self, days: Any) -> IntArray:
+        """Offsets into the calendar's tables; a missing day (NaT) gets the sentinel `size`.
+
+        The common case (every day present and covered) makes no copy of a `datetime64[D]`
+        array for a calendar starting on 1970-01-01, and checks coverage in one pass.
+        """
+        if isinstance(days, dt.date):
+            return np.array(self._scalar_index(days), dtype=np.int64)
+        if isinstance(days, np.ndarray) and days.dtype == np.dtype("datetime64[D]"):
+            numbers: IntArray = days.view(np.int64)
+        else:
+            numbers = day_numbers(as_day_array(days))
+        first = (self.first_day - dt.date(1970, 1, 1)).days
+        index = numbers - first if first else numbers
+        size = len(self._is_working)
+        # One unsigned comparison catches days before, after, and NaT (a huge negative).
+        outside = index.view(np.uint64) >= size
+        if not outside.any():
+            return index
+        missing = numbers == _NAT_INT
+        uncovered = outside & ~missing
+        if uncovered.any():
+            bad = int(numbers.flat[int(np.flatnonzero(uncovered)[0])])
+            raise CalendarCoverageError(self._coverage_message(to_date(np.datetime64(bad, "D"))))
+        return np.where(missing, size, index)
+
     def _indices(self, days: Any) -> tuple[IntArray, BoolArray | None]:
         """Offsets into the calendar's tables, and the mask of missing days (None if none)."""
-        if isinstance(days, dt.date):
-            return np.array(self._scalar_index(days), dtype=np.int64), None
-        numbers = day_numbers(as_day_array(days))
-        missing = numbers == _NAT_INT
-        has_missing = bool(missing.any())
-        first = (self.first_day - dt.date(1970, 1, 1)).days
-        index = numbers - first
-        size = len(self._is_working)
-        present = index[~missing] if has_missing else index
-        if present.size and (present.min() < 0 or present.max() >= size):
-            bad = present[(present < 0) | (present >= size)][0]
-            raise CalendarCoverageError(
-                self._coverage_message(to_date(np.datetime64(int(bad) + first, "D")))
-            )
-        if has_missing:
-            index = np.where(missing, 0, index)
-            return index, missing
+        index = self._offsets(days)
+        missing = index == len(self._is_working)
+        if missing.any():
+            return np.where(missing, 0, index), missing
         return index, None
 
     def _coverage_message(self, day: dt.date) -> str:
@@ -291,14 +324,6 @@ class WorkingDayCalendar:
             f"{day} is outside the dates the {self.name} calendar covers "
             f"({self.first_day} to {self.last_day})"
         )
-
-
-def _either(a: BoolArray | None, b: BoolArray | None) -> BoolArray | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a | b
 
 
 @functools.lru_cache(maxsize=32)

@@ -1,5 +1,972 @@
-"""Indicator family: counts (being implemented)."""
+"""Indicator family: how many children or records there are at a period's end or in a period.
 
-from safeguarding_metrics.catalogue import Indicator
+Counts of children in need, on a child protection plan or looked after at the period's end;
+counts of contacts, referrals, assessments, section 47 enquiries and initial conferences in
+the period; and how long children-in-need episodes that closed in the period lasted.
+Each count can be given a child population for a rate per 10,000 children.
+"""
 
-CARDS: tuple[Indicator, ...] = ()
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from safeguarding_metrics._dates import DayArray, day_numbers
+from safeguarding_metrics.catalogue import (
+    CHILDREN_IN_NEED,
+    CHILDREN_LOOKED_AFTER,
+    CIN_CENSUS_GUIDE,
+    SSDA903_GUIDE,
+    WORKING_TOGETHER,
+    Indicator,
+    Option,
+    as_dataset,
+)
+from safeguarding_metrics.errors import InvalidOptionError
+from safeguarding_metrics.model import Dataset, Record, TableName
+from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.results import Audit, Band, Count, Distribution, Polarity
+
+__all__ = [
+    "ASSESSMENTS_IN_PERIOD",
+    "CIN_AT_PERIOD_END",
+    "CIN_CLOSURE_DURATIONS",
+    "CIN_CLOSURE_DURATION_BANDS",
+    "CLA_AT_PERIOD_END",
+    "CONTACTS_IN_PERIOD",
+    "CP_AT_PERIOD_END",
+    "ICPCS_IN_PERIOD",
+    "POPULATION",
+    "REFERRALS_IN_PERIOD",
+    "S47S_IN_PERIOD",
+    "SHORT_BREAK_LEGAL_STATUSES",
+    "assessments_in_period",
+    "children_in_need_at_period_end",
+    "children_looked_after_at_period_end",
+    "children_on_cp_plan_at_period_end",
+    "cin_closure_durations",
+    "contacts_in_period",
+    "icpcs_in_period",
+    "referrals_in_period",
+    "section47s_in_period",
+]
+
+BoolArray = npt.NDArray[np.bool_]
+
+# SSDA903 guide: V3 and V4 are the legal statuses of a series of short-term (respite)
+# placements; DfE's headline count of children looked after at 31 March leaves them out.
+SHORT_BREAK_LEGAL_STATUSES = ("V3", "V4")
+
+# DfE, Characteristics of children in need: episodes of need by duration.
+_DFE_BANDS = (
+    (Band("Under 3 months"), 0),
+    (Band("3 months to under 6 months"), 3),
+    (Band("6 months to under 1 year"), 6),
+    (Band("1 year to under 2 years"), 12),
+    (Band("2 years and over"), 24),
+)
+# Stockton Borough Council's performance report (the seeds): quarter-year bands to 9 months.
+_STOCKTON_BANDS = (
+    (Band("Under 3 months"), 0),
+    (Band("3 to under 6 months"), 3),
+    (Band("6 to under 9 months"), 6),
+    (Band("9 months and over"), 9),
+)
+CIN_CLOSURE_DURATION_BANDS: Mapping[str, tuple[tuple[Band, int], ...]] = {
+    "dfe": _DFE_BANDS,
+    "stockton": _STOCKTON_BANDS,
+}
+"""Band set name -> (band, first month of the band) pairs, shortest first."""
+
+
+# -- shared pieces ---------------------------------------------------------------------------
+
+
+def _population_problem(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        return "must be a whole number of children (an int) or None"
+    if value <= 0:
+        return "must be greater than 0"
+    return None
+
+
+POPULATION = Option(
+    name="population",
+    default=None,
+    description=(
+        "The number of children aged under 18 living in the area (ONS mid-year estimate), "
+        "giving the result's `per_10k` rate per 10,000 children; None for the count alone."
+    ),
+    validate=_population_problem,
+)
+"""The `population` option every count takes."""
+
+
+def _population(indicator_id: str, population: int | None) -> int | None:
+    POPULATION.check(indicator_id, population)
+    return None if population is None else int(population)
+
+
+def _choice(indicator_id: str, name: str, value: Any, choices: Iterable[Any]) -> None:
+    options = tuple(choices)
+    if value not in options:
+        listed = ", ".join(repr(c) for c in options)
+        raise InvalidOptionError(f"{indicator_id}: option {name}={value!r} is not one of {listed}")
+
+
+def _day(value: Any) -> np.datetime64:
+    return np.datetime64(value, "D")
+
+
+def _open_at(starts: DayArray, ends: DayArray, day: np.datetime64) -> BoolArray:
+    """SPEC §0: `start <= day` and (end missing or `end > day`); NaT compares false."""
+    return (starts <= day) & ~(ends <= day)
+
+
+def _repeats_of_day(
+    child_codes: npt.NDArray[np.int64], days: DayArray, candidates: BoolArray
+) -> BoolArray:
+    """Candidate rows whose child and day match an earlier candidate row (input order)."""
+    repeat = np.zeros(len(candidates), dtype=np.bool_)
+    rows = np.flatnonzero(candidates)
+    if rows.size < 2:
+        return repeat
+    codes = child_codes[rows]
+    numbers = day_numbers(days)[rows]
+    order = np.lexsort((rows, numbers, codes))
+    same = (codes[order][1:] == codes[order][:-1]) & (numbers[order][1:] == numbers[order][:-1])
+    repeat[rows[order][1:][same]] = True
+    return repeat
+
+
+def _record_count(
+    *,
+    indicator_id: str,
+    table: str,
+    counted: BoolArray,
+    child_ids: npt.NDArray[np.str_],
+    population: int | None,
+    excluded: Mapping[str, BoolArray] | None = None,
+    measures: Mapping[str, npt.NDArray[Any]] | None = None,
+) -> Count:
+    """A count of rows of *table*: in scope rows count unless excluded (first reason wins)."""
+    if not excluded:
+        return Count.from_flags(
+            indicator_id=indicator_id,
+            table=table,
+            counted=counted,
+            child_ids=child_ids,
+            population=population,
+            measures=measures,
+        )
+    codes = np.zeros(len(counted), dtype=np.int8)
+    remaining = np.asarray(counted, dtype=np.bool_).copy()
+    for offset, flags in enumerate(excluded.values()):
+        hit = remaining & flags
+        codes[hit] = 3 + offset
+        remaining &= ~hit
+    codes[remaining] = 1
+    return Count(
+        indicator_id=indicator_id,
+        count=int(np.count_nonzero(remaining)),
+        population=population,
+        audit=Audit(
+            table=table,
+            codes=codes,
+            reasons=tuple(excluded),
+            child_ids=child_ids,
+            rows=np.arange(len(codes), dtype=np.int64),
+            measures=dict(measures or {}),
+        ),
+    )
+
+
+def _child_count(
+    *,
+    indicator_id: str,
+    dataset: Dataset,
+    table: TableName,
+    counted_rows: BoolArray,
+    population: int | None,
+    measures: Mapping[str, npt.NDArray[Any]] | None = None,
+) -> Count:
+    """A count of children: one audit row per child with a record in *table*."""
+    codes = dataset.child_codes(table)
+    present = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    present[codes] = True
+    counted = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    counted[codes[counted_rows]] = True
+    children = np.flatnonzero(present)
+    return Count.from_flags(
+        indicator_id=indicator_id,
+        table="children",
+        counted=counted[children],
+        child_ids=dataset.child_ids[children],
+        rows=np.full(len(children), -1, dtype=np.int64),
+        population=population,
+        measures={name: values[children] for name, values in (measures or {}).items()},
+    )
+
+
+# -- counts at period end --------------------------------------------------------------------
+
+
+def children_in_need_at_period_end(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    population: int | None = None,
+) -> Count:
+    """Number of children-in-need episodes open at the end of *period*, one per child.
+
+    A CIN episode runs from its referral date to its closure date. It is open at the
+    period's end when the referral is dated on or before that day and the episode has no
+    closure date or closes after it.
+
+    Args:
+        data: The referrals (CIN episodes), as a `Dataset` or records.
+        period: The reporting period; only its last day matters.
+        population: Children aged under 18 in the area, for `per_10k`.
+
+    Returns:
+        A `Count` of episodes (so of children), with an audit row per referral.
+
+    Notes:
+        - An episode closed on the period's last day is not open at it.
+        - An episode referred on the period's last day is open at it.
+        - A referral with no further action is never an open episode; one that looks open
+          (no closure date, or closure after the period's end) is excluded ``nfa``.
+        - A child with two open episodes is counted once, for the earliest: a second
+          episode referred the same day is excluded ``duplicate``, a later one
+          ``second-open-episode`` (the census allows one open episode per child).
+        - Referrals closed on or before the period's end, or referred after it, are out
+          of scope.
+
+    References:
+        - DfE, Characteristics of children in need, children in need at 31 March.
+        - DfE, Children in need census guide, CINreferralDate and CINclosureDate.
+    """
+    dataset = as_dataset(data)
+    population = _population(CIN_AT_PERIOD_END.id, population)
+    end = _day(period.end)
+    referred = dataset.dates("referrals", "referral_date")
+    closed = dataset.dates("referrals", "closure_date")
+    nfa = dataset.column("referrals", "nfa")
+    child_codes = dataset.child_codes("referrals")
+    open_now = _open_at(referred, closed, end)
+    candidates = open_now & ~nfa
+    same_day = _repeats_of_day(child_codes, referred, candidates)
+    first = _first_per_child(child_codes, referred, candidates & ~same_day)
+    return _record_count(
+        indicator_id=CIN_AT_PERIOD_END.id,
+        table="referrals",
+        counted=open_now,
+        child_ids=dataset.column("referrals", "child_id"),
+        population=population,
+        excluded={
+            "nfa": nfa,
+            "duplicate": same_day,
+            "second-open-episode": ~first,
+        },
+    )
+
+
+def _first_per_child(
+    child_codes: npt.NDArray[np.int64], days: DayArray, candidates: BoolArray
+) -> BoolArray:
+    """The earliest candidate row of each child (ties: the first in input order)."""
+    first = np.zeros(len(candidates), dtype=np.bool_)
+    rows = np.flatnonzero(candidates)
+    if rows.size == 0:
+        return first
+    codes = child_codes[rows]
+    order = np.lexsort((rows, day_numbers(days)[rows], codes))
+    starts = np.ones(rows.size, dtype=np.bool_)
+    starts[1:] = codes[order][1:] != codes[order][:-1]
+    first[rows[order][starts]] = True
+    return first
+
+
+CIN_AT_PERIOD_END = Indicator(
+    id="cin-at-period-end",
+    title="Children in need at the end of the period",
+    kind="count",
+    polarity=Polarity.NEUTRAL,
+    cohort="CIN episodes (referrals) open at the period's last day.",
+    numerator=(
+        "Episodes open at the period's last day: referred on or before it, and not closed "
+        "or closed after it; one per child."
+    ),
+    exclusions={
+        "nfa": "A referral with no further action recorded as still open.",
+        "duplicate": "A second open referral of the child on the same day.",
+        "second-open-episode": "The child's earlier episode, also open, is counted instead.",
+    },
+    options=(POPULATION,),
+    notes=(
+        "An episode closed on the period's last day is not open at it (SPEC §0).",
+        "Referrals with no further action are not episodes of need: an NFA referral closes "
+        "on its date, and one still recorded as open is excluded (nfa), not counted.",
+        "A child is counted once however many episodes are open: the census allows one open "
+        "episode per child, so further ones are reported as exclusions. The earliest "
+        "episode is kept; same-day repeats are 'duplicate' (SPEC §4.2).",
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("children in need at 31 March (table A1)"),
+        CIN_CENSUS_GUIDE.at("CINreferralDate, CINclosureDate, ReferralNFA"),
+    ),
+    inputs=("referrals",),
+    function=children_in_need_at_period_end,
+)
+
+
+def children_on_cp_plan_at_period_end(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    population: int | None = None,
+) -> Count:
+    """Number of children who were the subject of a child protection plan at the period's end.
+
+    A plan is open at the period's last day when it started on or before that day and has
+    no end date or ended after it.
+
+    Args:
+        data: The child protection plans, as a `Dataset` or records.
+        period: The reporting period; only its last day matters.
+        population: Children aged under 18 in the area, for `per_10k`.
+
+    Returns:
+        A `Count` of children, with an audit row per child who has any plan.
+
+    Notes:
+        - A plan that ended on the period's last day is not open at it.
+        - A plan that started on the period's last day is open at it.
+        - A child with two open plans is one child.
+        - Children whose plans all ended by, or started after, the period's end are out of
+          scope.
+
+    References:
+        - DfE, Characteristics of children in need, children who were the subject of a
+          child protection plan at 31 March.
+        - DfE, Children in need census guide, CPPstartDate and CPPendDate.
+    """
+    dataset = as_dataset(data)
+    population = _population(CP_AT_PERIOD_END.id, population)
+    starts = dataset.dates("cp_plans", "start_date")
+    ends = dataset.dates("cp_plans", "end_date")
+    open_now = _open_at(starts, ends, _day(period.end))
+    codes = dataset.child_codes("cp_plans")
+    open_plans = np.bincount(codes[open_now], minlength=len(dataset.child_ids))
+    return _child_count(
+        indicator_id=CP_AT_PERIOD_END.id,
+        dataset=dataset,
+        table="cp_plans",
+        counted_rows=open_now,
+        population=population,
+        measures={"open_plans": open_plans},
+    )
+
+
+CP_AT_PERIOD_END = Indicator(
+    id="cp-at-period-end",
+    title="Children on a child protection plan at the end of the period",
+    kind="count",
+    polarity=Polarity.NEUTRAL,
+    cohort="Children with any child protection plan in the data.",
+    numerator=(
+        "Children with a plan open at the period's last day: started on or before it, and "
+        "not ended or ended after it."
+    ),
+    options=(POPULATION,),
+    notes=(
+        "A plan that ended on the period's last day is not open at it (SPEC §0).",
+        "Distinct children: a child with two open plans counts once.",
+        "The audit lists every child with a plan in the data; those with none open are "
+        "out of scope.",
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("children subject of a child protection plan at 31 March (table D1)"),
+        CIN_CENSUS_GUIDE.at("CPPstartDate, CPPendDate"),
+    ),
+    inputs=("cp_plans",),
+    function=children_on_cp_plan_at_period_end,
+)
+
+
+def children_looked_after_at_period_end(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    population: int | None = None,
+) -> Count:
+    """Number of children looked after at the period's end, short breaks left out.
+
+    A child is looked after at the period's last day when an episode of care started on or
+    before that day and has no end date or ended after it.
+
+    Args:
+        data: The SSDA903 episodes, as a `Dataset` or records.
+        period: The reporting period; only its last day matters.
+        population: Children aged under 18 in the area, for `per_10k`.
+
+    Returns:
+        A `Count` of children, with an audit row per child who has any episode; the
+        audit's ``short_breaks_only`` measure marks children left out for short breaks.
+
+    Notes:
+        - An episode that ended on the period's last day is not open at it.
+        - A child whose only open episodes have legal status V3 or V4 (a series of short
+          breaks) is out of scope, as in DfE's headline figure.
+        - A child with two open episodes is one child, counted when either is not a short
+          break.
+        - Children whose episodes all ended by, or started after, the period's end are out
+          of scope.
+
+    References:
+        - DfE, Children looked after in England including adoptions, children looked after
+          at 31 March.
+        - DfE, SSDA903 guide, legal statuses V3 and V4.
+    """
+    dataset = as_dataset(data)
+    population = _population(CLA_AT_PERIOD_END.id, population)
+    starts = dataset.dates("episodes", "start")
+    ends = dataset.dates("episodes", "end")
+    open_now = _open_at(starts, ends, _day(period.end))
+    # Normalise the codes of open episodes only: string operations are the slow part.
+    status = np.char.upper(np.char.strip(dataset.column("episodes", "legal_status")[open_now]))
+    short_break = np.zeros(len(open_now), dtype=np.bool_)
+    short_break[open_now] = np.isin(status, SHORT_BREAK_LEGAL_STATUSES)
+    codes = dataset.child_codes("episodes")
+    n_children = len(dataset.child_ids)
+    open_episodes = np.bincount(codes[open_now], minlength=n_children)
+    counted = np.bincount(codes[open_now & ~short_break], minlength=n_children) > 0
+    return _child_count(
+        indicator_id=CLA_AT_PERIOD_END.id,
+        dataset=dataset,
+        table="episodes",
+        counted_rows=open_now & ~short_break,
+        population=population,
+        measures={
+            "open_episodes": open_episodes,
+            "short_breaks_only": (open_episodes > 0) & ~counted,
+        },
+    )
+
+
+CLA_AT_PERIOD_END = Indicator(
+    id="cla-at-period-end",
+    title="Children looked after at the end of the period",
+    kind="count",
+    polarity=Polarity.NEUTRAL,
+    cohort="Children with any SSDA903 episode in the data.",
+    numerator=(
+        "Children with an episode open at the period's last day (started on or before it, "
+        "not ended or ended after it) whose legal status is not V3 or V4."
+    ),
+    options=(POPULATION,),
+    notes=(
+        "An episode that ended on the period's last day is not open at it (SPEC §0).",
+        "Children looked after only under a series of short breaks (legal status V3 or V4 "
+        "on every open episode) are left out, a cohort rule as in DfE's headline figure.",
+        "A child with overlapping open episodes (a data error) counts once, if any open "
+        "episode is not a short break.",
+        "Legal status codes are compared ignoring case and surrounding spaces.",
+    ),
+    sources=(
+        CHILDREN_LOOKED_AFTER.at("children looked after at 31 March"),
+        SSDA903_GUIDE.at("LS legal status V3, V4 (short breaks)"),
+    ),
+    inputs=("episodes",),
+    function=children_looked_after_at_period_end,
+)
+
+
+# -- counts in period ------------------------------------------------------------------------
+
+
+def contacts_in_period(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    population: int | None = None,
+) -> Count:
+    """Number of contacts received in *period*.
+
+    Args:
+        data: The contacts, as a `Dataset` or records.
+        period: The reporting period; both its first and last days are in it.
+        population: Children aged under 18 in the area, for `per_10k`.
+
+    Returns:
+        A `Count` of contacts, with an audit row per contact.
+
+    Notes:
+        - A contact dated on the period's first or last day is in the period.
+        - Every contact counts, several on one day for one child included (they may come
+          from different sources).
+
+    References:
+        - DfE, Working Together to Safeguard Children (the front door decision).
+    """
+    dataset = as_dataset(data)
+    population = _population(CONTACTS_IN_PERIOD.id, population)
+    return _record_count(
+        indicator_id=CONTACTS_IN_PERIOD.id,
+        table="contacts",
+        counted=period.contains_many(dataset.dates("contacts", "contact_date")),
+        child_ids=dataset.column("contacts", "child_id"),
+        population=population,
+    )
+
+
+CONTACTS_IN_PERIOD = Indicator(
+    id="contacts-in-period",
+    title="Contacts received in the period",
+    kind="count",
+    polarity=Polarity.NEUTRAL,
+    cohort="Contacts.",
+    numerator="Contacts with contact_date in the period.",
+    options=(POPULATION,),
+    notes=(
+        "Each contact record counts: contacts are not collected by the DfE, and two on one "
+        "day for one child may come from different agencies.",
+    ),
+    sources=(WORKING_TOGETHER.at("the local authority's decision on a contact"),),
+    inputs=("contacts",),
+    function=contacts_in_period,
+)
+
+
+def referrals_in_period(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    population: int | None = None,
+) -> Count:
+    """Number of referrals received in *period*, no-further-action referrals included.
+
+    Args:
+        data: The referrals, as a `Dataset` or records.
+        period: The reporting period; both its first and last days are in it.
+        population: Children aged under 18 in the area, for `per_10k`.
+
+    Returns:
+        A `Count` of referrals, with an audit row per referral.
+
+    Notes:
+        - A referral dated on the period's first or last day is in the period.
+        - Referrals with no further action count, as in DfE's count of referrals.
+        - Two referrals of one child on the same day are one referral: the first (in input
+          order) counts and the others are excluded ``duplicate``.
+
+    References:
+        - DfE, Characteristics of children in need, referrals in the year (table C1).
+        - DfE, Children in need census guide, CINreferralDate.
+    """
+    dataset = as_dataset(data)
+    population = _population(REFERRALS_IN_PERIOD.id, population)
+    referred = dataset.dates("referrals", "referral_date")
+    in_period = period.contains_many(referred)
+    return _record_count(
+        indicator_id=REFERRALS_IN_PERIOD.id,
+        table="referrals",
+        counted=in_period,
+        child_ids=dataset.column("referrals", "child_id"),
+        population=population,
+        excluded={
+            "duplicate": _repeats_of_day(dataset.child_codes("referrals"), referred, in_period)
+        },
+    )
+
+
+REFERRALS_IN_PERIOD = Indicator(
+    id="referrals-in-period",
+    title="Referrals received in the period",
+    kind="count",
+    polarity=Polarity.NEUTRAL,
+    cohort="Referrals with referral_date in the period.",
+    numerator="Referrals with referral_date in the period, NFA referrals included.",
+    exclusions={"duplicate": "Another referral of the child on the same day counts instead."},
+    options=(POPULATION,),
+    notes=(
+        "Referrals with no further action are counted, as DfE counts referrals.",
+        "Same-day referrals of one child are one referral (SPEC §4.2): the first in input "
+        "order counts.",
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("referrals (table C1)"),
+        CIN_CENSUS_GUIDE.at("CINreferralDate"),
+    ),
+    inputs=("referrals",),
+    function=referrals_in_period,
+)
+
+
+AssessmentBasis = Literal["completed", "started"]
+AssessmentKindChoice = Literal["any", "single", "initial", "core"]
+_ASSESSMENT_BASES = ("completed", "started")
+_ASSESSMENT_KINDS = ("any", "single", "initial", "core")
+
+
+def assessments_in_period(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    population: int | None = None,
+    basis: AssessmentBasis = "completed",
+    kind: AssessmentKindChoice = "any",
+) -> Count:
+    """Number of assessments completed (or started) in *period*.
+
+    Args:
+        data: The assessments, as a `Dataset` or records.
+        period: The reporting period; both its first and last days are in it.
+        population: Children aged under 18 in the area, for `per_10k`.
+        basis: ``"completed"`` counts assessments authorised in the period (DfE's count);
+            ``"started"`` counts those that started in it.
+        kind: ``"any"`` counts every kind; ``"single"``, ``"initial"`` or ``"core"`` only
+            that kind.
+
+    Returns:
+        A `Count` of assessments, with an audit row per assessment.
+
+    Notes:
+        - By default an assessment counts in the period its authorisation date falls in;
+          one still open is out of scope.
+        - An assessment authorised before its recorded start still counts as completed
+          (the timescale indicators exclude it, the count does not).
+        - With ``basis="started"`` an assessment with no start date is out of scope.
+        - With a *kind* other than ``"any"``, assessments of the other kinds are out of
+          scope.
+
+    References:
+        - DfE, Characteristics of children in need, assessments completed (table C2).
+        - DfE, Children in need census guide, AssessmentActualStartDate and
+          AssessmentAuthorisationDate.
+    """
+    dataset = as_dataset(data)
+    population = _population(ASSESSMENTS_IN_PERIOD.id, population)
+    _choice(ASSESSMENTS_IN_PERIOD.id, "basis", basis, _ASSESSMENT_BASES)
+    _choice(ASSESSMENTS_IN_PERIOD.id, "kind", kind, _ASSESSMENT_KINDS)
+    field = "authorisation_date" if basis == "completed" else "start_date"
+    counted = period.contains_many(dataset.dates("assessments", field))
+    if kind != "any":
+        counted &= dataset.column("assessments", "kind") == kind
+    return _record_count(
+        indicator_id=ASSESSMENTS_IN_PERIOD.id,
+        table="assessments",
+        counted=counted,
+        child_ids=dataset.column("assessments", "child_id"),
+        population=population,
+    )
+
+
+ASSESSMENTS_IN_PERIOD = Indicator(
+    id="assessments-in-period",
+    title="Assessments completed in the period",
+    kind="count",
+    polarity=Polarity.NEUTRAL,
+    cohort="Assessments (of the chosen kind).",
+    numerator="Assessments with authorisation_date in the period (or start_date, by option).",
+    options=(
+        POPULATION,
+        Option(
+            name="basis",
+            default="completed",
+            choices=_ASSESSMENT_BASES,
+            description=(
+                "'completed' counts assessments authorised in the period, as DfE counts them "
+                "(table C2); 'started' counts assessments that started in it, as some "
+                "councils' workload reports do."
+            ),
+        ),
+        Option(
+            name="kind",
+            default="any",
+            choices=_ASSESSMENT_KINDS,
+            description=(
+                "'any' counts every assessment; 'single', 'initial' or 'core' one kind only "
+                "(pre-2013 returns hold initial and core assessments)."
+            ),
+        ),
+    ),
+    notes=(
+        "DfE counts assessments completed, so the default counts by authorisation date; "
+        "an open assessment is not counted.",
+        "An assessment authorised before its start date is still a completed assessment.",
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("assessments completed (table C2)"),
+        CIN_CENSUS_GUIDE.at("AssessmentActualStartDate, AssessmentAuthorisationDate"),
+    ),
+    inputs=("assessments",),
+    function=assessments_in_period,
+)
+
+
+def section47s_in_period(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    population: int | None = None,
+) -> Count:
+    """Number of section 47 enquiries that started in *period*.
+
+    Args:
+        data: The section 47 enquiries, as a `Dataset` or records.
+        period: The reporting period; both its first and last days are in it.
+        population: Children aged under 18 in the area, for `per_10k`.
+
+    Returns:
+        A `Count` of enquiries, with an audit row per enquiry.
+
+    Notes:
+        - An enquiry counts in the period its start date (the strategy discussion) falls
+          in, first and last days included.
+        - An enquiry with no start date is out of scope.
+
+    References:
+        - DfE, Characteristics of children in need, section 47 enquiries (table C3).
+        - DfE, Children in need census guide, S47ActualStartDate.
+    """
+    dataset = as_dataset(data)
+    population = _population(S47S_IN_PERIOD.id, population)
+    return _record_count(
+        indicator_id=S47S_IN_PERIOD.id,
+        table="section47s",
+        counted=period.contains_many(dataset.dates("section47s", "start_date")),
+        child_ids=dataset.column("section47s", "child_id"),
+        population=population,
+    )
+
+
+S47S_IN_PERIOD = Indicator(
+    id="s47s-in-period",
+    title="Section 47 enquiries started in the period",
+    kind="count",
+    polarity=Polarity.NEUTRAL,
+    cohort="Section 47 enquiries.",
+    numerator="Enquiries with start_date in the period.",
+    options=(POPULATION,),
+    notes=("An enquiry without a start date cannot be placed in a period: out of scope.",),
+    sources=(
+        CHILDREN_IN_NEED.at("section 47 enquiries (table C3)"),
+        CIN_CENSUS_GUIDE.at("S47ActualStartDate"),
+    ),
+    inputs=("section47s",),
+    function=section47s_in_period,
+)
+
+
+def icpcs_in_period(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    population: int | None = None,
+) -> Count:
+    """Number of initial child protection conferences held in *period*.
+
+    Args:
+        data: The section 47 enquiries, as a `Dataset` or records.
+        period: The reporting period; both its first and last days are in it.
+        population: Children aged under 18 in the area, for `per_10k`.
+
+    Returns:
+        A `Count` of conferences, with an audit row per enquiry.
+
+    Notes:
+        - A conference counts in the period its date falls in, first and last days
+          included.
+        - A conference dated before its enquiry started still counts.
+        - An enquiry marked "conference not required" is out of scope even with a
+          conference date, as in `icpc-15wd`'s cohort.
+
+    References:
+        - DfE, Characteristics of children in need, initial child protection conferences
+          (table C4).
+        - DfE, Children in need census guide, DateOfInitialCPC and ICPCnotRequired.
+    """
+    dataset = as_dataset(data)
+    population = _population(ICPCS_IN_PERIOD.id, population)
+    held = period.contains_many(dataset.dates("section47s", "icpc_date"))
+    return _record_count(
+        indicator_id=ICPCS_IN_PERIOD.id,
+        table="section47s",
+        counted=held & ~dataset.column("section47s", "icpc_not_required"),
+        child_ids=dataset.column("section47s", "child_id"),
+        population=population,
+    )
+
+
+ICPCS_IN_PERIOD = Indicator(
+    id="icpcs-in-period",
+    title="Initial child protection conferences held in the period",
+    kind="count",
+    polarity=Polarity.NEUTRAL,
+    cohort="Section 47 enquiries not marked 'ICPC not required'.",
+    numerator="Enquiries with icpc_date in the period.",
+    options=(POPULATION,),
+    notes=(
+        "Conferences dated before their enquiry started are still conferences (SPEC §4.2).",
+        "An enquiry with ICPCnotRequired set is out of scope even if a date is recorded, "
+        "as in the icpc-15wd cohort.",
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("initial child protection conferences (table C4)"),
+        CIN_CENSUS_GUIDE.at("DateOfInitialCPC, ICPCnotRequired"),
+    ),
+    inputs=("section47s",),
+    function=icpcs_in_period,
+)
+
+
+# -- CIN closure durations -------------------------------------------------------------------
+
+ClosureBands = Literal["dfe", "stockton"]
+
+
+def cin_closure_durations(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    bands: ClosureBands = "dfe",
+    include_nfa: bool = False,
+) -> Distribution:
+    """How long children-in-need episodes that closed in *period* had lasted, in month bands.
+
+    An episode's duration runs from its referral date to its closure date. A band "from
+    N months" starts on the day N calendar months after the referral (clipped to the end
+    of a shorter month): an episode referred on 31 August 2024 and closed on 30 November
+    2024 lasted 3 months.
+
+    Args:
+        data: The referrals (CIN episodes), as a `Dataset` or records.
+        period: The reporting period; both its first and last days are in it.
+        bands: ``"dfe"`` (under 3 months, 3 to 6, 6 to 12, 12 to 24, 24 and over) or
+            ``"stockton"`` (under 3 months, 3 to 6, 6 to 9, 9 and over).
+        include_nfa: Whether referrals with no further action are counted (they close the
+            day they open, so they all fall in the first band).
+
+    Returns:
+        A `Distribution` of episodes by band; its values (and quartiles) are days from
+        referral to closure.
+
+    Notes:
+        - An episode is in the cohort when its closure date is in the period, first and
+          last days included.
+        - An episode closed exactly N months after referral is in the band starting at N
+          months; the day before, in the band below.
+        - Months are calendar months, clipped to the month's end: referred 29 February
+          2024, 12 months are up on 28 February 2025.
+        - Referrals with no further action are out of scope unless *include_nfa*.
+        - Two referrals of one child on the same day are one episode: the first (in input
+          order) is banded, the others excluded ``duplicate``.
+        - An episode closed before its referral date is excluded ``end-before-start``.
+
+    References:
+        - DfE, Characteristics of children in need, episodes of need closed in the year by
+          duration.
+        - DfE, Children in need census guide, CINreferralDate and CINclosureDate.
+    """
+    dataset = as_dataset(data)
+    _choice(CIN_CLOSURE_DURATIONS.id, "bands", bands, CIN_CLOSURE_DURATION_BANDS)
+    _choice(CIN_CLOSURE_DURATIONS.id, "include_nfa", include_nfa, (False, True))
+    chosen = CIN_CLOSURE_DURATION_BANDS[bands]
+    referred = dataset.dates("referrals", "referral_date")
+    closed = dataset.dates("referrals", "closure_date")
+    in_scope = period.contains_many(closed)
+    if not include_nfa:
+        in_scope &= ~dataset.column("referrals", "nfa")
+    band_index = np.zeros(len(referred), dtype=np.int64)
+    rows = np.flatnonzero(in_scope)
+    for _, months in chosen[1:]:
+        band_index[rows] += closed[rows] >= add_months(referred[rows], months)
+    missing = np.isnat(closed)
+    days = np.where(
+        missing, 0, day_numbers(closed) - day_numbers(np.where(missing, closed, referred))
+    )
+    return Distribution.from_values(
+        indicator_id=CIN_CLOSURE_DURATIONS.id,
+        table="referrals",
+        values=np.where(missing, np.nan, days.astype(np.float64)),
+        in_scope=in_scope,
+        bands=[band for band, _ in chosen],
+        child_ids=dataset.column("referrals", "child_id"),
+        unit="days",
+        excluded={
+            "duplicate": _repeats_of_day(dataset.child_codes("referrals"), referred, in_scope),
+            "end-before-start": closed < referred,
+        },
+        band_index=band_index,
+    )
+
+
+CIN_CLOSURE_DURATIONS = Indicator(
+    id="cin-closure-durations",
+    title="Duration of children-in-need episodes closed in the period",
+    kind="distribution",
+    polarity=Polarity.NEUTRAL,
+    cohort="CIN episodes (referrals) with closure_date in the period, NFA referrals left out.",
+    numerator=(
+        "Episodes by time from referral_date to closure_date, in calendar-month bands: "
+        "closure on or after add_months(referral_date, N) is at least N months."
+    ),
+    exclusions={
+        "duplicate": "Another referral of the child on the same day is banded instead.",
+        "end-before-start": "The closure date is before the referral date.",
+    },
+    options=(
+        Option(
+            name="bands",
+            default="dfe",
+            choices=tuple(CIN_CLOSURE_DURATION_BANDS),
+            description=(
+                "'dfe': under 3 months, 3 months to under 6 months, 6 months to under 1 year, "
+                "1 year to under 2 years, 2 years and over (DfE's episode durations). "
+                "'stockton': under 3 months, 3 to under 6, 6 to under 9, 9 months and over "
+                "(Stockton's performance report)."
+            ),
+        ),
+        Option(
+            name="include_nfa",
+            default=False,
+            choices=(False, True),
+            description=(
+                "Whether referrals with no further action count as episodes; they close on "
+                "their referral day, so including them swells the first band."
+            ),
+        ),
+    ),
+    notes=(
+        "Month bands use calendar months clipped to the month's end (SPEC §2): an episode "
+        "reaches N months on add_months(referral_date, N).",
+        "NFA referrals are not episodes of need, so they are out of scope by default.",
+        "Same-day referrals of one child are one episode (SPEC §4.2): the first in input "
+        "order is banded.",
+        "The distribution's values are days from referral to closure; its median and "
+        "quartiles are in days.",
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("episodes of need closed in the year by duration"),
+        CIN_CENSUS_GUIDE.at("CINreferralDate, CINclosureDate"),
+    ),
+    inputs=("referrals",),
+    function=cin_closure_durations,
+)
+
+
+CARDS: tuple[Indicator, ...] = (
+    CIN_AT_PERIOD_END,
+    CP_AT_PERIOD_END,
+    CLA_AT_PERIOD_END,
+    CONTACTS_IN_PERIOD,
+    REFERRALS_IN_PERIOD,
+    ASSESSMENTS_IN_PERIOD,
+    S47S_IN_PERIOD,
+    ICPCS_IN_PERIOD,
+    CIN_CLOSURE_DURATIONS,
+)

@@ -1,5 +1,632 @@
-"""Indicator family: referrals (being implemented)."""
+"""Referral indicators: re-referrals, no further action, and the way on to enquiry and plan."""
 
-from safeguarding_metrics.catalogue import Indicator
+from collections.abc import Iterable
+from typing import Any, Literal
 
-CARDS: tuple[Indicator, ...] = ()
+import numpy as np
+import numpy.typing as npt
+
+from safeguarding_metrics._dates import day_numbers
+from safeguarding_metrics.catalogue import (
+    CHILDREN_IN_NEED,
+    CIN_CENSUS_GUIDE,
+    WORKING_TOGETHER,
+    EnglandFigure,
+    Indicator,
+    Option,
+    as_dataset,
+)
+from safeguarding_metrics.errors import InvalidOptionError
+from safeguarding_metrics.model import Dataset, Record
+from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.results import Polarity, Rate
+
+__all__ = [
+    "CARDS",
+    "CHILDREN_RE_REFERRED_12M",
+    "ICPC_TO_CPP",
+    "REFERRALS_NFA",
+    "REFERRALS_TO_S47",
+    "RE_REFERRALS_12M",
+    "S47_TO_ICPC",
+    "children_re_referred_rate",
+    "icpc_to_plan_rate",
+    "nfa_referral_rate",
+    "re_referral_rate",
+    "referral_to_s47_rate",
+    "s47_to_icpc_rate",
+    "same_day_groups",
+]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+RE_REFERRAL_MONTHS = 12
+"""A referral within 12 months of a previous one is a re-referral (DfE Children in need, table C1)."""
+RE_REFERRAL_DAYS = 365
+"""The day-count reading of "within 12 months" (the `365-days` window)."""
+
+Window = Literal["12-months", "365-days"]
+WINDOWS: tuple[Window, ...] = ("12-months", "365-days")
+
+_NAT_INT = np.iinfo(np.int64).min
+_DAY_SHIFT = 1 << 31
+
+
+# -- shared kernels --------------------------------------------------------------------------
+
+
+def same_day_groups(codes: IntArray, days: IntArray) -> IntArray:
+    """For each row, the row that represents its (child, day) group: the first in input order.
+
+    A row is the kept one of its group when the result at its position is its own position;
+    every other row of the group is a same-day duplicate of it.
+
+    Args:
+        codes: Child codes, one per row.
+        days: Day numbers (`day_numbers`), one per row.
+
+    Returns:
+        The representative row of each row's group.
+    """
+    n = len(codes)
+    positions = np.arange(n, dtype=np.int64)
+    order = np.lexsort((positions, days, codes))
+    new_group = np.ones(n, dtype=np.bool_)
+    if n:
+        new_group[1:] = (codes[order][1:] != codes[order][:-1]) | (
+            days[order][1:] != days[order][:-1]
+        )
+    first = np.maximum.accumulate(np.where(new_group, positions, 0))
+    representative = np.empty(n, dtype=np.int64)
+    representative[order] = order[first]
+    return representative
+
+
+def child_day_keys(codes: IntArray, days: IntArray) -> IntArray:
+    """One int64 per (child code, day) pair, ordered by child then day."""
+    return (codes.astype(np.int64) << 32) + (days + _DAY_SHIFT)
+
+
+def check_choice(indicator_id: str, name: str, value: Any, choices: tuple[Any, ...]) -> None:
+    """Raise `InvalidOptionError` unless *value* is one of *choices*."""
+    if value not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        raise InvalidOptionError(f"{indicator_id}: option {name}={value!r} is not one of {listed}")
+
+
+class _Referrals:
+    """The referral columns every indicator of the family reads, duplicates resolved."""
+
+    def __init__(self, dataset: Dataset, period: ReportingPeriod) -> None:
+        self.child_ids = dataset.column("referrals", "child_id")
+        self.codes = dataset.child_codes("referrals")
+        self.dates = dataset.dates("referrals", "referral_date")
+        self.days = day_numbers(self.dates)
+        self.representative = same_day_groups(self.codes, self.days)
+        self.kept = self.representative == np.arange(len(self.codes))
+        self.duplicate = ~self.kept
+        self.in_period = period.contains_many(self.dates)
+        # One referral: it is NFA only when every record of it says so, so that the result
+        # does not depend on which duplicate came first.
+        acted = np.bincount(
+            self.representative,
+            weights=~dataset.column("referrals", "nfa"),
+            minlength=len(self.codes),
+        )
+        self.nfa = acted[self.representative] == 0
+
+    def previous_days(self) -> IntArray:
+        """The day number of the child's latest referral before each row's date, or NaT's."""
+        rows = np.flatnonzero(self.kept)
+        order = rows[np.lexsort((self.days[rows], self.codes[rows]))]
+        previous = np.full(len(self.codes), _NAT_INT, dtype=np.int64)
+        same_child = self.codes[order][1:] == self.codes[order][:-1]
+        previous[order[1:][same_child]] = self.days[order[:-1][same_child]]
+        return previous[self.representative]
+
+    def re_referral(self, window: Window) -> tuple[BoolArray, IntArray]:
+        """Whether each row is a re-referral under *window*, and the previous referral's day."""
+        previous = self.previous_days()
+        has_previous = previous != _NAT_INT
+        if window == "12-months":
+            lower = day_numbers(add_months(self.dates, -RE_REFERRAL_MONTHS))
+            hit = has_previous & (previous >= lower)
+        else:
+            hit = has_previous & (self.days - previous <= RE_REFERRAL_DAYS)
+        return hit, previous
+
+
+def _as_dates(days: IntArray) -> npt.NDArray[np.datetime64]:
+    return days.view("datetime64[D]")
+
+
+def _gap(days: IntArray, previous: IntArray) -> npt.NDArray[np.float64]:
+    return np.where(previous == _NAT_INT, np.nan, (days - previous).astype(np.float64))
+
+
+_WINDOW_OPTION = Option(
+    name="window",
+    default="12-months",
+    choices=WINDOWS,
+    description=(
+        "`12-months` (default): the earlier referral is on or after the date 12 calendar "
+        "months before (add_months, so 29 February less 12 months is 28 February). "
+        "`365-days`: the earlier referral is at most 365 days before, so a leap day shortens "
+        "the window by one date."
+    ),
+)
+_DUPLICATE = {
+    "duplicate": (
+        "A second referral of the same child on the same date: the two are one referral, and "
+        "the first in input order is kept."
+    )
+}
+_DUPLICATE_NOTE = (
+    "Two referrals of one child on the same date are one referral: the first in input order "
+    "is counted and the others are excluded as `duplicate`."
+)
+
+
+# -- re-referrals ------------------------------------------------------------------------
+
+
+def re_referral_rate(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    window: Window = "12-months",
+) -> Rate:
+    """Share of referrals in *period* made within 12 months of a previous referral of the child.
+
+    Args:
+        data: A `Dataset`, or records; reads `referrals`.
+        period: The reporting period the referrals are dated in.
+        window: `12-months` (calendar months, the default) or `365-days`.
+
+    Returns:
+        A `Rate` over the referrals; the audit's measures hold `previous_referral` (the
+        child's latest earlier referral, NaT when none) and `days_since_previous`.
+
+    Notes:
+        - The cohort is every referral dated in *period*, including referrals closed with no
+          further action.
+        - A referral counts when the same child has an earlier referral dated `p` with
+          `add_months(d, -12) <= p < d`: the anniversary itself counts, the day before it
+          does not.
+        - Earlier referrals are looked for in all the data given, including years before
+          *period*; referrals with no further action count as earlier referrals too.
+        - With `window="365-days"` the earlier referral must be at most 365 days before:
+          across 29 February that is one day shorter than 12 months.
+        - Two referrals of one child on the same date are one referral: the first in input
+          order is kept and the others are excluded `duplicate`.
+
+    References:
+        - DfE, Characteristics of children in need, table C1 (re-referrals within 12 months).
+        - DfE, Children in need census guide (definition of a referral).
+    """
+    dataset = as_dataset(data)
+    check_choice(RE_REFERRALS_12M.id, "window", window, WINDOWS)
+    referrals = _Referrals(dataset, period)
+    hit, previous = referrals.re_referral(window)
+    return Rate.from_flags(
+        indicator_id=RE_REFERRALS_12M.id,
+        table="referrals",
+        in_scope=referrals.in_period,
+        hit=hit,
+        child_ids=referrals.child_ids,
+        excluded={"duplicate": referrals.duplicate},
+        measures={
+            "previous_referral": _as_dates(previous),
+            "days_since_previous": _gap(referrals.days, previous),
+        },
+    )
+
+
+RE_REFERRALS_12M = Indicator(
+    id="re-referrals-12m",
+    title="Re-referrals within 12 months of a previous referral",
+    kind="rate",
+    polarity=Polarity.LOWER,
+    cohort="Referrals dated in the period, including those closed with no further action.",
+    numerator=(
+        "Referrals of a child who had an earlier referral dated on or after the same date 12 "
+        "months before (the anniversary counts) and before this one."
+    ),
+    denominator="Referrals in the period, less same-day duplicates.",
+    exclusions=_DUPLICATE,
+    options=(_WINDOW_OPTION,),
+    notes=(
+        "The earlier referral may lie before the period: it is looked for in all the data given, "
+        "so give the previous year's return too.",
+        "Referrals with no further action are in the cohort and count as earlier referrals.",
+        "Only the child's latest earlier referral date matters; an earlier referral on the same "
+        "date as this one is a duplicate, not a previous referral.",
+        _DUPLICATE_NOTE,
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("table C1"),
+        CIN_CENSUS_GUIDE.at("definition of a referral; CINreferralDate"),
+    ),
+    england=EnglandFigure(value=22.6, period="2024-25", source=CHILDREN_IN_NEED.at("table C1")),
+    inputs=("referrals",),
+    function=re_referral_rate,
+)
+
+
+def children_re_referred_rate(
+    data: Dataset | Iterable[Record],
+    *,
+    period: ReportingPeriod,
+    window: Window = "12-months",
+) -> Rate:
+    """Share of children referred in *period* with at least one re-referral in it.
+
+    Args:
+        data: A `Dataset`, or records; reads `referrals`.
+        period: The reporting period.
+        window: `12-months` (the default) or `365-days`, as for `re-referrals-12m`.
+
+    Returns:
+        A `Rate` over children: the audit has one row per child with any referral in the
+        data (table ``"children"``, rows -1), sorted by child id, with measures
+        `referrals_in_period` and `re_referrals_in_period`.
+
+    Notes:
+        - The cohort is the children with at least one referral dated in *period*; children
+          whose referrals all lie outside it are out of scope.
+        - A child counts when at least one of their referrals in *period* is a re-referral
+          under `re-referrals-12m`'s rule, so a child with several re-referrals counts once.
+        - Same-day duplicate referrals are one referral, so they never make a child
+          re-referred.
+
+    References:
+        - DfE, Characteristics of children in need, table C1.
+    """
+    dataset = as_dataset(data)
+    check_choice(CHILDREN_RE_REFERRED_12M.id, "window", window, WINDOWS)
+    referrals = _Referrals(dataset, period)
+    hit, _ = referrals.re_referral(window)
+    children, position = np.unique(referrals.codes, return_inverse=True)
+    counted = referrals.kept & referrals.in_period
+    in_period = np.bincount(position[counted], minlength=len(children))
+    re_referred = np.bincount(position[counted & hit], minlength=len(children))
+    return Rate.from_flags(
+        indicator_id=CHILDREN_RE_REFERRED_12M.id,
+        table="children",
+        in_scope=in_period > 0,
+        hit=re_referred > 0,
+        child_ids=dataset.child_ids[children],
+        rows=np.full(len(children), -1, dtype=np.int64),
+        measures={
+            "referrals_in_period": in_period.astype(np.float64),
+            "re_referrals_in_period": re_referred.astype(np.float64),
+        },
+    )
+
+
+CHILDREN_RE_REFERRED_12M = Indicator(
+    id="children-re-referred-12m",
+    title="Children re-referred within 12 months of a previous referral",
+    kind="rate",
+    polarity=Polarity.LOWER,
+    cohort="Children with at least one referral dated in the period.",
+    numerator=(
+        "Children with at least one referral in the period made within 12 months of an earlier "
+        "referral (the rule of `re-referrals-12m`)."
+    ),
+    denominator="Children with a referral in the period.",
+    options=(_WINDOW_OPTION,),
+    notes=(
+        "Child level: a child with several re-referrals in the period counts once.",
+        "The audit has one row per child with any referral in the data, sorted by child id; "
+        "children referred only outside the period are out of scope.",
+        "Same-day duplicate referrals are one referral (see `re-referrals-12m`).",
+    ),
+    sources=(CHILDREN_IN_NEED.at("table C1"),),
+    england=EnglandFigure(value=21.0, period="2024-25", source=CHILDREN_IN_NEED.at("table C1")),
+    inputs=("referrals",),
+    function=children_re_referred_rate,
+)
+
+
+# -- no further action -----------------------------------------------------------------------
+
+
+def nfa_referral_rate(data: Dataset | Iterable[Record], *, period: ReportingPeriod) -> Rate:
+    """Share of referrals in *period* that led to no further action.
+
+    Args:
+        data: A `Dataset`, or records; reads `referrals`.
+        period: The reporting period.
+
+    Returns:
+        A `Rate` over the referrals.
+
+    Notes:
+        - The cohort is every referral dated in *period*; the numerator those with `nfa`
+          true.
+        - Same-day duplicates are excluded `duplicate` (the first in input order is kept);
+          the referral they make up is NFA only when every one of its records is NFA.
+
+    References:
+        - DfE, Characteristics of children in need (referrals with no further action).
+        - DfE, Children in need census guide, data item ReferralNFA.
+    """
+    dataset = as_dataset(data)
+    referrals = _Referrals(dataset, period)
+    return Rate.from_flags(
+        indicator_id=REFERRALS_NFA.id,
+        table="referrals",
+        in_scope=referrals.in_period,
+        hit=referrals.nfa,
+        child_ids=referrals.child_ids,
+        excluded={"duplicate": referrals.duplicate},
+    )
+
+
+REFERRALS_NFA = Indicator(
+    id="referrals-nfa",
+    title="Referrals that led to no further action",
+    kind="rate",
+    polarity=Polarity.LOWER,
+    cohort="Referrals dated in the period.",
+    numerator="Referrals recorded as no further action (ReferralNFA true).",
+    denominator="Referrals in the period, less same-day duplicates.",
+    exclusions=_DUPLICATE,
+    notes=(
+        _DUPLICATE_NOTE + " The referral they make up is NFA only when every one of its records "
+        "is NFA (a record that led on to further action wins), so the result does not depend on "
+        "record order.",
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("referrals: no further action"),
+        CIN_CENSUS_GUIDE.at("ReferralNFA"),
+    ),
+    england=EnglandFigure(
+        value=6.5, period="2024-25", source=CHILDREN_IN_NEED.at("referrals: no further action")
+    ),
+    inputs=("referrals",),
+    function=nfa_referral_rate,
+)
+
+
+# -- referral to section 47 ----------------------------------------------------------------
+
+
+def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingPeriod) -> Rate:
+    """Share of referrals in *period*, other than no further action, that led to a section 47 enquiry.
+
+    Args:
+        data: A `Dataset`, or records; reads `referrals` and `section47s`.
+        period: The reporting period the referrals are dated in.
+
+    Returns:
+        A `Rate` over the referrals; the audit's measure `section47s` counts the linked
+        enquiries.
+
+    Notes:
+        - The cohort is the referrals dated in *period* that are not no further action; NFA
+          referrals are out of scope (a same-day referral is NFA only when all its records
+          are).
+        - A referral counts when at least one `Section47` carries its `referral_id`; the
+          enquiry may start after *period* ends.
+        - A `Section47` linked to a same-day duplicate counts for the referral kept in its
+          place, since the two are one referral; the duplicate itself is excluded
+          `duplicate`.
+
+    References:
+        - DfE, Characteristics of children in need (section 47 enquiries).
+        - DfE, Working Together to Safeguard Children (section 47 enquiries).
+    """
+    dataset = as_dataset(data)
+    referrals = _Referrals(dataset, period)
+    linked = dataset.referral_rows("section47s")
+    linked = linked[linked >= 0]
+    enquiries = np.bincount(
+        referrals.representative[linked], minlength=len(referrals.codes)
+    ).astype(np.int64)
+    enquiries = enquiries[referrals.representative]
+    return Rate.from_flags(
+        indicator_id=REFERRALS_TO_S47.id,
+        table="referrals",
+        in_scope=referrals.in_period & ~referrals.nfa,
+        hit=enquiries > 0,
+        child_ids=referrals.child_ids,
+        excluded={"duplicate": referrals.duplicate},
+        measures={"section47s": enquiries.astype(np.float64)},
+    )
+
+
+REFERRALS_TO_S47 = Indicator(
+    id="referrals-to-s47",
+    title="Referrals that led to a section 47 enquiry",
+    kind="rate",
+    polarity=Polarity.NEUTRAL,
+    cohort="Referrals dated in the period, other than those with no further action.",
+    numerator="Referrals with at least one section 47 enquiry linked by referral id.",
+    denominator="Referrals in the period that were not NFA, less same-day duplicates.",
+    exclusions=_DUPLICATE,
+    notes=(
+        "Enquiries are linked by `referral_id` only; an enquiry whose referral id matches no "
+        "referral is not counted anywhere.",
+        "The enquiry may start after the period ends, so a recent period's figure can rise "
+        "when the next return arrives.",
+        _DUPLICATE_NOTE + " An enquiry linked to the duplicate counts for the kept referral.",
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("section 47 enquiries"),
+        WORKING_TOGETHER.at("section 47 enquiries"),
+    ),
+    inputs=("referrals", "section47s"),
+    function=referral_to_s47_rate,
+)
+
+
+# -- section 47 to initial conference -------------------------------------------------------
+
+
+def _icpc_held(dataset: Dataset) -> tuple[npt.NDArray[np.datetime64], BoolArray]:
+    icpc = dataset.dates("section47s", "icpc_date")
+    held = ~np.isnat(icpc) & ~dataset.column("section47s", "icpc_not_required")
+    return icpc, held
+
+
+def s47_to_icpc_rate(data: Dataset | Iterable[Record], *, period: ReportingPeriod) -> Rate:
+    """Share of section 47 enquiries starting in *period* that went on to an initial conference.
+
+    Args:
+        data: A `Dataset`, or records; reads `section47s`.
+        period: The reporting period the enquiries start in.
+
+    Returns:
+        A `Rate` over the enquiries.
+
+    Notes:
+        - The cohort is the enquiries whose `start_date` is in *period*; the conference may
+          be after *period* ends.
+        - An enquiry counts when it has an `icpc_date` and is not marked
+          `icpc_not_required` (the cohort of `icpc-15wd`); a conference dated before the
+          enquiry's start still counts.
+        - An enquiry with no `start_date` is excluded `missing-start` when its conference
+          is dated in *period*, and out of scope otherwise (it cannot be placed in a period).
+
+    References:
+        - DfE, Characteristics of children in need (section 47 enquiries and ICPCs).
+        - DfE, Children in need census guide, N00148 S47ActualStartDate, N00110 DateOfInitialCPC.
+    """
+    dataset = as_dataset(data)
+    start = dataset.dates("section47s", "start_date")
+    icpc, held = _icpc_held(dataset)
+    missing_start = np.isnat(start)
+    return Rate.from_flags(
+        indicator_id=S47_TO_ICPC.id,
+        table="section47s",
+        in_scope=period.contains_many(start) | (missing_start & period.contains_many(icpc)),
+        hit=held,
+        child_ids=dataset.column("section47s", "child_id"),
+        excluded={"missing-start": missing_start},
+    )
+
+
+S47_TO_ICPC = Indicator(
+    id="s47-to-icpc",
+    title="Section 47 enquiries that led to an initial child protection conference",
+    kind="rate",
+    polarity=Polarity.NEUTRAL,
+    cohort="Section 47 enquiries starting in the period.",
+    numerator=(
+        "Enquiries with an initial child protection conference date, not marked as ICPC not "
+        "required."
+    ),
+    denominator="Enquiries starting in the period, less exclusions.",
+    exclusions={
+        "missing-start": (
+            "The enquiry has no start date but its conference is dated in the period."
+        )
+    },
+    notes=(
+        "An enquiry with a conference date but marked ICPCnotRequired is not counted as "
+        "leading to a conference, as in `icpc-15wd`'s cohort.",
+        "A conference dated before its enquiry's start is still a conference and counts.",
+        "The conference may be after the period ends, so a recent period's figure can rise "
+        "when the next return arrives.",
+        "An enquiry with no start date is excluded `missing-start` when its conference is in "
+        "the period; otherwise it cannot be placed in any period and is out of scope.",
+    ),
+    sources=(
+        CHILDREN_IN_NEED.at("section 47 enquiries and initial child protection conferences"),
+        CIN_CENSUS_GUIDE.at("N00148 S47ActualStartDate, N00110 DateOfInitialCPC"),
+    ),
+    inputs=("section47s",),
+    function=s47_to_icpc_rate,
+)
+
+
+# -- initial conference to plan -------------------------------------------------------------
+
+
+def icpc_to_plan_rate(data: Dataset | Iterable[Record], *, period: ReportingPeriod) -> Rate:
+    """Share of initial child protection conferences in *period* that led to a plan.
+
+    Args:
+        data: A `Dataset`, or records; reads `section47s` and `cp_plans`.
+        period: The reporting period the conferences are dated in.
+
+    Returns:
+        A `Rate` over the enquiries (one per conference).
+
+    Notes:
+        - The cohort is the enquiries with `icpc_date` in *period* and not marked
+          `icpc_not_required`: the cohort of `icpc-15wd`, including conferences dated
+          before their enquiry's start and enquiries with no start date.
+        - A conference counts when a child protection plan for the same child starts on the
+          conference date (CIN census rule 2885); a plan starting a day later does not.
+        - Each enquiry is one conference: two enquiries of one child with the same
+          conference date both count, and one plan can follow both.
+
+    References:
+        - DfE, Children in need census guide, validation rule 2885 (a plan starts on the
+          date of an initial conference).
+        - DfE, Characteristics of children in need (ICPCs and plans starting).
+    """
+    dataset = as_dataset(data)
+    icpc, held = _icpc_held(dataset)
+    in_scope = held & period.contains_many(icpc)
+    plan_keys = np.unique(
+        child_day_keys(
+            dataset.child_codes("cp_plans"), day_numbers(dataset.dates("cp_plans", "start_date"))
+        )
+    )
+    conference_keys = child_day_keys(dataset.child_codes("section47s"), day_numbers(icpc))
+    position = np.clip(np.searchsorted(plan_keys, conference_keys), 0, max(len(plan_keys) - 1, 0))
+    followed = (
+        plan_keys[position] == conference_keys
+        if len(plan_keys)
+        else np.zeros(len(conference_keys), dtype=np.bool_)
+    )
+    return Rate.from_flags(
+        indicator_id=ICPC_TO_CPP.id,
+        table="section47s",
+        in_scope=in_scope,
+        hit=followed,
+        child_ids=dataset.column("section47s", "child_id"),
+    )
+
+
+ICPC_TO_CPP = Indicator(
+    id="icpc-to-cpp",
+    title="Initial child protection conferences that led to a child protection plan",
+    kind="rate",
+    polarity=Polarity.NEUTRAL,
+    cohort=(
+        "Initial child protection conferences dated in the period (section 47 enquiries with a "
+        "conference date and not marked ICPC not required), including conferences dated before "
+        "their enquiry's start."
+    ),
+    numerator="Conferences followed by a child protection plan for the same child starting on the conference date.",
+    denominator="Conferences in the period.",
+    notes=(
+        "The plan must start on the conference date itself (CIN census rule 2885); the plan "
+        "need not carry the enquiry's referral id.",
+        "Enquiries with no start date are still conferences and stay in the cohort.",
+        "Each enquiry record is one conference; one plan may follow two conferences of the "
+        "same child on the same day.",
+    ),
+    sources=(
+        CIN_CENSUS_GUIDE.at("validation rule 2885; N00110 DateOfInitialCPC, CPPstartDate"),
+        CHILDREN_IN_NEED.at("initial child protection conferences; plans starting"),
+    ),
+    inputs=("section47s", "cp_plans"),
+    function=icpc_to_plan_rate,
+)
+
+
+CARDS: tuple[Indicator, ...] = (
+    RE_REFERRALS_12M,
+    CHILDREN_RE_REFERRED_12M,
+    REFERRALS_NFA,
+    REFERRALS_TO_S47,
+    S47_TO_ICPC,
+    ICPC_TO_CPP,
+)

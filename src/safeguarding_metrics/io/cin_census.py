@@ -1,0 +1,776 @@
+"""The children in need (CIN) census XML return: a streaming, safe reader and a writer.
+
+A CIN census file is a `Message` holding a `Header` (with `CollectionDetails/ReferenceDate`)
+and `Children`, one `Child` per child, each with `ChildIdentifiers`,
+`ChildCharacteristics` and one `CINdetails` per episode of need (a referral, with its
+assessments, CIN plans, section 47 enquiries and child protection plans nested inside).
+"""
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+from xml.parsers import expat
+from xml.sax.saxutils import escape
+
+from safeguarding_metrics.errors import InvalidRecordError, ReadError
+from safeguarding_metrics.io._common import (
+    DiagnosticLog,
+    as_paths,
+    looked_after_ids,
+    parse_date,
+    shown,
+)
+from safeguarding_metrics.model import (
+    Assessment,
+    AssessmentKind,
+    Child,
+    CINPlan,
+    CPPlan,
+    Dataset,
+    Referral,
+    Section47,
+)
+
+__all__ = ["CHUNK_SIZE", "read_cin_census", "write_cin_census"]
+
+CHUNK_SIZE = 1 << 20
+"""Bytes fed to the XML parser at a time; memory use does not grow with the file."""
+
+# Code lists of the CIN census guide (DfE, children in need census 2024 to 2025).
+PRIMARY_NEED_CODES = frozenset({"N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"})
+CLOSURE_REASON_CODES = frozenset(f"RC{n}" for n in range(1, 10))
+ABUSE_CATEGORY_CODES = frozenset({"NEG", "PHY", "SAB", "EMO", "MUL"})
+_TRUE = frozenset({"true", "1"})
+_FALSE = frozenset({"false", "0"})
+
+_NOT_A_DATE = "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
+
+
+# -- the parse tree ------------------------------------------------------------------------------
+
+# A parsed element is a small list, [name, text, children]: cheaper than ElementTree's
+# elements, and only the elements of one Child exist at a time.
+_Node = list[Any]
+_NAME, _TEXT, _KIDS = 0, 1, 2
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+class _Episode:
+    """One CINdetails as read: the referral's fields and the records nested in it."""
+
+    __slots__ = ("nested", "referral")
+
+    def __init__(self, referral: dict[str, Any]) -> None:
+        self.referral = referral
+        self.nested: list[tuple[type[Any], dict[str, Any]]] = []
+
+
+def _file_size(path: Path) -> int:
+    try:
+        if path.is_dir():
+            raise ReadError(f"{path}: is a folder, not a CIN census XML file")
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ReadError(f"{path}: no such file") from None
+    except OSError as error:
+        raise ReadError(f"{path}: cannot be read: {error.strerror}") from None
+    if size == 0:
+        raise ReadError(f"{path}: the file is empty")
+    return size
+
+
+def read_cin_census(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    strict: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Dataset:
+    """Read one or more CIN census XML files into a `Dataset`.
+
+    Args:
+        paths: A file, or several files oldest first (one per census year).
+        strict: Raise `StrictReadError` (a `ReadError`) listing every problem, instead of
+            returning them in `Dataset.diagnostics`.
+        progress: Called as `progress(bytes_read, total_bytes)` after each chunk, counting
+            over all *paths*, so a caller can draw a progress bar.
+
+    Returns:
+        The children, referrals (one per `CINdetails`), assessments, section 47 enquiries,
+        child protection plans and CIN plans, with `diagnostics` listing every problem.
+
+    Raises:
+        ReadError: A file is missing, empty, not well-formed XML, not a CIN census
+            `Message`, or has a document type declaration (refused, so no entity is ever
+            expanded or fetched); or *strict* and there were problems.
+
+    Notes:
+        - Each file is parsed in chunks of `CHUNK_SIZE` bytes and each `Child` is turned
+          into records and discarded as soon as it closes, so memory does not grow with
+          the file (only with the records returned).
+        - `referral_id` is the child id and referral date, `"<LAchildID>/<YYYY-MM-DD>"`; a
+          second referral of the child on the same date gets `"/2"` (then `"/3"`...), so
+          both survive for the indicators to exclude one as `duplicate`; it is reported.
+          Records nested in a `CINdetails` carry its `referral_id`.
+        - Several files merge: children by `LAchildID`, episodes by (child, referral date),
+          the later file winning. A later file's `CINdetails` replaces the earlier file's
+          whole episode, with its assessments, plans and enquiries, so one a later year
+          removed is gone. Episodes the later file does not hold are kept.
+        - Dates are `YYYY-MM-DD` (also accepted: `DD/MM/YYYY`). An unparseable optional
+          date is read as missing and the record kept; a missing or unparseable
+          `AssessmentActualStartDate` or `S47ActualStartDate` is reported and kept as
+          missing, for the indicators to exclude as `missing-start`.
+        - Dropped and reported: a `Child` without `LAchildID` (with everything in it), a
+          `CINdetails` without a valid `CINreferralDate` (with everything nested in it),
+          a plan without a valid start date.
+        - `ReferralNFA` and `ICPCnotRequired` are `true`/`false`/`1`/`0`; anything else
+          is reported and read as false. A missing `ReferralNFA` is reported and read as
+          false; a missing `ICPCnotRequired` is read as false.
+        - Codes outside the census lists (`PrimaryNeedCode` N0–N9, `ReasonForClosure`
+          RC1–RC9, categories of abuse NEG, PHY, SAB, EMO, MUL) are reported and kept as
+          given. Sex is read from `Sex` (2024 on) or `GenderCurrent` (before).
+
+    References:
+        - DfE, Children in need census: guide and data items (N-codes).
+    """
+    files = as_paths(paths, "CIN census files")
+    sizes = [_file_size(path) for path in files]
+    total = sum(sizes)
+    log = DiagnosticLog()
+    children: dict[str, Child] = {}
+    episodes: dict[tuple[str, dt.date], list[_Episode]] = {}
+    done = 0
+    previous: tuple[str, dt.date] | None = None
+    for path, size in zip(files, sizes, strict=True):
+        reader = _FileReader(path, log)
+        file_children, file_episodes = reader.read(progress, done, total)
+        done += size
+        children.update(file_children)
+        episodes.update(file_episodes)
+        reference = reader.reference_date
+        if reference is not None:
+            if previous is not None and reference < previous[1]:
+                log.add(
+                    str(path),
+                    "Message/Header/CollectionDetails",
+                    "ReferenceDate",
+                    reference.isoformat(),
+                    f"earlier than that of {previous[0]}, given before it; files merge in "
+                    "the order given, the later one winning",
+                )
+            previous = (str(path), reference)
+    dataset = _build(children, episodes, log)
+    diagnostics = log.finish(strict=strict, what="CIN census")
+    return Dataset(**dataset, diagnostics=diagnostics)
+
+
+def _build(
+    children: dict[str, Child],
+    episodes: dict[tuple[str, dt.date], list[_Episode]],
+    log: DiagnosticLog,
+) -> dict[str, list[Any]]:
+    tables: dict[str, list[Any]] = {
+        "children": list(children.values()),
+        "referrals": [],
+        "assessments": [],
+        "section47s": [],
+        "cp_plans": [],
+        "cin_plans": [],
+    }
+    table_of = {
+        Assessment: tables["assessments"],
+        Section47: tables["section47s"],
+        CPPlan: tables["cp_plans"],
+        CINPlan: tables["cin_plans"],
+    }
+    for (child_id, referral_date), group in episodes.items():
+        base = f"{child_id}/{referral_date.isoformat()}"
+        for number, episode in enumerate(group, start=1):
+            referral_id = base if number == 1 else f"{base}/{number}"
+            tables["referrals"].append(Referral(referral_id=referral_id, **episode.referral))
+            for record_class, fields in episode.nested:
+                table_of[record_class].append(record_class(referral_id=referral_id, **fields))
+    return tables
+
+
+class _FileReader:
+    """Reads one CIN census file, collecting its children and episodes."""
+
+    def __init__(self, path: Path, log: DiagnosticLog) -> None:
+        self.path = path
+        self.file = str(path)
+        self.log = log
+        self.reference_date: dt.date | None = None
+        self.children: dict[str, Child] = {}
+        self.episodes: dict[tuple[str, dt.date], list[_Episode]] = {}
+        self.count = 0
+
+    def read(
+        self, progress: Callable[[int, int], None] | None, done: int, total: int
+    ) -> tuple[dict[str, Child], dict[tuple[str, dt.date], list[_Episode]]]:
+        parser = self._parser()
+        read = 0
+        try:
+            with self.path.open("rb") as handle:
+                for chunk in _chunks(handle):
+                    parser.Parse(chunk, False)  # noqa: FBT003 - expat's isfinal
+                    read += len(chunk)
+                    if progress is not None:
+                        progress(done + read, total)
+                parser.Parse(b"", True)  # noqa: FBT003
+        except expat.ExpatError as error:
+            raise ReadError(
+                f"{self.file}: not well-formed XML at line {error.lineno}, column "
+                f"{error.offset + 1}: {expat.ErrorString(error.code)}"
+            ) from None
+        except OSError as error:
+            raise ReadError(f"{self.file}: cannot be read: {error.strerror}") from None
+        return self.children, self.episodes
+
+    def _parser(self) -> "expat.XMLParserType":
+        """An expat parser that builds each Child's tree and refuses DTDs and entities.
+
+        An XML document can only declare entities inside a document type declaration;
+        refusing any DOCTYPE (and, to be sure, any entity or notation declaration and any
+        external reference) means no entity is ever expanded or fetched.
+        """
+        file = self.file
+        top: _Node = ["", "", []]
+        stack: list[_Node] = [top]
+        push = stack.append
+        pop = stack.pop
+
+        def start(name: str, attributes: Any) -> None:
+            parent = stack[-1]
+            parent[_TEXT] = ""  # whitespace before a child element is no text
+            node = [name, "", []]
+            parent[_KIDS].append(node)
+            push(node)
+
+        def start_prefixed(name: str, attributes: Any) -> None:
+            start(name.rpartition(":")[2], attributes)
+
+        def start_root(name: str, attributes: Any) -> None:
+            prefixed = ":" in name
+            if name.rpartition(":")[2] != "Message":
+                raise ReadError(
+                    f"{file}: not a CIN census file: the root element is <{shown(name)}>, "
+                    "not <Message>"
+                )
+            parser.StartElementHandler = start_prefixed if prefixed else start
+            parser.StartElementHandler(name, attributes)
+
+        def end(name: str) -> None:
+            node = pop()
+            name = node[_NAME]
+            if name == "Child":
+                stack[-1][_KIDS].pop()  # the Child is done with: forget it
+                self.count += 1
+                self._child(node)
+            elif name == "ReferenceDate":
+                self._reference(node[_TEXT].strip())
+
+        def text(data: str) -> None:
+            stack[-1][_TEXT] += data
+
+        def refuse_doctype(*args: Any) -> None:
+            raise ReadError(
+                f"{file}: refused: the file has a document type declaration (DOCTYPE); "
+                "CIN census files have none, and a DTD can declare entities that expand "
+                "without limit or read other files"
+            )
+
+        def refuse_entity(*args: Any) -> None:
+            raise ReadError(f"{file}: refused: the file declares an entity or notation")
+
+        def refuse_reference(*args: Any) -> int:
+            raise ReadError(f"{file}: refused: the file references an external entity")
+
+        parser = expat.ParserCreate()
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = refuse_doctype
+        parser.EntityDeclHandler = refuse_entity
+        parser.UnparsedEntityDeclHandler = refuse_entity
+        parser.NotationDeclHandler = refuse_entity
+        parser.ExternalEntityRefHandler = refuse_reference
+        parser.StartElementHandler = start_root
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = text
+        parser.buffer_text = True
+        parser.buffer_size = 1 << 16
+        return parser
+
+    def _reference(self, text: str) -> None:
+        value = parse_date(text)
+        if value is None:
+            self.log.add(
+                self.file,
+                "Message/Header/CollectionDetails",
+                "ReferenceDate",
+                shown(text),
+                _NOT_A_DATE,
+            )
+        self.reference_date = value
+
+    # -- one child ---------------------------------------------------------------------------
+
+    def _date(self, where: str, field: str, text: str, *, missing: str | None = None) -> Any:
+        """The date in *text*; `None` (reported) when it is not a date, or when missing."""
+        if not text:
+            if missing is not None:
+                self.log.add(self.file, where, field, "", f"missing; {missing}")
+            return None
+        value = parse_date(text)
+        if value is None:
+            self.log.add(
+                self.file,
+                where,
+                field,
+                shown(text),
+                f"{_NOT_A_DATE}; {missing or 'read as missing, record kept'}",
+            )
+        return value
+
+    def _code(self, where: str, field: str, text: str, codes: frozenset[str]) -> str | None:
+        if not text:
+            return None
+        if text not in codes:
+            self.log.add(
+                self.file,
+                where,
+                field,
+                shown(text),
+                f"not a code of the CIN census list ({', '.join(sorted(codes))}); kept as given",
+            )
+        return text
+
+    def _flag(self, where: str, field: str, text: str, *, required: bool) -> bool:
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        if text or required:
+            self.log.add(
+                self.file,
+                where,
+                field,
+                shown(text),
+                ("missing" if not text else "not true/false/1/0") + "; read as false, record kept",
+            )
+        return False
+
+    def _child(self, element: _Node) -> None:
+        where = f"Child {self.count}"
+        child_id = ""
+        birth_text = ""
+        sex: str | None = None
+        ethnicity: str | None = None
+        details: list[_Node] = []
+        for part in element[_KIDS]:
+            name = part[_NAME]
+            if name == "CINdetails":
+                details.append(part)
+            elif name == "ChildIdentifiers":
+                for item in part[_KIDS]:
+                    item_name = item[_NAME]
+                    if item_name == "LAchildID":
+                        child_id = _text(item)
+                    elif item_name == "PersonBirthDate":
+                        birth_text = _text(item)
+                    elif item_name in ("Sex", "GenderCurrent"):
+                        sex = _text(item) or None
+            elif name == "ChildCharacteristics":
+                for item in part[_KIDS]:
+                    if item[_NAME] == "Ethnicity":
+                        ethnicity = _text(item) or None
+        if not child_id:
+            self.log.add(
+                self.file,
+                where,
+                "LAchildID",
+                "",
+                f"missing; the child and its {len(details)} CINdetails were dropped",
+            )
+            return
+        where = f"Child {self.count} ({shown(child_id)})"
+        birth_date = self._date(where, "PersonBirthDate", birth_text)
+        if child_id in self.children:
+            self.log.add(
+                self.file,
+                where,
+                "LAchildID",
+                shown(child_id),
+                "the child appears more than once in this file; identifiers of the last "
+                "kept, episodes of all kept",
+            )
+        self.children[child_id] = Child(
+            child_id=child_id, birth_date=birth_date, sex=sex, ethnicity=ethnicity
+        )
+        for number, detail in enumerate(details, start=1):
+            self._episode(child_id, f"{where}/CINdetails {number}", detail)
+
+    def _episode(self, child_id: str, where: str, element: _Node) -> None:
+        leaves: dict[str, str] = {}
+        nested: list[tuple[str, _Node]] = []
+        for part in element[_KIDS]:
+            name = part[_NAME]
+            if part[_KIDS]:
+                nested.append((name, part))
+            else:
+                leaves[name] = _text(part)
+        referral_date = self._date(
+            where,
+            "CINreferralDate",
+            leaves.get("CINreferralDate", ""),
+            missing=f"the CINdetails and the {len(nested)} record(s) in it were dropped",
+        )
+        if referral_date is None:
+            return
+        get = leaves.get
+        episode = _Episode(
+            {
+                "child_id": child_id,
+                "referral_date": referral_date,
+                "source": get("ReferralSource") or None,
+                "nfa": self._flag(where, "ReferralNFA", get("ReferralNFA", ""), required=True),
+                "closure_date": self._date(where, "CINclosureDate", get("CINclosureDate", "")),
+                "closure_reason": self._code(
+                    where, "ReasonForClosure", get("ReasonForClosure", ""), CLOSURE_REASON_CODES
+                ),
+                "primary_need": self._code(
+                    where, "PrimaryNeedCode", get("PrimaryNeedCode", ""), PRIMARY_NEED_CODES
+                ),
+            }
+        )
+        counters: dict[str, int] = {}
+        for name, part in nested:
+            counters[name] = number = counters.get(name, 0) + 1
+            part_where = f"{where}/{name} {number}"
+            if name == "Assessments":
+                self._assessment(child_id, part_where, part, episode)
+            elif name == "Section47":
+                self._section47(child_id, part_where, part, episode)
+            elif name == "ChildProtectionPlans":
+                self._cp_plan(child_id, part_where, part, episode)
+            elif name == "CINPlanDates":
+                self._cin_plan(child_id, part_where, part, episode)
+        key = (child_id, referral_date)
+        group = self.episodes.setdefault(key, [])
+        if group:
+            self.log.add(
+                self.file,
+                where,
+                "CINreferralDate",
+                referral_date.isoformat(),
+                f"a second referral of the child on the same date; kept as referral "
+                f"{len(group) + 1} of that day (referral_id suffix /{len(group) + 1})",
+            )
+        group.append(episode)
+
+    def _assessment(self, child_id: str, where: str, element: _Node, ep: _Episode) -> None:
+        leaves: dict[str, str] = {}
+        factors: list[str] = []
+        for part in element[_KIDS]:
+            name = part[_NAME]
+            if name == "FactorsIdentifiedAtAssessment":
+                factors.extend(t for t in (_text(f) for f in part[_KIDS]) if t)
+            else:
+                leaves[name] = _text(part)
+        start = self._date(
+            where,
+            "AssessmentActualStartDate",
+            leaves.get("AssessmentActualStartDate", ""),
+            missing="the assessment was kept without a start date",
+        )
+        end = self._date(
+            where, "AssessmentAuthorisationDate", leaves.get("AssessmentAuthorisationDate", "")
+        )
+        ep.nested.append(
+            (
+                Assessment,
+                {
+                    "child_id": child_id,
+                    "start_date": start,
+                    "authorisation_date": end,
+                    "factors": tuple(factors),
+                },
+            )
+        )
+
+    def _section47(self, child_id: str, where: str, element: _Node, ep: _Episode) -> None:
+        leaves = {part[_NAME]: _text(part) for part in element[_KIDS]}
+        get = leaves.get
+        ep.nested.append(
+            (
+                Section47,
+                {
+                    "child_id": child_id,
+                    "start_date": self._date(
+                        where,
+                        "S47ActualStartDate",
+                        get("S47ActualStartDate", ""),
+                        missing="the enquiry was kept without a start date",
+                    ),
+                    "icpc_target": self._date(
+                        where, "InitialCPCtarget", get("InitialCPCtarget", "")
+                    ),
+                    "icpc_date": self._date(where, "DateOfInitialCPC", get("DateOfInitialCPC", "")),
+                    "icpc_not_required": self._flag(
+                        where, "ICPCnotRequired", get("ICPCnotRequired", ""), required=False
+                    ),
+                },
+            )
+        )
+
+    def _cp_plan(self, child_id: str, where: str, element: _Node, ep: _Episode) -> None:
+        leaves: dict[str, str] = {}
+        reviews: list[dt.date] = []
+        for part in element[_KIDS]:
+            name = part[_NAME]
+            if name == "Reviews":
+                for number, review in enumerate(part[_KIDS], start=1):
+                    text = _text(review)
+                    value = self._date(
+                        f"{where}/Reviews/CPPreviewDate {number}",
+                        "CPPreviewDate",
+                        text,
+                        missing="the review date was left out",
+                    )
+                    if value is not None:
+                        reviews.append(value)
+            else:
+                leaves[name] = _text(part)
+        get = leaves.get
+        start = self._date(
+            where,
+            "CPPstartDate",
+            get("CPPstartDate", ""),
+            missing="the plan was dropped",
+        )
+        if start is None:
+            return
+        ep.nested.append(
+            (
+                CPPlan,
+                {
+                    "child_id": child_id,
+                    "start_date": start,
+                    "end_date": self._date(where, "CPPendDate", get("CPPendDate", "")),
+                    "previous_plans": self._count(
+                        where, "NumberOfPreviousCPP", get("NumberOfPreviousCPP", "")
+                    ),
+                    "initial_category": self._code(
+                        where,
+                        "InitialCategoryOfAbuse",
+                        get("InitialCategoryOfAbuse", ""),
+                        ABUSE_CATEGORY_CODES,
+                    ),
+                    "latest_category": self._code(
+                        where,
+                        "LatestCategoryOfAbuse",
+                        get("LatestCategoryOfAbuse", ""),
+                        ABUSE_CATEGORY_CODES,
+                    ),
+                    "review_dates": tuple(reviews),
+                },
+            )
+        )
+
+    def _cin_plan(self, child_id: str, where: str, element: _Node, ep: _Episode) -> None:
+        leaves = {part[_NAME]: _text(part) for part in element[_KIDS]}
+        start = self._date(
+            where,
+            "CINPlanStartDate",
+            leaves.get("CINPlanStartDate", ""),
+            missing="the plan was dropped",
+        )
+        if start is None:
+            return
+        end = self._date(where, "CINPlanEndDate", leaves.get("CINPlanEndDate", ""))
+        ep.nested.append((CINPlan, {"child_id": child_id, "start_date": start, "end_date": end}))
+
+    def _count(self, where: str, field: str, text: str) -> int | None:
+        if not text:
+            return None
+        if text.isascii() and text.isdigit():
+            return int(text)
+        self.log.add(
+            self.file,
+            where,
+            field,
+            shown(text),
+            "not a whole number >= 0; read as missing, record kept",
+        )
+        return None
+
+
+def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
+    while chunk := handle.read(CHUNK_SIZE):
+        yield chunk
+
+
+def _text(node: _Node) -> str:
+    text: str = node[_TEXT]
+    return text.strip() if text else ""
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def write_cin_census(
+    dataset: Dataset,
+    path: str | os.PathLike[str],
+    *,
+    reference_date: dt.date,
+) -> None:
+    """Write *dataset*'s children in need records as a CIN census XML file.
+
+    Args:
+        dataset: The records to write.
+        path: The file to create (overwritten if it exists).
+        reference_date: The census reference date (`ReferenceDate`), e.g. 31 March 2025.
+
+    Raises:
+        InvalidRecordError: An assessment, enquiry or plan is not linked to one of the
+            dataset's referrals (the census nests them in their `CINdetails`), or an
+            assessment is not of kind `single` (the census holds no other kind).
+
+    Notes:
+        - `read_cin_census` reads the file back to the same records, provided referral ids
+          follow the reader's `"<child>/<date>"` form (other ids are replaced by it).
+        - Written: every child with a referral, and every `Child` with no SSDA903 record
+          (a child known only from the SSDA903 return is left to `write_ssda903`).
+          Contacts and SSDA903 records are not part of the CIN census and are not written.
+        - Sex is written as `Sex` for reference dates from 2024 (the 2023-24 census on),
+          `GenderCurrent` before.
+    """
+    writer = _CensusWriter(dataset, reference_date)
+    with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
+        writer.write(handle)
+
+
+class _CensusWriter:
+    def __init__(self, dataset: Dataset, reference_date: dt.date) -> None:
+        self.reference_date = reference_date
+        self.sex_tag = "Sex" if reference_date >= dt.date(2024, 1, 1) else "GenderCurrent"
+        referral_ids = {r.referral_id for r in dataset.referrals}
+        self.nested: dict[str, list[Any]] = {}
+        for table in ("assessments", "cin_plans", "section47s", "cp_plans"):
+            for record in dataset.records(table):
+                referral_id = record.referral_id  # type: ignore[union-attr]
+                if referral_id not in referral_ids:
+                    raise InvalidRecordError(
+                        f"cannot write {type(record).__name__} of child {record.child_id!r} "
+                        f"to a CIN census file: its referral_id {referral_id!r} is not among "
+                        "the dataset's referrals (the census nests it in its CINdetails)"
+                    )
+                if isinstance(record, Assessment) and record.kind is not AssessmentKind.SINGLE:
+                    raise InvalidRecordError(
+                        f"cannot write an assessment of kind {record.kind.value!r} of child "
+                        f"{record.child_id!r}: the CIN census holds single assessments only"
+                    )
+                self.nested.setdefault(referral_id, []).append(record)
+        self.referrals: dict[str, list[Referral]] = {}
+        for referral in dataset.referrals:
+            self.referrals.setdefault(referral.child_id, []).append(referral)
+        for group in self.referrals.values():
+            group.sort(key=lambda r: (r.referral_date, r.referral_id))
+        looked_after = looked_after_ids(dataset)
+        self.children: dict[str, Child] = {}
+        for child in dataset.children:
+            if child.child_id in self.referrals or child.child_id not in looked_after:
+                self.children[child.child_id] = child
+        for child_id in self.referrals:
+            self.children.setdefault(child_id, Child(child_id=child_id))
+
+    def write(self, handle: IO[str]) -> None:
+        ref = self.reference_date
+        year = ref.year if ref.month <= 3 else ref.year + 1
+        handle.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n<Message>\n  <Header>\n'
+            "    <CollectionDetails>\n      <Collection>CIN</Collection>\n"
+            f"      <Year>{year}</Year>\n"
+            f"      <ReferenceDate>{ref.isoformat()}</ReferenceDate>\n"
+            "    </CollectionDetails>\n    <Source>\n"
+            "      <SourceLevel>L</SourceLevel>\n"
+            "      <SoftwareCode>safeguarding_metrics</SoftwareCode>\n"
+            "    </Source>\n  </Header>\n  <Children>\n"
+        )
+        for child in self.children.values():
+            handle.write("".join(self._child(child)))
+        handle.write("  </Children>\n</Message>\n")
+
+    def _child(self, child: Child) -> Iterator[str]:
+        yield "    <Child>\n      <ChildIdentifiers>\n"
+        yield _leaf(8, "LAchildID", child.child_id)
+        yield _leaf(8, "PersonBirthDate", child.birth_date)
+        yield _leaf(8, self.sex_tag, child.sex)
+        yield "      </ChildIdentifiers>\n"
+        if child.ethnicity is not None:
+            yield "      <ChildCharacteristics>\n"
+            yield _leaf(8, "Ethnicity", child.ethnicity)
+            yield "      </ChildCharacteristics>\n"
+        for referral in self.referrals.get(child.child_id, ()):
+            yield from self._episode(referral)
+        yield "    </Child>\n"
+
+    def _episode(self, referral: Referral) -> Iterator[str]:
+        nested = self.nested.get(referral.referral_id, [])
+        yield "      <CINdetails>\n"
+        yield _leaf(8, "CINreferralDate", referral.referral_date)
+        yield _leaf(8, "ReferralSource", referral.source)
+        yield _leaf(8, "PrimaryNeedCode", referral.primary_need)
+        yield _leaf(8, "CINclosureDate", referral.closure_date)
+        yield _leaf(8, "ReasonForClosure", referral.closure_reason)
+        for record in nested:
+            if isinstance(record, Assessment):
+                yield "        <Assessments>\n"
+                yield _leaf(10, "AssessmentActualStartDate", record.start_date)
+                yield _leaf(10, "AssessmentAuthorisationDate", record.authorisation_date)
+                if record.factors:
+                    yield "          <FactorsIdentifiedAtAssessment>\n"
+                    for factor in record.factors:
+                        yield _leaf(12, "AssessmentFactors", factor)
+                    yield "          </FactorsIdentifiedAtAssessment>\n"
+                yield "        </Assessments>\n"
+        for record in nested:
+            if isinstance(record, CINPlan):
+                yield "        <CINPlanDates>\n"
+                yield _leaf(10, "CINPlanStartDate", record.start_date)
+                yield _leaf(10, "CINPlanEndDate", record.end_date)
+                yield "        </CINPlanDates>\n"
+        for record in nested:
+            if isinstance(record, Section47):
+                yield "        <Section47>\n"
+                yield _leaf(10, "S47ActualStartDate", record.start_date)
+                yield _leaf(10, "InitialCPCtarget", record.icpc_target)
+                yield _leaf(10, "DateOfInitialCPC", record.icpc_date)
+                yield _leaf(10, "ICPCnotRequired", "true" if record.icpc_not_required else "false")
+                yield "        </Section47>\n"
+        yield _leaf(8, "ReferralNFA", "true" if referral.nfa else "false")
+        for record in nested:
+            if isinstance(record, CPPlan):
+                yield "        <ChildProtectionPlans>\n"
+                yield _leaf(10, "CPPstartDate", record.start_date)
+                yield _leaf(10, "CPPendDate", record.end_date)
+                yield _leaf(10, "InitialCategoryOfAbuse", record.initial_category)
+                yield _leaf(10, "LatestCategoryOfAbuse", record.latest_category)
+                yield _leaf(10, "NumberOfPreviousCPP", record.previous_plans)
+                if record.review_dates:
+                    yield "          <Reviews>\n"
+                    for review in record.review_dates:
+                        yield _leaf(12, "CPPreviewDate", review)
+                    yield "          </Reviews>\n"
+                yield "        </ChildProtectionPlans>\n"
+        yield "      </CINdetails>\n"
+
+
+def _leaf(indent: int, tag: str, value: str | dt.date | int | None) -> str:
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, dt.date) else escape(str(value))
+    return f"{' ' * indent}<{tag}>{text}</{tag}>\n"

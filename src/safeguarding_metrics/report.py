@@ -1,0 +1,746 @@
+"""The performance report: every indicator the data allows, for a period and the one before.
+
+`run_report` computes each registered indicator whose record collections are present, with its
+default options, for a reporting period and (by default) the comparable period before it, and
+says which way each moved. A `Report` renders as an aligned text table (the layout of a
+council's Cabinet performance report), Markdown, CSV or JSON (the shape SPEC §6 fixes and
+``docs/reference/report-json.md`` documents). `write_audit` writes every record's outcome,
+one CSV per indicator, so an analyst can list the late assessments behind a rate.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import textwrap
+import typing
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from safeguarding_metrics.catalogue import Indicator
+from safeguarding_metrics.errors import InvalidOptionError
+from safeguarding_metrics.model import (
+    TABLES,
+    Assessment,
+    CareLeaver,
+    Child,
+    CINPlan,
+    Contact,
+    CPPlan,
+    Dataset,
+    Diagnostic,
+    Episode,
+    LACReview,
+    Referral,
+    Section47,
+)
+from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.registry import INDICATORS
+from safeguarding_metrics.results import (
+    Count,
+    Direction,
+    Distribution,
+    Rate,
+    Result,
+    direction_of_travel,
+)
+from safeguarding_metrics.working_days import WorkingDayCalendar
+
+__all__ = ["FORMATS", "Format", "Report", "ReportRow", "run_report", "write_audit"]
+
+Format: TypeAlias = Literal["table", "markdown", "csv", "json"]
+FORMATS: tuple[Format, ...] = typing.get_args(Format)
+"""The formats a report renders to."""
+
+# Rates and medians are shown to one decimal place, and compared as shown (SPEC §4.6: a
+# report compares the values it shows, so an arrow never contradicts the figures beside it).
+_DECIMALS = 1
+
+
+@attrs.frozen(kw_only=True)
+class ReportRow:
+    """One indicator's line of a report.
+
+    Attributes:
+        card: The indicator's definition card.
+        current: Its result for the report's period.
+        previous: Its result for the preceding comparable period, if compared.
+        direction: How it moved, by the card's polarity, if compared.
+    """
+
+    card: Indicator
+    current: Result
+    previous: Result | None = None
+    direction: Direction | None = None
+
+    @property
+    def id(self) -> str:
+        """The indicator's id."""
+        return self.card.id
+
+    @property
+    def title(self) -> str:
+        """The indicator's title."""
+        return self.card.title
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """A performance report: indicator results for a period, compared with the one before.
+
+    Attributes:
+        period: The period reported on.
+        previous_period: The comparable period before it, or `None` if not compared.
+        rows: One row per indicator computed, in registry order.
+        skipped: The ids of indicators left out because a record collection they read was
+            empty.
+        diagnostics: The problems met while reading the data.
+    """
+
+    period: ReportingPeriod
+    previous_period: ReportingPeriod | None = None
+    rows: tuple[ReportRow, ...] = ()
+    skipped: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def results(self) -> dict[str, Result]:
+        """Indicator id -> its result for the period."""
+        return {row.id: row.current for row in self.rows}
+
+    def row(self, indicator_id: str) -> ReportRow:
+        """The row of indicator *indicator_id*."""
+        for row in self.rows:
+            if row.id == indicator_id:
+                return row
+        raise KeyError(indicator_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data, in the JSON shape of SPEC §6 (see `to_json`)."""
+        indicators: dict[str, Any] = {}
+        for row in self.rows:
+            entry = _result_dict(row.current)
+            if self.previous_period is not None and row.previous is not None:
+                entry["previous"] = {
+                    "period": self.previous_period.label,
+                    **_result_dict(row.previous),
+                }
+                entry["direction"] = (row.direction or Direction.NOT_COMPARABLE).value
+            indicators[row.id] = entry
+        return {
+            "period": _period_dict(self.period),
+            "indicators": indicators,
+            "diagnostics": [attrs.asdict(d) for d in self.diagnostics],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as JSON text; the shape is documented in ``reference/report-json.md``.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from safeguarding_metrics import Dataset, Referral
+            >>> data = Dataset(referrals=[Referral(referral_id="R1", child_id="A",
+            ...     referral_date=dt.date(2024, 5, 1), nfa=True)])
+            >>> report = run_report(data, period=ReportingPeriod.year_ending(2025))
+            >>> json.loads(report.to_json())["indicators"]["referrals-nfa"]
+            {'numerator': 1, 'denominator': 1, 'value': 100.0, 'excluded': {}, 'previous': {'period': '2023-24', 'numerator': 0, 'denominator': 0, 'value': None, 'excluded': {}}, 'direction': 'not-comparable'}
+        """
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+
+    def to_table(self, *, width: int = 120) -> str:
+        """The report as aligned text for a terminal: figures, previous figures and arrows."""
+        return _Table(self, width=width).render()
+
+    def to_markdown(self) -> str:
+        """The report as Markdown: a heading and one table per kind of indicator."""
+        return _markdown(self)
+
+    def to_csv(self) -> str:
+        """The report as CSV: one line per indicator, with its previous value and direction."""
+        return _csv(self)
+
+    def render(self, format: Format = "table") -> str:
+        """The report in *format*: ``table``, ``markdown``, ``csv`` or ``json``."""
+        match format:
+            case "table":
+                return self.to_table()
+            case "markdown":
+                return self.to_markdown()
+            case "csv":
+                return self.to_csv()
+            case "json":
+                return self.to_json()
+        raise InvalidOptionError(
+            f"unknown report format {format!r}; choose one of {', '.join(FORMATS)}"
+        )
+
+
+def run_report(
+    dataset: Dataset,
+    *,
+    period: ReportingPeriod,
+    compare: bool = True,
+    calendar: WorkingDayCalendar | None = None,
+    indicators: Iterable[str] | None = None,
+    population: int | None = None,
+) -> Report:
+    """Compute every indicator the data allows for *period*, and compare with the period before.
+
+    Args:
+        dataset: The records (for instance from `read_cin_census` and `read_ssda903`).
+        period: The period to report on.
+        compare: Also compute each indicator for `period.preceding()` and give its direction
+            of travel.
+        calendar: The working-day calendar; the England calendar when omitted.
+        indicators: The ids to report on, in registry order; every registered indicator
+            when omitted.
+        population: The area's child population, passed to every indicator with a
+            ``population`` option (counts, for a rate per 10,000 children).
+
+    Returns:
+        The `Report`.
+
+    Raises:
+        InvalidOptionError: For an id that is not registered.
+
+    Notes:
+        - An indicator is computed only when every record collection it reads
+          (`Indicator.inputs`) holds records; the others are listed in `Report.skipped`.
+        - Each indicator uses its card's default options.
+        - Direction of travel compares values as the report shows them: rates and medians
+          rounded to one decimal place, counts exactly.
+    """
+    chosen = _choose(indicators)
+    calendar = calendar or WorkingDayCalendar.england()
+    previous_period = period.preceding() if compare else None
+    rows: list[ReportRow] = []
+    skipped: list[str] = []
+    for card in chosen:
+        if any(dataset.is_empty(table) for table in card.inputs):
+            skipped.append(card.id)
+            continue
+        options: dict[str, Any] = {}
+        if population is not None and any(o.name == "population" for o in card.options):
+            options["population"] = population
+        current = card.compute(dataset, period=period, calendar=calendar, **options)
+        previous = direction = None
+        if previous_period is not None:
+            previous = card.compute(dataset, period=previous_period, calendar=calendar, **options)
+            direction = direction_of_travel(
+                _shown(current), _shown(previous), polarity=card.polarity
+            )
+        rows.append(ReportRow(card=card, current=current, previous=previous, direction=direction))
+    return Report(
+        period=period,
+        previous_period=previous_period,
+        rows=tuple(rows),
+        skipped=tuple(skipped),
+        diagnostics=dataset.diagnostics,
+    )
+
+
+def _choose(indicators: Iterable[str] | None) -> list[Indicator]:
+    if indicators is None:
+        return list(INDICATORS.values())
+    wanted = set(indicators)
+    unknown = sorted(wanted - set(INDICATORS))
+    if unknown:
+        raise InvalidOptionError(
+            f"unknown indicator id {', '.join(unknown)}; the ids are: {', '.join(INDICATORS)}"
+        )
+    return [card for card in INDICATORS.values() if card.id in wanted]
+
+
+def _shown(result: Result) -> float | None:
+    """The value a report shows for *result*: rounded for rates and medians."""
+    value = result.value
+    if value is None:
+        return None
+    return value if isinstance(result, Count) else round(value, _DECIMALS)
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def _period_dict(period: ReportingPeriod) -> dict[str, str]:
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def _result_dict(result: Result) -> dict[str, Any]:
+    if isinstance(result, Rate):
+        return {
+            "numerator": result.numerator,
+            "denominator": result.denominator,
+            "value": result.value,
+            "excluded": result.excluded,
+        }
+    if isinstance(result, Count):
+        entry: dict[str, Any] = {"count": result.count}
+        if result.population is not None:
+            entry["per_10k"] = result.per_10k
+        return entry
+    return {
+        "bands": result.bands,
+        "total": result.total,
+        "unit": result.unit,
+        "median": _number(result.median),
+        "lower_quartile": _number(result.lower_quartile),
+        "upper_quartile": _number(result.upper_quartile),
+        "excluded": result.excluded,
+    }
+
+
+# -- text table ------------------------------------------------------------------------------
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}"
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.{_DECIMALS}f}%"
+
+
+def _decimal(value: float | None) -> str:
+    return "–" if value is None else f"{value:.{_DECIMALS}f}"
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _key(report: Report) -> str:
+    if report.previous_period is None:
+        return ""
+    return (
+        f"Compared with {report.previous_period.label}: ↑ better, ↓ worse, ↔ no change, "
+        "– not comparable (neutral measures: ↑ up, ↓ down)."
+    )
+
+
+def _heading(report: Report) -> str:
+    period = report.period
+    return (
+        f"Children's social care performance: {period.label} "
+        f"({_long_date(period.start)} to {_long_date(period.end)})"
+    )
+
+
+def _arrow(row: ReportRow) -> str:
+    return row.direction.arrow if row.direction is not None else ""
+
+
+def _excluded_text(excluded: Mapping[str, int]) -> str:
+    return ", ".join(f"{reason} {_thousands(n)}" for reason, n in excluded.items())
+
+
+def _bands_text(bands: Mapping[str, int]) -> str:
+    return " | ".join(f"{label}: {_thousands(n)}" for label, n in bands.items())
+
+
+def _diagnostic_summary(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """Problems grouped by file, field and problem, with counts (values left out)."""
+    groups = Counter((d.file, d.field, d.problem) for d in diagnostics)
+    return [
+        f"{n} × {file}: {field}: {problem}" for (file, field, problem), n in sorted(groups.items())
+    ]
+
+
+class _Table:
+    """Lays out a report as fixed-width text."""
+
+    def __init__(self, report: Report, *, width: int) -> None:
+        self.report = report
+        self.compare = report.previous_period is not None
+        longest = max((len(row.title) for row in report.rows), default=30)
+        self.title_width = max(30, min(longest + 2, width - 52))
+
+    def render(self) -> str:
+        report = self.report
+        lines = [_heading(report)]
+        if self.compare:
+            lines.append(_key(report))
+        sections: list[tuple[str, type]] = [
+            ("Rates", Rate),
+            ("Counts", Count),
+            ("Distributions", Distribution),
+        ]
+        for name, kind in sections:
+            rows = [row for row in report.rows if isinstance(row.current, kind)]
+            if rows:
+                lines.append("")
+                lines += self.section(name, rows)
+        if not report.rows:
+            lines += ["", "No indicator could be computed: the data holds none of their records."]
+        if report.skipped:
+            lines += ["", "Not computed (no records of a kind they read):"]
+            lines += textwrap.wrap(", ".join(report.skipped), width=self.title_width + 50)
+        if report.diagnostics:
+            lines += ["", f"Data problems met while reading ({len(report.diagnostics)}):"]
+            lines += [f"  {line}" for line in _diagnostic_summary(report.diagnostics)]
+        return "\n".join(lines) + "\n"
+
+    def section(self, name: str, rows: list[ReportRow]) -> list[str]:
+        if name == "Rates":
+            header = ("Numerator", "Denominator", "%", "Previous %")
+        elif name == "Counts":
+            header = ("", "", "Count", "Previous")
+        else:
+            header = ("", "Number", "Median", "Previous")
+        if not self.compare:
+            header = (*header[:3], "")
+        lines = [self.line(name, header, ""), "─" * (self.title_width + 50)]
+        for row in rows:
+            lines += self.row(row)
+        return lines
+
+    def line(self, title: str, cells: Sequence[str], arrow: str) -> str:
+        widths = (10, 12, 9, 11)
+        text = title.ljust(self.title_width)
+        text += "".join(cell.rjust(w) for cell, w in zip(cells, widths, strict=True))
+        return (text + "  " + arrow).rstrip()
+
+    def row(self, row: ReportRow) -> list[str]:
+        result, previous = row.current, row.previous
+        notes: list[str] = []
+        if isinstance(result, Rate):
+            cells = [
+                _thousands(result.numerator),
+                _thousands(result.denominator),
+                _percent(result.value),
+                _percent(previous.value) if previous is not None else "",
+            ]
+            if result.excluded:
+                notes.append(f"excluded: {_excluded_text(result.excluded)}")
+        elif isinstance(result, Count):
+            shown = _thousands(result.count)
+            if result.per_10k is not None:
+                notes.append(f"{result.per_10k:.1f} per 10,000 children")
+            cells = [
+                "",
+                "",
+                shown,
+                _thousands(previous.count) if isinstance(previous, Count) else "",
+            ]
+        else:
+            unit = f" {result.unit}" if result.unit else ""
+            cells = [
+                "",
+                _thousands(result.total),
+                _decimal(result.median),
+                _decimal(previous.value) if previous is not None else "",
+            ]
+            notes.append(f"median{unit}; {_bands_text(result.bands)}")
+            if result.excluded:
+                notes.append(f"excluded: {_excluded_text(result.excluded)}")
+        if not self.compare:
+            cells[3] = ""
+        title_lines = textwrap.wrap(row.title, width=self.title_width - 1) or [""]
+        lines = [self.line(title_lines[0], cells, _arrow(row))]
+        lines += [f"{extra}" for extra in title_lines[1:]]
+        detail = " · ".join([row.id, *notes])
+        lines += textwrap.wrap(
+            detail,
+            width=self.title_width + 48,
+            initial_indent="  ",
+            subsequent_indent="    ",
+        )
+        return lines
+
+
+# -- Markdown --------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _direction_text(row: ReportRow) -> str:
+    if row.direction is None:
+        return ""
+    return f"{row.direction.arrow} {row.direction.value}"
+
+
+def _markdown(report: Report) -> str:
+    lines = [f"# {_heading(report)}", ""]
+    if report.previous_period is not None:
+        lines += [_key(report), ""]
+    compare = report.previous_period is not None
+    rates = [row for row in report.rows if isinstance(row.current, Rate)]
+    counts = [row for row in report.rows if isinstance(row.current, Count)]
+    distributions = [row for row in report.rows if isinstance(row.current, Distribution)]
+    previous_cols = " Previous | Direction |" if compare else ""
+    previous_rule = "---:|---|" if compare else ""
+    if rates:
+        lines += [
+            "## Rates",
+            "",
+            f"| Indicator | Id | Numerator | Denominator | % | Excluded |{previous_cols}",
+            f"|---|---|---:|---:|---:|---|{previous_rule}",
+        ]
+        for row in rates:
+            rate = row.current
+            assert isinstance(rate, Rate)
+            cells = [
+                _md(row.title),
+                f"`{row.id}`",
+                _thousands(rate.numerator),
+                _thousands(rate.denominator),
+                _percent(rate.value),
+                _md(_excluded_text(rate.excluded)),
+            ]
+            if compare:
+                cells += [
+                    _percent(row.previous.value) if row.previous is not None else "",
+                    _direction_text(row),
+                ]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    if counts:
+        lines += [
+            "## Counts",
+            "",
+            f"| Indicator | Id | Count | Per 10,000 |{previous_cols}",
+            f"|---|---|---:|---:|{previous_rule}",
+        ]
+        for row in counts:
+            count = row.current
+            assert isinstance(count, Count)
+            per_10k = "" if count.per_10k is None else f"{count.per_10k:.1f}"
+            cells = [_md(row.title), f"`{row.id}`", _thousands(count.count), per_10k]
+            if compare:
+                before = row.previous
+                cells += [
+                    _thousands(before.count) if isinstance(before, Count) else "",
+                    _direction_text(row),
+                ]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    if distributions:
+        lines += [
+            "## Distributions",
+            "",
+            f"| Indicator | Id | Number | Median | Bands |{previous_cols.replace('Previous', 'Previous median')}",
+            f"|---|---|---:|---:|---|{previous_rule}",
+        ]
+        for row in distributions:
+            spread = row.current
+            assert isinstance(spread, Distribution)
+            cells = [
+                _md(row.title),
+                f"`{row.id}`",
+                _thousands(spread.total),
+                _decimal(spread.median),
+                _md(_bands_text(spread.bands)),
+            ]
+            if compare:
+                cells += [
+                    _decimal(row.previous.value) if row.previous is not None else "",
+                    _direction_text(row),
+                ]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    if report.skipped:
+        lines += ["Not computed (no records of a kind they read): "
+                  + ", ".join(f"`{i}`" for i in report.skipped), ""]  # fmt: skip
+    if report.diagnostics:
+        lines += [f"## Data problems ({len(report.diagnostics)})", ""]
+        lines += [f"- {_md(line)}" for line in _diagnostic_summary(report.diagnostics)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# -- CSV -------------------------------------------------------------------------------------
+
+_CSV_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "polarity",
+    "period",
+    "period_start",
+    "period_end",
+    "numerator",
+    "denominator",
+    "value",
+    "count",
+    "per_10k",
+    "median",
+    "bands",
+    "excluded",
+    "previous_period",
+    "previous_value",
+    "direction",
+)
+
+
+def _csv_number(value: float | int | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _pairs(mapping: Mapping[str, int]) -> str:
+    return ";".join(f"{key}={n}" for key, n in mapping.items())
+
+
+def _csv(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in report.rows:
+        result = row.current
+        line: dict[str, str] = dict.fromkeys(_CSV_COLUMNS, "")
+        line |= {
+            "id": row.id,
+            "title": row.title,
+            "kind": row.card.kind,
+            "polarity": row.card.polarity.value,
+            "period": report.period.label,
+            "period_start": report.period.start.isoformat(),
+            "period_end": report.period.end.isoformat(),
+            "value": _csv_number(result.value),
+        }
+        if isinstance(result, Rate):
+            line |= {
+                "numerator": str(result.numerator),
+                "denominator": str(result.denominator),
+                "excluded": _pairs(result.excluded),
+            }
+        elif isinstance(result, Count):
+            line |= {"count": str(result.count), "per_10k": _csv_number(result.per_10k)}
+        else:
+            line |= {
+                "median": _csv_number(result.median),
+                "bands": _pairs(result.bands),
+                "excluded": _pairs(result.excluded),
+            }
+        if report.previous_period is not None and row.previous is not None:
+            line |= {
+                "previous_period": report.previous_period.label,
+                "previous_value": _csv_number(row.previous.value),
+                "direction": (row.direction or Direction.NOT_COMPARABLE).value,
+            }
+        writer.writerow(line)
+    return buffer.getvalue()
+
+
+# -- audit files -----------------------------------------------------------------------------
+
+_RECORD_CLASSES: dict[str, type[Any]] = dict(
+    zip(
+        TABLES,
+        (Child, Contact, Referral, Assessment, Section47, CPPlan, CINPlan, Episode, LACReview,
+         CareLeaver),
+        strict=True,
+    )
+)  # fmt: skip
+
+
+def _key_fields(table: str) -> list[str]:
+    """The fields an audit file shows for a record of *table*: its ids and its dates."""
+    record_class = _RECORD_CLASSES.get(table)
+    if record_class is None:
+        return []
+    hints = typing.get_type_hints(record_class)
+    fields = []
+    for field in attrs.fields(record_class):
+        if field.name == "child_id":
+            continue
+        if field.name.endswith("_id") or hints[field.name] in (dt.date, dt.date | None):
+            fields.append(field.name)
+    return fields
+
+
+def _strings(values: npt.NDArray[Any]) -> list[str]:
+    """A column as CSV text: dates as ISO, missing as empty, whole floats without ".0"."""
+    if np.issubdtype(values.dtype, np.datetime64):
+        text = np.datetime_as_string(values.astype("datetime64[D]"))
+        return np.where(np.isnat(values), "", text).tolist()  # type: ignore[no-any-return]
+    if np.issubdtype(values.dtype, np.bool_):
+        return ["true" if v else "false" for v in values.tolist()]
+    if np.issubdtype(values.dtype, np.floating):
+        return [
+            "" if math.isnan(v) else str(int(v)) if v.is_integer() else repr(v)
+            for v in values.astype(np.float64).tolist()
+        ]
+    return [str(v) for v in values.tolist()]
+
+
+def _results_of(
+    report_or_results: "Report | Mapping[str, Result] | Iterable[Result]",
+) -> list[Result]:
+    if isinstance(report_or_results, Report):
+        return [row.current for row in report_or_results.rows]
+    if isinstance(report_or_results, Mapping):
+        return list(report_or_results.values())
+    return list(report_or_results)
+
+
+def write_audit(
+    report_or_results: "Report | Mapping[str, Result] | Iterable[Result]",
+    dataset: Dataset,
+    directory: str | os.PathLike[str],
+) -> list[Path]:
+    """Write every record's outcome, one CSV file per indicator, into *directory*.
+
+    Each file is named after the indicator (``assessment-45wd.csv``) and has one line per
+    record (or child) the indicator was given, in the order of the dataset's collection:
+    the child's id, the record's row in its collection, its other ids and its dates, its
+    outcome (``numerator``, ``denominator-only``, ``out-of-scope`` or an exclusion reason
+    such as ``end-before-start``) and the indicator's per-record measures (such as
+    ``working_days``). Filter the outcome ``denominator-only`` of ``assessment-45wd`` to list
+    the late assessments.
+
+    Args:
+        report_or_results: A `Report` (its period's results), or results by id, or results.
+        dataset: The dataset the results were computed from.
+        directory: Where to write (made if missing).
+
+    Returns:
+        The files written.
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for result in _results_of(report_or_results):
+        audit = result.audit
+        if audit is None:
+            continue
+        # Child-level rows (row -1) have no record of their own to show dates from.
+        fields = _key_fields(audit.table) if audit.table in TABLES[1:] else []
+        rows = np.asarray(audit.rows)
+        valid = rows >= 0
+        columns: list[list[str]] = [audit.child_ids.tolist(), _strings(rows.astype(np.float64))]
+        for field in fields:
+            values = dataset.column(audit.table, field)  # type: ignore[arg-type]
+            if len(values) == 0:
+                columns.append([""] * len(audit))
+                continue
+            text = np.array(_strings(values[np.where(valid, rows, 0)]), dtype=object)
+            columns.append(np.where(valid, text, "").tolist())
+        columns[1] = [
+            value if ok else "" for value, ok in zip(columns[1], valid.tolist(), strict=True)
+        ]
+        columns.append(audit.outcomes().tolist())
+        columns += [_strings(np.asarray(values)) for values in audit.measures.values()]
+        header = ["child_id", "row", *fields, "outcome", *audit.measures]
+        path = folder / f"{result.indicator_id}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(zip(*columns, strict=True))
+        written.append(path)
+    return written

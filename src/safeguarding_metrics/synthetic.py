@@ -1,0 +1,965 @@
+"""A deterministic synthetic cohort: a council-sized history of children's social care records.
+
+The cohort is made up, not sampled from real children: every identifier, date and code is
+drawn from `numpy.random.default_rng(seed)`, so the same seed always gives the same records.
+It is shaped like a mid-sized English council's returns (about 3,000 referrals a year, some
+300 children looked after at a time), with the untidy parts real returns have: no-further-
+action referrals, re-referrals, same-day duplicate referrals, late assessments, assessments
+with no start date or authorised before they started, late conferences, second child
+protection plans, long plans, short breaks, temporary placements and adoptions.
+"""
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import attrs
+import numpy as np
+
+from safeguarding_metrics.errors import InvalidOptionError
+from safeguarding_metrics.model import (
+    Assessment,
+    AssessmentKind,
+    CareLeaver,
+    Child,
+    CINPlan,
+    Contact,
+    CPPlan,
+    Dataset,
+    Episode,
+    LACReview,
+    Referral,
+    Section47,
+)
+from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.working_days import WorkingDayCalendar
+
+__all__ = ["synthetic_dataset", "write_synthetic"]
+
+T = TypeVar("T")
+
+REFERRALS_PER_YEAR = 3_000
+"""Referrals a year at ``scale=1``: a mid-sized council (England had about 600,000 in 2024-25)."""
+
+# Before the first reported year the cohort runs for a while unreported, so the first year
+# already has re-referrals, open plans and children in care, as a real first return does.
+_WARM_UP_YEARS = 1
+# The year the single assessment replaced initial and core assessments (Working Together 2013).
+_SINGLE_ASSESSMENT_FROM = dt.date(2013, 4, 1)
+_FIRST_ALLOWED = dt.date(1990, 4, 1)
+_LAST_ALLOWED = dt.date(2049, 3, 31)
+
+_REFERRAL_SOURCES = (
+    ("1A", 0.05), ("1B", 0.03), ("1C", 0.01), ("1D", 0.01), ("2A", 0.10), ("2B", 0.03),
+    ("3A", 0.12), ("3B", 0.02), ("3E", 0.05), ("4", 0.01), ("5A", 0.20), ("5B", 0.04),
+    ("5C", 0.06), ("5D", 0.01), ("6", 0.06), ("7", 0.02), ("8", 0.07), ("9", 0.06),
+    ("10", 0.05),
+)  # fmt: skip
+_PRIMARY_NEEDS = (
+    ("N1", 0.55), ("N2", 0.03), ("N3", 0.03), ("N4", 0.10), ("N5", 0.17), ("N6", 0.03),
+    ("N7", 0.01), ("N8", 0.03), ("N9", 0.05),
+)  # fmt: skip
+_FACTORS = ("1B", "1C", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "6A", "6B", "7A", "8B",
+            "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18B", "19B",
+            "20", "21", "22A", "23A", "24A")  # fmt: skip
+_CATEGORIES = (("NEG", 0.50), ("EMO", 0.36), ("PHY", 0.07), ("SAB", 0.04), ("MUL", 0.03))
+_ETHNICITIES = (
+    ("WBRI", 0.70), ("WOTH", 0.05), ("MWBC", 0.03), ("MOTH", 0.03), ("AIND", 0.03),
+    ("APKN", 0.04), ("BAFR", 0.04), ("BCRB", 0.02), ("CHNE", 0.01), ("OOTH", 0.02),
+    ("REFU", 0.01), ("NOBT", 0.02),
+)  # fmt: skip
+_CONTACT_SOURCES = tuple(code for code, _ in _REFERRAL_SOURCES)
+_CONTACT_OUTCOMES = (("nfa", 0.35), ("information-advice", 0.30), ("early-help", 0.35))
+_FIRST_LEGAL_STATUS = (("V2", 0.40), ("C1", 0.30), ("L1", 0.10), ("L2", 0.10), ("C2", 0.10))
+_FOSTER = (("U4", 0.45), ("U6", 0.15), ("U3", 0.15), ("U1", 0.05), ("U2", 0.05), ("U5", 0.15))
+_OTHER_PLACEMENTS = (("K2", 0.45), ("H5", 0.25), ("R1", 0.15), ("P1", 0.10), ("S1", 0.05))
+_TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
+_PROVIDERS = (("PR1", 0.55), ("PR4", 0.35), ("PR5", 0.10))
+_CATEGORY_OF_NEED = (("N1", 0.60), ("N2", 0.05), ("N4", 0.10), ("N5", 0.15), ("N8", 0.10))
+_IN_TOUCH = (
+    ("YES", 0.86), ("NO", 0.05), ("REFU", 0.03), ("NREQ", 0.02), ("RHOM", 0.03),
+    ("DIED", 0.01),
+)  # fmt: skip
+_EET = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")
+_NEET = ("G4", "G5", "G6")
+_ACCOMMODATION_LETTERS = (
+    ("B", 0.10), ("C", 0.08), ("D", 0.08), ("E", 0.10), ("G", 0.02), ("H", 0.01),
+    ("K", 0.05), ("R", 0.06), ("S", 0.15), ("T", 0.10), ("U", 0.05), ("V", 0.05),
+    ("W", 0.05), ("X", 0.05), ("Y", 0.03), ("Z", 0.02),
+)  # fmt: skip
+_PARTICIPATION = (("PN1", 0.65), ("PN2", 0.08), ("PN3", 0.10), ("PN4", 0.07), ("PN5", 0.04),
+                  ("PN6", 0.03), ("PN7", 0.03))  # fmt: skip
+_AT_18 = (("E17", 0.30), ("E5", 0.40), ("E6", 0.10), ("E8", 0.20))
+_SGO = ("E43", "E44", "E45", "E46", "E47", "E48")
+# Working days a single assessment takes, and days a child protection plan lasts.
+_ASSESSMENT_WORKING_DAYS = (
+    (0, 0, 0.01), (1, 10, 0.06), (11, 30, 0.30), (31, 45, 0.49), (46, 60, 0.10), (61, 120, 0.04),
+)  # fmt: skip
+_PLAN_DAYS = ((40, 180, 0.25), (181, 365, 0.38), (366, 700, 0.27), (701, 800, 0.06),
+              (801, 1300, 0.04))  # fmt: skip
+
+
+class _Draws:
+    """Uniform draws from one `numpy` generator, handed out one at a time, in order."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = np.random.default_rng(seed)
+        self._buffer: list[float] = []
+        self._next = 0
+
+    def u(self) -> float:
+        if self._next >= len(self._buffer):
+            self._buffer = self._rng.random(8192).tolist()
+            self._next = 0
+        value = self._buffer[self._next]
+        self._next += 1
+        return value
+
+    def chance(self, p: float) -> bool:
+        return self.u() < p
+
+    def integer(self, low: int, high: int) -> int:
+        """A whole number from *low* to *high*, both included."""
+        return low + min(int(self.u() * (high - low + 1)), high - low)
+
+    def exponential(self, mean: float) -> float:
+        return -mean * float(np.log1p(-self.u()))
+
+    def pick(self, options: Sequence[T]) -> T:
+        return options[self.integer(0, len(options) - 1)]
+
+    def weighted(self, options: Sequence[tuple[T, float]]) -> T:
+        """One of *options* (value, weight), the weights summing to 1."""
+        target = self.u()
+        for value, weight in options:
+            target -= weight
+            if target < 0:
+                return value
+        return options[-1][0]
+
+    def band(self, bands: Sequence[tuple[int, int, float]]) -> int:
+        """A band (low, high, weight) by weight (summing to 1), then a number in it."""
+        target = self.u()
+        for low, high, weight in bands:
+            target -= weight
+            if target < 0:
+                return self.integer(low, high)
+        return self.integer(bands[-1][0], bands[-1][1])
+
+
+class _WorkingDays:
+    """`add_working_days` over the cohort's span, with plain Python lists for speed."""
+
+    def __init__(self, first: dt.date, last: dt.date) -> None:
+        calendar = WorkingDayCalendar.england()
+        days = np.arange(
+            np.datetime64(first, "D"), np.datetime64(last, "D") + 1, dtype="datetime64[D]"
+        )
+        working = calendar.is_working_day(days)
+        self._first = first.toordinal()
+        self._cumulative = np.cumsum(working).tolist()
+        self._positions = np.flatnonzero(working).tolist()
+
+    def add(self, day: dt.date, n: int) -> dt.date:
+        """The *n*-th working day after *day* (n >= 0; 0 gives *day*)."""
+        if n == 0:
+            return day
+        offset = day.toordinal() - self._first
+        position = self._positions[self._cumulative[offset] + n - 1]
+        return dt.date.fromordinal(self._first + position)
+
+
+def _days(n: float) -> dt.timedelta:
+    return dt.timedelta(days=int(n))
+
+
+def _birthday(birth: dt.date, age: int) -> dt.date:
+    """The day *birth* turns *age*: 29 February's birthday is 28 February in other years."""
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:
+        return birth.replace(year=birth.year + age, day=28)
+
+
+class _Cohort:
+    """Builds the records, one child's history at a time."""
+
+    def __init__(self, *, seed: int, scale: float, year_ending: int, years: int) -> None:
+        self.draw = _Draws(seed)
+        self.scale = scale
+        self.first = dt.date(year_ending - years, 4, 1)
+        self.last = dt.date(year_ending, 3, 31)
+        self.warm_first = dt.date(year_ending - years - _WARM_UP_YEARS, 4, 1)
+        self.years = years
+        self.wd = _WorkingDays(dt.date(self.warm_first.year - 12, 1, 1), _LAST_ALLOWED)
+        self.children: list[Child] = []
+        self.contacts: list[Contact] = []
+        self.referrals: list[Referral] = []
+        self.assessments: list[Assessment] = []
+        self.section47s: list[Section47] = []
+        self.cp_plans: list[CPPlan] = []
+        self.cin_plans: list[CINPlan] = []
+        self.episodes: list[Episode] = []
+        self.lac_reviews: list[LACReview] = []
+        self.care_leavers: list[CareLeaver] = []
+        self._serial = 0
+        self._placement_serial = 0
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def known(self, day: dt.date | None) -> dt.date | None:
+        """*day* if it has happened by the end of the data, else `None`."""
+        return day if day is not None and day <= self.last else None
+
+    def new_child_id(self) -> str:
+        self._serial += 1
+        return f"C{self._serial:06d}"
+
+    def add_child(self, child_id: str, birth: dt.date) -> None:
+        self.children.append(
+            Child(
+                child_id=child_id,
+                birth_date=birth,
+                sex=self.draw.weighted((("1", 0.52), ("2", 0.47), ("0", 0.01))),
+                ethnicity=self.draw.weighted(_ETHNICITIES),
+            )
+        )
+
+    def random_day(self, first: dt.date, last: dt.date) -> dt.date:
+        return first + _days(self.draw.integer(0, (last - first).days))
+
+    # -- children in need ------------------------------------------------------------------
+
+    def referred_child(self) -> int:
+        """One child's referrals from a random first referral on; how many fell in the years."""
+        draw = self.draw
+        child_id = self.new_child_id()
+        referral_date = self.random_day(self.warm_first, self.last)
+        age = draw.weighted(((0, 0.14), (2, 0.12), (5, 0.14), (8, 0.15), (11, 0.2), (14, 0.25)))
+        birth = referral_date - _days(365.25 * age + draw.integer(0, 3 * 365))
+        adult = _birthday(birth, 18)
+        history_plans = draw.weighted(((0, 0.9), (1, 0.08), (2, 0.02)))
+        state = _ChildState(child_id=child_id, birth=birth, previous_plans=history_plans)
+        counted = 0
+        while referral_date <= self.last and referral_date < adult:
+            closure, kept = self.cin_episode(state, referral_date)
+            counted += kept
+            if closure is None or not draw.chance(0.42):
+                break
+            referral_date = closure + _days(1 + draw.exponential(170))
+        if state.kept:
+            self.add_child(child_id, birth)
+        self.care_leaver_if_due(state)
+        return counted
+
+    def cin_episode(
+        self, state: "_ChildState", referral_date: dt.date
+    ) -> tuple[dt.date | None, int]:
+        """One referral and what followed; returns (closure date or None, referrals kept)."""
+        draw, wd, child_id = self.draw, self.wd, state.child_id
+        looked_after = (len(self.episodes), len(self.lac_reviews))
+        # The CIN census reader's ids: "<child id>/<date>", a same-day copy adding "/2".
+        referral_id = f"{child_id}/{referral_date.isoformat()}"
+        contacts: list[Contact] = []
+        contact_date = referral_date - _days(0 if draw.chance(0.7) else draw.integer(1, 3))
+        contacts.append(self.contact(child_id, contact_date, outcome="referral"))
+        nfa = draw.chance(0.065)
+        ends: list[dt.date | None] = []
+        assessments: list[Assessment] = []
+        section47s: list[Section47] = []
+        cp_plans: list[CPPlan] = []
+        cin_plans: list[CINPlan] = []
+        assessed = False
+        care: tuple[dt.date, dt.date | None] | None = None
+        if not nfa and draw.chance(0.95):
+            start = wd.add(referral_date, 0 if draw.chance(0.6) else draw.integer(1, 5))
+            if start <= self.last:
+                assessed = True
+                assessment, authorised = self.assessment(child_id, referral_id, start)
+                assessments += assessment
+                ends.append(authorised)
+                plan: CPPlan | None = None
+                if draw.chance(0.17):
+                    s47, plan = self.section47(state, referral_id, start, authorised)
+                    section47s.append(s47)
+                if plan is None and authorised is not None and draw.chance(0.45):
+                    cin_plans.append(self.cin_plan(child_id, referral_id, authorised))
+                    ends.append(cin_plans[-1].end_date)
+                age_days = (referral_date - state.birth).days
+                if draw.chance(0.055) and age_days < 365 * 17:
+                    care_start = referral_date + _days(draw.integer(3, 240))
+                    if care_start <= self.last and care_start < _birthday(state.birth, 18):
+                        care = (care_start, self.care_history(state, care_start, adopt=True))
+                        ends.append(care[1])
+                if plan is not None:
+                    plan = self.finish_plan(plan, care[0] if care else None)
+                    cp_plans.append(plan)
+                    plan_end = plan.end_date
+                    ends.append(plan_end)
+                    if plan_end is not None and care is None and draw.chance(0.5):
+                        cin_plans.append(self.cin_plan(child_id, referral_id, plan_end))
+                        ends.append(cin_plans[-1].end_date)
+        if any(end is None for end in ends):
+            closure = None
+        else:
+            latest = max([referral_date, *(end for end in ends if end is not None)])
+            closure = self.known(latest + _days(draw.integer(0, 3 if nfa else 40)))
+        reason = None
+        if closure is not None:
+            if nfa or not assessed:
+                reason = "RC8"
+            elif care is not None:
+                reason = draw.weighted((("RC1", 0.3), ("RC4", 0.3), ("RC7", 0.4)))
+            else:
+                reason = draw.weighted((("RC8", 0.5), ("RC9", 0.3), ("RC7", 0.2)))
+        referral = Referral(
+            referral_id=referral_id,
+            child_id=child_id,
+            referral_date=referral_date,
+            source=draw.weighted(_REFERRAL_SOURCES),
+            nfa=nfa,
+            closure_date=closure,
+            closure_reason=reason,
+            primary_need=draw.weighted(_PRIMARY_NEEDS),
+        )
+        # A CIN census covers episodes open at some time in its year: drop the warm-up's.
+        if closure is not None and closure < self.first:
+            del self.episodes[looked_after[0] :], self.lac_reviews[looked_after[1] :]
+            return closure, 0
+        state.kept = True
+        self.referrals.append(referral)
+        kept = 1
+        if draw.chance(0.006):  # the same referral recorded twice on one day
+            self.referrals.append(
+                Referral(
+                    referral_id=f"{referral_id}/2",
+                    child_id=child_id,
+                    referral_date=referral_date,
+                    source=referral.source,
+                    nfa=nfa,
+                    closure_date=closure,
+                    closure_reason=reason,
+                    primary_need=referral.primary_need,
+                )
+            )
+            kept = 2
+        self.contacts += [c for c in contacts if c.contact_date >= self.first]
+        self.assessments += assessments
+        self.section47s += section47s
+        self.cp_plans += cp_plans
+        self.cin_plans += cin_plans
+        return closure, kept if referral_date >= self.first else 0
+
+    def contact(self, child_id: str, contact_date: dt.date, *, outcome: str) -> Contact:
+        draw = self.draw
+        delay = draw.weighted(((0, 0.55), (1, 0.33), (2, 0.05), (3, 0.03), (5, 0.02), (-1, 0.02)))
+        decided = None if delay < 0 else self.known(self.wd.add(contact_date, delay))
+        return Contact(
+            child_id=child_id,
+            contact_date=contact_date,
+            decision_date=decided,
+            outcome=outcome if decided is not None else None,
+            source=draw.pick(_CONTACT_SOURCES),
+        )
+
+    def assessment(
+        self, child_id: str, referral_id: str, start: dt.date
+    ) -> tuple[list[Assessment], dt.date | None]:
+        """Assess a referral: the assessments made, and when the last was authorised."""
+        draw = self.draw
+        factors = tuple(sorted({draw.pick(_FACTORS) for _ in range(draw.integer(1, 3))}))
+        if start < _SINGLE_ASSESSMENT_FROM:
+            # Before 2013: an initial assessment (10 working days), then sometimes a core
+            # assessment (35 working days) starting when the initial one was authorised.
+            initial_days = draw.band(((0, 10, 0.75), (11, 25, 0.25)))
+            initial_end = self.wd.add(start, initial_days)
+            made = [
+                Assessment(
+                    child_id=child_id,
+                    referral_id=referral_id,
+                    start_date=start,
+                    authorisation_date=self.known(initial_end),
+                    kind=AssessmentKind.INITIAL,
+                    factors=factors,
+                )
+            ]
+            if initial_end > self.last or not draw.chance(0.4):
+                return made, self.known(initial_end)
+            core_days = draw.band(((10, 35, 0.75), (36, 70, 0.25)))
+            core_end = self.known(self.wd.add(initial_end, core_days))
+            made.append(
+                Assessment(
+                    child_id=child_id,
+                    referral_id=referral_id,
+                    start_date=initial_end,
+                    authorisation_date=core_end,
+                    kind=AssessmentKind.CORE,
+                    factors=factors,
+                )
+            )
+            return made, core_end
+        # Most single assessments finish within 45 working days; some run late.
+        duration = draw.band(_ASSESSMENT_WORKING_DAYS)
+        authorised: dt.date | None = self.wd.add(start, duration)
+        recorded_start: dt.date | None = start
+        if draw.chance(0.004):
+            recorded_start = None  # the return has no start date
+        elif draw.chance(0.003):
+            authorised = start - _days(draw.integer(1, 20))  # keyed before it started
+        authorised = self.known(authorised)
+        assessment = Assessment(
+            child_id=child_id,
+            referral_id=referral_id,
+            start_date=recorded_start,
+            authorisation_date=authorised,
+            factors=factors,
+        )
+        return [assessment], authorised
+
+    def section47(
+        self,
+        state: "_ChildState",
+        referral_id: str,
+        assessment_start: dt.date,
+        authorised: dt.date | None,
+    ) -> tuple[Section47, CPPlan | None]:
+        """An enquiry, its conference and perhaps a child protection plan (not yet ended)."""
+        draw, wd = self.draw, self.wd
+        start = assessment_start + _days(draw.integer(0, 10))
+        if authorised is not None and authorised >= assessment_start:
+            start = min(start, authorised)
+        start = min(start, self.last)
+        outcome = draw.weighted((("icpc", 0.50), ("not-required", 0.04), ("none", 0.46)))
+        icpc: dt.date | None = None
+        if outcome == "icpc":
+            timing = draw.weighted((("on-time", 0.80), ("late", 0.19), ("before", 0.01)))
+            if timing == "on-time":
+                icpc = wd.add(start, draw.integer(3, 15))
+            elif timing == "late":
+                icpc = wd.add(start, draw.integer(16, 35))
+            else:
+                icpc = start - _days(draw.integer(1, 5))
+            icpc = self.known(icpc)
+        s47 = Section47(
+            child_id=state.child_id,
+            referral_id=referral_id,
+            start_date=start,
+            icpc_target=wd.add(start, 15),
+            icpc_date=icpc,
+            icpc_not_required=outcome == "not-required",
+        )
+        if icpc is None or not draw.chance(0.88):
+            return s47, None
+        length = draw.band(_PLAN_DAYS)
+        category = draw.weighted(_CATEGORIES)
+        recorded_previous: int | None = state.previous_plans
+        if draw.chance(0.08):
+            recorded_previous = None
+        state.previous_plans += 1
+        plan = CPPlan(
+            child_id=state.child_id,
+            referral_id=referral_id,
+            start_date=icpc,
+            end_date=icpc + _days(length),
+            previous_plans=recorded_previous,
+            initial_category=category,
+            latest_category=category if draw.chance(0.85) else draw.weighted(_CATEGORIES),
+        )
+        return s47, plan
+
+    def finish_plan(self, plan: CPPlan, care_start: dt.date | None) -> CPPlan:
+        """End the plan (early if the child came into care) and add its reviews."""
+        start = plan.start_date
+        end = plan.end_date or self.last
+        if care_start is not None and start < care_start < end:
+            end = care_start
+        reviews = []
+        review = start + _days(
+            self.draw.integer(50, 88) if self.draw.chance(0.95) else self.draw.integer(93, 130)
+        )
+        while review < end and review <= self.last:
+            reviews.append(review)
+            gap = (
+                self.draw.integer(140, 182)
+                if self.draw.chance(0.92)
+                else self.draw.integer(185, 240)
+            )
+            review += _days(gap)
+        return attrs.evolve(plan, end_date=self.known(end), review_dates=reviews)
+
+    def cin_plan(self, child_id: str, referral_id: str, start: dt.date) -> CINPlan:
+        end = start + _days(self.draw.integer(60, 450))
+        return CINPlan(
+            child_id=child_id, referral_id=referral_id, start_date=start, end_date=self.known(end)
+        )
+
+    # -- looked-after children -------------------------------------------------------------
+
+    def new_placement(self, code: str) -> tuple[str, str, str, str]:
+        """(placement, provider, postcode, urn) for a new placement with code *code*."""
+        self._placement_serial += 1
+        n = self._placement_serial
+        postcode = f"ZZ{n % 97 + 1} {n % 9 + 1}{'ABDEFGHJLNPQRSTUWXYZ'[n % 20]}Z"
+        urn = f"SC{400000 + n % 600000:06d}" if code[0] in "KS" else "XXXXXXX"
+        return code, self.draw.weighted(_PROVIDERS), postcode, urn
+
+    def care_history(self, state: "_ChildState", start: dt.date, *, adopt: bool) -> dt.date | None:
+        """A period of care from *start*, as episodes and reviews; returns its end or None."""
+        draw = self.draw
+        age = (start - state.birth).days / 365.25
+        adult = _birthday(state.birth, 18)
+        paths = [("home", 0.45), ("sgo", 0.15), ("cao", 0.04), ("other", 0.06), ("long", 0.3)]
+        if adopt and age < 5:
+            paths.append(("adoption", 0.45))
+        total = sum(weight for _, weight in paths)
+        path = draw.weighted([(name, weight / total) for name, weight in paths])
+        length = {
+            "home": 20 + draw.exponential(260),
+            "sgo": draw.integer(300, 1000),
+            "cao": draw.integer(200, 700),
+            "other": draw.integer(60, 800),
+            "long": draw.integer(900, 5000),
+            "adoption": draw.integer(450, 1100),
+        }[path]
+        end = start + _days(length)
+        reason = {
+            "home": draw.weighted((("E4A", 0.75), ("E4B", 0.15), ("E13", 0.10))),
+            "sgo": draw.pick(_SGO),
+            "cao": "E41",
+            "other": draw.weighted((("E8", 0.5), ("E3", 0.3), ("E9", 0.2))),
+            "long": "E8",
+            "adoption": draw.weighted((("E11", 0.6), ("E12", 0.4))),
+        }[path]
+        if end >= adult:
+            end, reason = adult, draw.weighted(_AT_18)
+            state.left_care_at_18 = True
+        # Episodes: a first one, then changes of placement or legal status.
+        legal = draw.weighted(_FIRST_LEGAL_STATUS)
+        code = draw.weighted(_FOSTER) if draw.chance(0.75) else draw.weighted(_OTHER_PLACEMENTS)
+        placement = self.new_placement(code)
+        need = draw.weighted(_CATEGORY_OF_NEED)
+        rows: list[tuple[dt.date, str, str, tuple[str, str, str, str]]] = [
+            (start, "S", legal, placement)
+        ]
+        changes = sorted(
+            {start + _days(draw.integer(1, max((end - start).days - 1, 1)))
+             for _ in range(int(draw.exponential(0.8 * (end - start).days / 365.25)))}
+        )  # fmt: skip
+        adoption_from = end - _days(draw.integer(180, 400)) if path == "adoption" else None
+        for day in changes:
+            if day >= end or (adoption_from is not None and day >= adoption_from):
+                break
+            if day <= rows[-1][0]:
+                continue
+            kind = draw.weighted((("P", 0.5), ("L", 0.22), ("B", 0.1), ("temp", 0.1), ("T", 0.08)))
+            if kind == "P":
+                rows.append((day, "P", legal, self.new_placement(draw.weighted(_FOSTER))))
+            elif kind == "L":
+                legal = "C2" if legal != "C2" else draw.pick(("E1", "V2"))
+                rows.append((day, "L", legal, rows[-1][3]))
+            elif kind == "B":
+                legal = "C2" if legal != "C2" else "V2"
+                rows.append((day, "B", legal, self.new_placement(draw.weighted(_FOSTER))))
+            elif kind == "T":  # a change of placement type with the same carers
+                _, provider, postcode, urn = rows[-1][3]
+                rows.append((day, "T", legal, (draw.weighted(_FOSTER), provider, postcode, urn)))
+            else:  # a temporary placement, then back to the same placement
+                back = day + _days(draw.integer(1, 10))
+                if back >= end:
+                    continue
+                rows.append((day, "P", legal, self.new_placement(draw.pick(_TEMPORARY))))
+                rows.append((back, "P", legal, rows[-2][3]))
+        if adoption_from is not None and adoption_from > rows[-1][0]:
+            if draw.chance(0.4):  # the foster carers adopt: a same-carer change
+                _, provider, postcode, urn = rows[-1][3]
+                adoptive = (draw.pick(("A3", "A4")), provider, postcode, urn)
+                rows.append((adoption_from, "U", "E1", adoptive))
+            else:
+                rows.append((adoption_from, "B", "E1", self.new_placement(draw.pick(("A5", "A6")))))
+        for position, (day, rne, status, (place, provider, postcode, urn)) in enumerate(rows):
+            if day > self.last:
+                break
+            episode_end = rows[position + 1][0] if position + 1 < len(rows) else end
+            finished = episode_end <= self.last
+            self.episodes.append(
+                Episode(
+                    child_id=state.child_id,
+                    start=day,
+                    end=episode_end if finished else None,
+                    reason_new=rne,
+                    legal_status=status,
+                    placement=place,
+                    reason_ceased=(reason if position + 1 == len(rows) else "X1")
+                    if finished
+                    else None,
+                    provider=provider,
+                    postcode=postcode,
+                    urn=urn,
+                    category_of_need=need,
+                )
+            )
+        self.reviews(state, start, end)
+        return self.known(end)
+
+    def reviews(self, state: "_ChildState", start: dt.date, end: dt.date) -> None:
+        """Looked-after reviews: 20 working days, then three months, then every six."""
+        draw = self.draw
+        first = self.wd.add(
+            start, draw.integer(3, 20) if draw.chance(0.96) else draw.integer(21, 40)
+        )
+        review = first
+        gaps = 0
+        while review < end and review <= self.last:
+            young = (review - state.birth).days < 4 * 365
+            self.lac_reviews.append(
+                LACReview(
+                    child_id=state.child_id,
+                    review_date=review,
+                    participation="PN0" if young else draw.weighted(_PARTICIPATION),
+                )
+            )
+            on_time = draw.chance(0.97)
+            if gaps == 0:
+                step = draw.integer(60, 90) if on_time else draw.integer(95, 130)
+            else:
+                step = draw.integer(150, 182) if on_time else draw.integer(185, 240)
+            review += _days(step)
+            gaps += 1
+
+    def looked_after_before(self) -> None:
+        """Children already in care when the data starts (their referrals predate it)."""
+        draw = self.draw
+        for _ in range(round(300 * self.scale)):
+            start = self.random_day(self.warm_first - _days(9 * 365), self.first - _days(1))
+            birth = start - _days(draw.integer(0, 15 * 365))
+            state = _ChildState(child_id=self.new_child_id(), birth=birth, previous_plans=0)
+            keep = (len(self.episodes), len(self.lac_reviews))
+            end = self.care_history(state, start, adopt=False)
+            if end is not None and end < self.first:
+                del self.episodes[keep[0] :], self.lac_reviews[keep[1] :]
+                continue
+            state.kept = True
+            self.add_child(state.child_id, birth)
+            self.care_leaver_if_due(state)
+
+    def short_breaks(self) -> None:
+        """Disabled children on series of short breaks (legal status V3 or V4)."""
+        draw = self.draw
+        for _ in range(round(20 * self.scale)):
+            child_id = self.new_child_id()
+            birth = self.random_day(self.first - _days(16 * 365), self.first - _days(5 * 365))
+            self.add_child(child_id, birth)
+            place = self.new_placement("K1")
+            if draw.chance(0.3):  # V3: one episode covering the agreement
+                start = self.random_day(self.warm_first, self.last)
+                end = self.known(start + _days(draw.integer(200, 900)))
+                self.episodes.append(
+                    Episode(
+                        child_id=child_id, start=start, end=end, reason_new="S",
+                        legal_status="V3", placement=place[0],
+                        reason_ceased="E8" if end is not None else None, provider=place[1],
+                        postcode=place[2], urn=place[3], category_of_need="N2",
+                    )
+                )  # fmt: skip
+                continue
+            day = self.random_day(self.first, self.last)
+            while day <= self.last:  # V4: each break is an episode of its own
+                end = day + _days(draw.integer(1, 4))
+                self.episodes.append(
+                    Episode(
+                        child_id=child_id, start=day, end=self.known(end), reason_new="S",
+                        legal_status="V4", placement=place[0],
+                        reason_ceased="E13" if end <= self.last else None, provider=place[1],
+                        postcode=place[2], urn=place[3], category_of_need="N2",
+                    )
+                )  # fmt: skip
+                day = end + _days(draw.integer(14, 60))
+
+    # -- care leavers ----------------------------------------------------------------------
+
+    def care_leaver(self, child_id: str, birth: dt.date) -> None:
+        draw = self.draw
+        in_touch = draw.weighted(_IN_TOUCH)
+        activity = accommodation = None
+        if in_touch == "YES":
+            activity = draw.pick(_EET) if draw.chance(0.62) else draw.pick(_NEET)
+            letter = draw.weighted(_ACCOMMODATION_LETTERS)
+            accommodation = letter + ("1" if draw.chance(0.9) else "2")
+        self.care_leavers.append(
+            CareLeaver(
+                child_id=child_id,
+                birth_date=birth,
+                in_touch=in_touch,
+                activity=activity,
+                accommodation=accommodation,
+            )
+        )
+
+    def care_leaver_if_due(self, state: "_ChildState") -> None:
+        """An OC3 record for a young person who left care at 18 and is 21 at most this year."""
+        eighteenth = _birthday(state.birth, 18)
+        if state.left_care_at_18 and add_months(self.last, -36) < eighteenth <= self.last:
+            self.care_leaver(state.child_id, state.birth)
+
+    def former_care_leavers(self) -> None:
+        """Care leavers aged 17 to 21 this year who left care before the data starts."""
+        year = ReportingPeriod(start=add_months(self.last, -12) + _days(1), end=self.last)
+        for _ in range(round(200 * self.scale)):
+            age = self.draw.integer(17, 21)
+            birthday = self.random_day(year.start, year.end)
+            birth = add_months(birthday, -12 * age)
+            self.care_leaver(self.new_child_id(), birth)
+
+    # -- the extra contacts ----------------------------------------------------------------
+
+    def other_contacts(self, pool: Sequence[Child]) -> None:
+        """Contacts that did not lead to a referral, about children already known."""
+        if not pool:
+            return
+        for _ in range(round(1.2 * REFERRALS_PER_YEAR * self.years * self.scale)):
+            child = self.draw.pick(pool)
+            day = self.random_day(self.first, self.last)
+            if child.birth_date is not None and day < child.birth_date:
+                continue
+            self.contacts.append(
+                self.contact(child.child_id, day, outcome=self.draw.weighted(_CONTACT_OUTCOMES))
+            )
+
+    def dataset(self) -> Dataset:
+        # Children are added until the reported years hold the referrals a council of this
+        # size receives; warm-up referrals closed before the first year are not kept.
+        target = round(REFERRALS_PER_YEAR * self.scale * self.years)
+        made = 0
+        while made < target:
+            made += self.referred_child()
+        self.looked_after_before()
+        self.short_breaks()
+        self.former_care_leavers()
+        self.other_contacts(tuple(self.children))
+        # Looked-after histories are those of children looked after in the years covered,
+        # as the years' SSDA903 returns hold them.
+        looked_after = {e.child_id for e in self.episodes if e.end is None or e.end >= self.first}
+        self.episodes = [e for e in self.episodes if e.child_id in looked_after]
+        self.lac_reviews = [r for r in self.lac_reviews if r.child_id in looked_after]
+        return Dataset(
+            children=sorted(self.children, key=lambda c: c.child_id),
+            contacts=self.contacts,
+            referrals=self.referrals,
+            assessments=self.assessments,
+            section47s=self.section47s,
+            cp_plans=self.cp_plans,
+            cin_plans=self.cin_plans,
+            episodes=self.episodes,
+            lac_reviews=self.lac_reviews,
+            care_leavers=self.care_leavers,
+        )
+
+
+class _ChildState:
+    """What a child's later history needs to know about its earlier history."""
+
+    def __init__(self, *, child_id: str, birth: dt.date, previous_plans: int) -> None:
+        self.child_id = child_id
+        self.birth = birth
+        self.previous_plans = previous_plans
+        self.kept = False
+        self.left_care_at_18 = False
+
+
+def _check_options(*, seed: int, scale: float, year_ending: int, years: int) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InvalidOptionError(f"seed must be a whole number >= 0, got {seed!r}")
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 < scale <= 20:
+        raise InvalidOptionError(f"scale must be a number above 0 and at most 20, got {scale!r}")
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 10:
+        raise InvalidOptionError(f"years must be a whole number from 1 to 10, got {years!r}")
+    if (
+        isinstance(year_ending, bool)
+        or not isinstance(year_ending, int)
+        or year_ending - years < 2000
+        or year_ending > 2045
+    ):
+        raise InvalidOptionError(
+            f"year_ending must be a year such that the cohort runs from 2000 to 2045 at most, "
+            f"got year_ending={year_ending!r} with years={years!r}"
+        )
+
+
+def synthetic_dataset(
+    *, seed: int = 2025, scale: float = 1.0, year_ending: int = 2025, years: int = 3
+) -> Dataset:
+    """A made-up, council-sized cohort of children's social care records.
+
+    The cohort covers the *years* statutory years ending 31 March *year_ending*, as a
+    council's returns for those years would, read together: referrals open at some time in
+    them (with their assessments, enquiries and plans), and the looked-after histories of the
+    children looked after in them. Dates after 31 March *year_ending* are not yet known, so
+    anything still open then has no end date.
+
+    Args:
+        seed: Seeds `numpy.random.default_rng`; the same seed gives equal datasets.
+        scale: Multiplies the cohort's size: 1 gives about 3,000 referrals a year.
+        year_ending: The last statutory year covered ends on 31 March of this year.
+        years: How many statutory years the data covers.
+
+    Returns:
+        A `Dataset` with every collection filled.
+
+    Raises:
+        InvalidOptionError: For a negative seed, a scale outside (0, 20], or years that do
+            not fit between 2000 and 2045.
+
+    Notes:
+        - About 3,000 referrals a year at `scale=1`; about 6.5% are no further action and
+          about a fifth follow an earlier referral of the child within 12 months.
+        - Some referrals are recorded twice on one day (the copy's id ends in ``/2``).
+        - Most single assessments take up to 45 working days; some run late, a few have no
+          start date and a few are authorised before they started.
+        - Before April 2013 assessments are initial (10 working days) and core (35).
+        - Most conferences are within 15 working days; a few are dated before the enquiry.
+        - Looked-after histories use SSDA903 codes: episodes that start with S, P, B, L, T
+          or U; short breaks (V3, V4); temporary placements (T0 to T4) that return to the
+          placement before; adoptions (A3 to A6, then E11 or E12).
+        - Care leavers (OC3) are aged 17 to 21 at their birthday in the last year.
+
+    Examples:
+        >>> data = synthetic_dataset(scale=0.05)
+        >>> data == synthetic_dataset(scale=0.05)
+        True
+    """
+    _check_options(seed=seed, scale=scale, year_ending=year_ending, years=years)
+    return _Cohort(seed=seed, scale=float(scale), year_ending=year_ending, years=years).dataset()
+
+
+def cin_census_year(dataset: Dataset, period: ReportingPeriod) -> Dataset:
+    """What a CIN census for *period* holds of *dataset*, as known on the period's last day.
+
+    Referrals that started by the period's end and were not closed before it began, with
+    their children, assessments, enquiries and plans; dates after the period are blanked,
+    as they had not happened when the census was made.
+    """
+    end = period.end
+
+    def known(day: dt.date | None) -> dt.date | None:
+        return day if day is not None and day <= end else None
+
+    referrals = [
+        attrs.evolve(
+            r,
+            closure_date=known(r.closure_date),
+            closure_reason=r.closure_reason if known(r.closure_date) else None,
+        )
+        for r in dataset.referrals
+        if r.referral_date <= end and (r.closure_date is None or r.closure_date >= period.start)
+    ]
+    ids = {r.referral_id for r in referrals}
+    children = {r.child_id for r in referrals}
+    return Dataset(
+        children=[c for c in dataset.children if c.child_id in children],
+        referrals=referrals,
+        assessments=[
+            attrs.evolve(a, authorisation_date=known(a.authorisation_date))
+            for a in dataset.assessments
+            if a.referral_id in ids and (a.start_date is None or a.start_date <= end)
+        ],
+        section47s=[
+            attrs.evolve(s, icpc_date=known(s.icpc_date))
+            for s in dataset.section47s
+            if s.referral_id in ids and (s.start_date is None or s.start_date <= end)
+        ],
+        cp_plans=[
+            attrs.evolve(
+                p,
+                end_date=known(p.end_date),
+                review_dates=[d for d in p.review_dates if d <= end],
+            )
+            for p in dataset.cp_plans
+            if p.referral_id in ids and p.start_date <= end
+        ],
+        cin_plans=[
+            attrs.evolve(p, end_date=known(p.end_date))
+            for p in dataset.cin_plans
+            if p.referral_id in ids and p.start_date <= end
+        ],
+    )
+
+
+def ssda903_year(dataset: Dataset, period: ReportingPeriod) -> Dataset:
+    """What an SSDA903 return for *period* holds of *dataset*, as known on its last day.
+
+    The children looked after at some time in the period, with all their episodes and
+    reviews up to its end (an episode still open then has no end and no reason ceased), and
+    the care leavers whose birthday in the period is their 17th to 21st.
+    """
+    end = period.end
+    looked_after = {
+        e.child_id
+        for e in dataset.episodes
+        if e.start <= end and (e.end is None or e.end >= period.start)
+    }
+    episodes = [
+        e if e.end is not None and e.end <= end else attrs.evolve(e, end=None, reason_ceased=None)
+        for e in dataset.episodes
+        if e.child_id in looked_after and e.start <= end
+    ]
+    leavers = []
+    for leaver in dataset.care_leavers:
+        age = end.year - leaver.birth_date.year
+        if _birthday(leaver.birth_date, age) > end:
+            age -= 1
+        if 17 <= age <= 21:
+            leavers.append(leaver)
+    return Dataset(
+        children=[c for c in dataset.children if c.child_id in looked_after],
+        episodes=episodes,
+        lac_reviews=[
+            r for r in dataset.lac_reviews if r.child_id in looked_after and r.review_date <= end
+        ],
+        care_leavers=leavers,
+    )
+
+
+def write_synthetic(
+    outdir: str | os.PathLike[str],
+    *,
+    seed: int = 2025,
+    scale: float = 1.0,
+    year_ending: int = 2025,
+    years: int = 3,
+) -> list[Path]:
+    """Write the synthetic cohort as the returns a council would have made.
+
+    One CIN census XML file a year (``cin-census-YYYY.xml``) and one SSDA903 folder a year
+    (``ssda903/YYYY/`` with header, episodes, reviews and oc3 tables), YYYY being the year
+    the statutory year ends. Read back together, they give the records of
+    `synthetic_dataset` that the returns carry (contacts are local data and are not
+    written).
+
+    Args:
+        outdir: The folder to write into (made if missing).
+        seed: As for `synthetic_dataset`.
+        scale: As for `synthetic_dataset`.
+        year_ending: As for `synthetic_dataset`.
+        years: As for `synthetic_dataset`.
+
+    Returns:
+        The files and folders written, oldest year first.
+    """
+    from safeguarding_metrics.io.cin_census import write_cin_census
+    from safeguarding_metrics.io.ssda903 import write_ssda903
+
+    data = synthetic_dataset(seed=seed, scale=scale, year_ending=year_ending, years=years)
+    root = Path(outdir)
+    root.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for year in range(year_ending - years + 1, year_ending + 1):
+        period = ReportingPeriod.year_ending(year)
+        cin_path = root / f"cin-census-{year}.xml"
+        write_cin_census(cin_census_year(data, period), cin_path, reference_date=period.end)
+        folder = root / "ssda903" / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_ssda903(ssda903_year(data, period), folder)
+        written += [cin_path, folder]
+    return written

@@ -1,0 +1,165 @@
+"""Oracles for the count indicators: each definition as plain loops over records.
+
+Each oracle returns one outcome label per record (or per child), using the labels of
+`Audit.outcomes()`: ``"out-of-scope"``, ``"numerator"`` or an exclusion reason.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from dateutil.relativedelta import relativedelta
+
+from safeguarding_metrics.model import (
+    Assessment,
+    Contact,
+    CPPlan,
+    Episode,
+    Referral,
+    Section47,
+)
+from safeguarding_metrics.periods import ReportingPeriod
+
+OUT = "out-of-scope"
+COUNTED = "numerator"
+
+DFE_MONTHS = (3, 6, 12, 24)
+STOCKTON_MONTHS = (3, 6, 9)
+
+
+def is_open_at(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    """SPEC §0, written out: started by *day* and not ended by it."""
+    return start <= day and (end is None or end > day)
+
+
+def cin_at_period_end(referrals: Sequence[Referral], period: ReportingPeriod) -> list[str]:
+    """Outcome of each referral for `cin-at-period-end`."""
+    day = period.end
+    is_open = [is_open_at(r.referral_date, r.closure_date, day) for r in referrals]
+    candidate = [is_open[i] and not r.nfa for i, r in enumerate(referrals)]
+    duplicate = [False] * len(referrals)
+    seen: set[tuple[str, dt.date]] = set()
+    for i, r in enumerate(referrals):
+        if candidate[i]:
+            key = (r.child_id, r.referral_date)
+            duplicate[i] = key in seen
+            seen.add(key)
+    kept: dict[str, tuple[dt.date, int]] = {}
+    for i, r in enumerate(referrals):
+        if candidate[i] and not duplicate[i]:
+            mine = (r.referral_date, i)
+            if r.child_id not in kept or mine < kept[r.child_id]:
+                kept[r.child_id] = mine
+    outcomes = []
+    for i, r in enumerate(referrals):
+        if not is_open[i]:
+            outcomes.append(OUT)
+        elif r.nfa:
+            outcomes.append("nfa")
+        elif duplicate[i]:
+            outcomes.append("duplicate")
+        elif kept[r.child_id][1] == i:
+            outcomes.append(COUNTED)
+        else:
+            outcomes.append("second-open-episode")
+    return outcomes
+
+
+def cp_at_period_end(plans: Sequence[CPPlan], period: ReportingPeriod) -> dict[str, str]:
+    """Child id -> outcome for `cp-at-period-end` (every child with a plan)."""
+    outcomes = {p.child_id: OUT for p in plans}
+    for p in plans:
+        if is_open_at(p.start_date, p.end_date, period.end):
+            outcomes[p.child_id] = COUNTED
+    return outcomes
+
+
+def cla_at_period_end(episodes: Sequence[Episode], period: ReportingPeriod) -> dict[str, str]:
+    """Child id -> outcome for `cla-at-period-end` (every child with an episode)."""
+    outcomes = {e.child_id: OUT for e in episodes}
+    for e in episodes:
+        short_break = e.legal_status.strip().upper() in ("V3", "V4")
+        if is_open_at(e.start, e.end, period.end) and not short_break:
+            outcomes[e.child_id] = COUNTED
+    return outcomes
+
+
+def _dated(day: dt.date | None, period: ReportingPeriod) -> str:
+    return COUNTED if day is not None and period.start <= day <= period.end else OUT
+
+
+def contacts_in_period(contacts: Sequence[Contact], period: ReportingPeriod) -> list[str]:
+    """Outcome of each contact for `contacts-in-period`."""
+    return [_dated(c.contact_date, period) for c in contacts]
+
+
+def referrals_in_period(referrals: Sequence[Referral], period: ReportingPeriod) -> list[str]:
+    """Outcome of each referral for `referrals-in-period`."""
+    outcomes = []
+    seen: set[tuple[str, dt.date]] = set()
+    for r in referrals:
+        outcome = _dated(r.referral_date, period)
+        if outcome == COUNTED:
+            key = (r.child_id, r.referral_date)
+            if key in seen:
+                outcome = "duplicate"
+            seen.add(key)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def assessments_in_period(
+    assessments: Sequence[Assessment],
+    period: ReportingPeriod,
+    *,
+    basis: str = "completed",
+    kind: str = "any",
+) -> list[str]:
+    """Outcome of each assessment for `assessments-in-period`."""
+    outcomes = []
+    for a in assessments:
+        day = a.authorisation_date if basis == "completed" else a.start_date
+        right_kind = kind in ("any", a.kind)
+        outcomes.append(_dated(day, period) if right_kind else OUT)
+    return outcomes
+
+
+def section47s_in_period(enquiries: Sequence[Section47], period: ReportingPeriod) -> list[str]:
+    """Outcome of each enquiry for `s47s-in-period`."""
+    return [_dated(s.start_date, period) for s in enquiries]
+
+
+def icpcs_in_period(enquiries: Sequence[Section47], period: ReportingPeriod) -> list[str]:
+    """Outcome of each enquiry for `icpcs-in-period`."""
+    return [OUT if s.icpc_not_required else _dated(s.icpc_date, period) for s in enquiries]
+
+
+def cin_closure_durations(
+    referrals: Sequence[Referral],
+    period: ReportingPeriod,
+    *,
+    bands: str = "dfe",
+    include_nfa: bool = False,
+) -> tuple[list[str], list[int | None]]:
+    """Outcome of each referral for `cin-closure-durations`, and its band number if banded."""
+    thresholds = DFE_MONTHS if bands == "dfe" else STOCKTON_MONTHS
+    outcomes: list[str] = []
+    band_numbers: list[int | None] = []
+    seen: set[tuple[str, dt.date]] = set()
+    for r in referrals:
+        band = None
+        closed = r.closure_date
+        in_period = closed is not None and period.start <= closed <= period.end
+        if not in_period or (r.nfa and not include_nfa):
+            outcome = OUT
+        elif (r.child_id, r.referral_date) in seen:
+            outcome = "duplicate"
+        elif closed is None or closed < r.referral_date:  # None: for mypy, never here
+            outcome = "end-before-start"
+        else:
+            outcome = COUNTED
+            band = sum(closed >= r.referral_date + relativedelta(months=m) for m in thresholds)
+        if outcome != OUT:
+            seen.add((r.child_id, r.referral_date))
+        outcomes.append(outcome)
+        band_numbers.append(band)
+    return outcomes, band_numbers

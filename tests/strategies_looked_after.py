@@ -1,0 +1,114 @@
+"""Hypothesis strategies for SSDA903 episodes, reviews, children and care leavers."""
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from safeguarding_metrics.model import CareLeaver, Child, Dataset, Episode, LACReview
+from safeguarding_metrics.periods import ReportingPeriod
+
+CHILD_POOL = ("A", "B", "C", "D", "E", "F")
+PLACEMENTS = ("U1", "U3", "U1", "A4", "A5", "K2", "T0", "T3")
+URNS = (None, "SC1001", "SC1002")
+POSTCODES = (None, "AB1 2CD", "EF3 4GH")
+LEGAL_STATUSES = ("C2", "C2", "V2", "E1", "V3", "V4")
+REASONS_CEASED = (None, "E11", "E12", "E41", "E45", "E4A", "E13", "E2", "X1")
+PERIODS = (
+    ReportingPeriod.year_ending(2024),
+    ReportingPeriod.year_ending(2025),
+    ReportingPeriod.year_ending(2025).quarter(3),
+)
+
+periods = st.sampled_from(PERIODS)
+
+
+def _days(low: int, high: int) -> st.SearchStrategy[dt.timedelta]:
+    return st.integers(low, high).map(lambda n: dt.timedelta(days=n))
+
+
+@st.composite
+def child_episodes(draw: st.DrawFn, child_id: str) -> list[Episode]:
+    """A chain of 1 to 5 episodes of one child: mostly joined, sometimes with gaps or errors."""
+    start = draw(st.dates(dt.date(2019, 1, 1), dt.date(2025, 3, 31)))
+    count = draw(st.integers(1, 5))
+    episodes = []
+    for index in range(count):
+        is_last = index == count - 1
+        if index == 0:
+            reason = draw(st.sampled_from("SSSSP"))
+        else:
+            reason = draw(st.sampled_from("SPPBBLTU"))
+        length = draw(st.sampled_from((0, 1, 7, 30, 120, 400, 900)) | st.integers(0, 1000))
+        end: dt.date | None = start + dt.timedelta(days=length)
+        if is_last and draw(st.booleans()):
+            end = None
+        elif draw(st.integers(0, 19)) == 0:
+            end = start - dt.timedelta(days=draw(st.integers(1, 30)))  # ends before it starts
+        episodes.append(
+            Episode(
+                child_id=child_id,
+                start=start,
+                end=end,
+                reason_new=reason,
+                legal_status=draw(st.sampled_from(LEGAL_STATUSES)),
+                placement=draw(st.sampled_from(PLACEMENTS)),
+                reason_ceased=draw(st.sampled_from(REASONS_CEASED)) if end else None,
+                urn=draw(st.sampled_from(URNS)),
+                postcode=draw(st.sampled_from(POSTCODES)),
+            )
+        )
+        if end is None:
+            break
+        # The next episode: on the day this one ended (mostly), after a gap, overlapping it,
+        # or on the same day this one started.
+        step = draw(st.sampled_from(("join", "join", "join", "gap", "overlap", "same-start")))
+        if step == "join" or end < start:
+            start = max(end, start)
+        elif step == "gap":
+            start = end + draw(_days(1, 200))
+        elif step == "overlap":
+            start = max(start, end - draw(_days(1, 30)))
+    return episodes
+
+
+@st.composite
+def reviews_for(draw: st.DrawFn, child_id: str) -> list[LACReview]:
+    """Up to 6 review dates for a child, some repeated."""
+    days = draw(
+        st.lists(st.dates(dt.date(2018, 12, 1), dt.date(2025, 6, 30)), max_size=6)
+        | st.lists(st.sampled_from((dt.date(2024, 1, 15), dt.date(2024, 7, 15))), max_size=3)
+    )
+    return [LACReview(child_id=child_id, review_date=day) for day in days]
+
+
+@st.composite
+def looked_after_datasets(draw: st.DrawFn) -> Dataset:
+    """Episodes, reviews and Child records for children drawn from a small pool."""
+    ids = draw(st.lists(st.sampled_from(CHILD_POOL), unique=True, max_size=len(CHILD_POOL)))
+    episodes: list[Episode] = []
+    reviews: list[LACReview] = []
+    children: list[Child] = []
+    for child_id in ids:
+        if draw(st.integers(0, 5)):
+            episodes += draw(child_episodes(child_id))
+        reviews += draw(reviews_for(child_id))
+        if draw(st.integers(0, 5)):
+            birth = draw(st.none() | st.dates(dt.date(2005, 1, 1), dt.date(2020, 12, 31)))
+            children.append(Child(child_id=child_id, birth_date=birth))
+    return Dataset(episodes=episodes, lac_reviews=reviews, children=children)
+
+
+@st.composite
+def care_leaver_records(draw: st.DrawFn) -> list[CareLeaver]:
+    """OC3 records, birthdays spread around the 17th to 21st birthdays of the test periods."""
+    ids = draw(st.lists(st.sampled_from(CHILD_POOL), unique=True, max_size=len(CHILD_POOL)))
+    return [
+        CareLeaver(
+            child_id=child_id,
+            birth_date=draw(st.dates(dt.date(2001, 1, 1), dt.date(2009, 12, 31))),
+            in_touch=draw(st.sampled_from((None, "YES", "NO", "DIED", "RHOM", "REFU", " yes"))),
+            activity=draw(st.sampled_from((None, "F1", "P2", "F5", "G4", "G6", "f4", ""))),
+            accommodation=draw(st.sampled_from((None, "B1", "B2", "G1", "H2", "R1", "Z1", "k2"))),
+        )
+        for child_id in ids
+    ]

@@ -1,0 +1,517 @@
+"""Tests for the referral indicators (SPEC §4.2)."""
+
+import datetime as dt
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safeguarding_metrics import (
+    INDICATORS,
+    CPPlan,
+    Dataset,
+    InvalidOptionError,
+    Referral,
+    ReportingPeriod,
+    Section47,
+)
+from safeguarding_metrics.indicators import referrals as family
+from safeguarding_metrics.indicators.referrals import (
+    children_re_referred_rate,
+    icpc_to_plan_rate,
+    nfa_referral_rate,
+    re_referral_rate,
+    referral_to_s47_rate,
+    s47_to_icpc_rate,
+)
+from safeguarding_metrics.results import Rate
+from tests import oracles_referrals as oracle
+from tests.strategies_referrals import datasets, periods
+
+D = dt.date
+YEAR = ReportingPeriod.year_ending(2025)  # 2024-04-01 to 2025-03-31
+
+
+def referral(child: str, day: dt.date, *, rid: str | None = None, nfa: bool = False) -> Referral:
+    return Referral(referral_id=rid or f"{child}-{day}", child_id=child, referral_date=day, nfa=nfa)
+
+
+def outcomes(result: Rate) -> list[str]:
+    assert result.audit is not None
+    return [str(label) for label in result.audit.outcomes()]
+
+
+# -- re-referrals: boundaries ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "window", "expected"),
+    [
+        pytest.param(D(2023, 6, 15), D(2024, 6, 15), "12-months", True, id="anniversary-counts"),
+        pytest.param(
+            D(2023, 6, 14), D(2024, 6, 15), "12-months", False, id="day-before-anniversary"
+        ),
+        pytest.param(
+            D(2023, 6, 15), D(2024, 6, 16), "12-months", False, id="day-after-anniversary"
+        ),
+        # add_months(2025-02-28, -12) = 2024-02-28, so 29 Feb 2024 is inside; 365 days apart.
+        pytest.param(D(2024, 2, 29), D(2025, 2, 28), "12-months", True, id="leap-day-within-12m"),
+        pytest.param(D(2024, 2, 29), D(2025, 2, 28), "365-days", True, id="leap-day-365-days"),
+        # 2024-02-28 to 2025-02-28 crosses 29 Feb: 366 days.
+        pytest.param(D(2024, 2, 28), D(2025, 2, 28), "12-months", True, id="across-leap-12m"),
+        pytest.param(D(2024, 2, 28), D(2025, 2, 28), "365-days", False, id="across-leap-366-days"),
+        # add_months(2024-02-29, -12) = 2023-02-28; 2023-02-28 to 2024-02-29 is 366 days.
+        pytest.param(D(2023, 2, 28), D(2024, 2, 29), "12-months", True, id="from-leap-day-clipped"),
+        pytest.param(D(2023, 2, 28), D(2024, 2, 29), "365-days", False, id="from-leap-day-366"),
+        pytest.param(D(2023, 2, 27), D(2024, 2, 29), "12-months", False, id="from-leap-day-before"),
+        # 2023-03-01 to 2024-03-01 is 366 days (leap year); 2024-03-01 to 2025-03-01 is 365.
+        pytest.param(D(2023, 3, 1), D(2024, 3, 1), "365-days", False, id="leap-year-366"),
+        pytest.param(D(2023, 3, 2), D(2024, 3, 1), "365-days", True, id="leap-year-365"),
+        pytest.param(D(2024, 3, 1), D(2025, 3, 1), "365-days", True, id="common-year-365"),
+        pytest.param(D(2024, 2, 29), D(2025, 3, 1), "365-days", False, id="common-year-366"),
+    ],
+)
+def test_re_referral_window_boundaries(
+    earlier: dt.date, later: dt.date, window: str, expected: bool
+) -> None:
+    """The anniversary counts, the day beyond it does not, and leap days move as SPEC says."""
+    period = ReportingPeriod.between(later, later)
+    result = re_referral_rate(
+        [referral("A", earlier), referral("A", later)], period=period, window=window
+    )
+    assert outcomes(result) == ["out-of-scope", "numerator" if expected else "denominator-only"]
+
+
+def test_earlier_referral_found_in_an_older_years_records() -> None:
+    """A previous referral only in last year's return still makes a re-referral."""
+    last_year = Dataset(referrals=[referral("A", D(2024, 1, 10))])
+    this_year = Dataset(referrals=[referral("A", D(2024, 9, 1))])
+    assert re_referral_rate(this_year, period=YEAR).numerator == 0
+    both = re_referral_rate(last_year | this_year, period=YEAR)
+    assert (both.numerator, both.denominator) == (1, 1)
+
+
+def test_nfa_referrals_are_in_the_cohort_and_count_as_earlier() -> None:
+    """An NFA referral is both in the cohort and a previous referral."""
+    result = re_referral_rate(
+        [referral("A", D(2024, 5, 1), nfa=True), referral("A", D(2024, 8, 1), nfa=True)],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["denominator-only", "numerator"]
+
+
+def test_same_day_referrals_are_one_referral() -> None:
+    """The first of two same-day referrals is kept; the other is a duplicate, not a previous one."""
+    result = re_referral_rate(
+        [referral("A", D(2024, 5, 1), rid="1"), referral("A", D(2024, 5, 1), rid="2")],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["denominator-only", "duplicate"]
+    assert result.excluded == {"duplicate": 1}
+    assert (result.numerator, result.denominator) == (0, 1)
+
+
+def test_duplicate_outside_the_period_is_out_of_scope() -> None:
+    """Duplicates are excluded only inside the period; outside they are out of scope."""
+    result = re_referral_rate(
+        [referral("A", D(2023, 5, 1), rid="1"), referral("A", D(2023, 5, 1), rid="2")],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["out-of-scope", "out-of-scope"]
+
+
+def test_another_childs_referral_is_not_a_previous_referral() -> None:
+    """Re-referral is per child."""
+    result = re_referral_rate(
+        [referral("A", D(2024, 5, 1)), referral("B", D(2024, 6, 1))], period=YEAR
+    )
+    assert result.numerator == 0
+
+
+def test_only_the_latest_earlier_referral_matters_for_the_gap() -> None:
+    """The audit reports the child's latest earlier referral and the days since it."""
+    result = re_referral_rate(
+        [referral("A", D(2022, 1, 1)), referral("A", D(2024, 1, 1)), referral("A", D(2024, 6, 1))],
+        period=YEAR,
+    )
+    assert result.audit is not None
+    assert result.audit.measures["previous_referral"][2] == D(2024, 1, 1)
+    assert result.audit.measures["days_since_previous"][2] == 152  # 31+29+31+30+31
+
+
+def test_unknown_window_is_refused() -> None:
+    """A window the card does not list raises, by the card and by the function."""
+    with pytest.raises(InvalidOptionError, match="window"):
+        INDICATORS["re-referrals-12m"].compute([], period=YEAR, window="1-year")
+    with pytest.raises(InvalidOptionError, match="window"):
+        re_referral_rate([], period=YEAR, window="1-year")  # type: ignore[arg-type]
+
+
+# -- children re-referred ---------------------------------------------------------------------
+
+
+def test_a_child_with_several_re_referrals_counts_once() -> None:
+    """Child level: two re-referrals of one child are one child in the numerator."""
+    result = children_re_referred_rate(
+        [
+            referral("A", D(2024, 4, 10)),
+            referral("A", D(2024, 6, 1)),
+            referral("A", D(2024, 9, 1)),
+            referral("B", D(2024, 5, 1)),
+            referral("C", D(2022, 5, 1)),  # referred only before the period
+        ],
+        period=YEAR,
+    )
+    assert (result.numerator, result.denominator) == (1, 2)
+    assert result.audit is not None
+    assert result.audit.table == "children"
+    assert list(result.audit.child_ids) == ["A", "B", "C"]
+    assert list(result.audit.rows) == [-1, -1, -1]
+    assert outcomes(result) == ["numerator", "denominator-only", "out-of-scope"]
+
+
+def test_child_re_referred_only_by_a_duplicate_does_not_count() -> None:
+    """Same-day duplicates never make a child re-referred."""
+    result = children_re_referred_rate(
+        [referral("A", D(2024, 5, 1), rid="1"), referral("A", D(2024, 5, 1), rid="2")], period=YEAR
+    )
+    assert (result.numerator, result.denominator) == (0, 1)
+
+
+def test_child_re_referred_from_before_the_period_counts() -> None:
+    """The earlier referral of a child-level re-referral may lie before the period."""
+    result = children_re_referred_rate(
+        [referral("A", D(2024, 2, 1)), referral("A", D(2024, 4, 1))], period=YEAR
+    )
+    assert (result.numerator, result.denominator) == (1, 1)
+
+
+# -- NFA and referral to section 47 -----------------------------------------------------------
+
+
+def test_nfa_rate_counts_nfa_referrals() -> None:
+    """NFA referrals in the period are the numerator."""
+    result = nfa_referral_rate(
+        [
+            referral("A", D(2024, 5, 1), nfa=True),
+            referral("B", D(2024, 5, 1), nfa=False),
+            referral("C", D(2023, 5, 1), nfa=True),
+        ],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["numerator", "denominator-only", "out-of-scope"]
+    assert result.value == 50.0
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        pytest.param(True, True, "numerator", id="both-nfa"),
+        pytest.param(True, False, "denominator-only", id="first-nfa-only"),
+        pytest.param(False, True, "denominator-only", id="second-nfa-only"),
+    ],
+)
+def test_same_day_referral_is_nfa_only_when_all_its_records_are(
+    first: bool, second: bool, expected: str
+) -> None:
+    """The kept referral is the first; it is NFA only when every same-day record is NFA."""
+    result = nfa_referral_rate(
+        [
+            referral("A", D(2024, 5, 1), rid="1", nfa=first),
+            referral("A", D(2024, 5, 1), rid="2", nfa=second),
+        ],
+        period=YEAR,
+    )
+    assert outcomes(result) == [expected, "duplicate"]
+
+
+def enquiry(
+    child: str,
+    start: dt.date | None,
+    icpc: dt.date | None = None,
+    *,
+    rid: str | None = None,
+    not_required: bool = False,
+) -> Section47:
+    return Section47(
+        child_id=child,
+        referral_id=rid,
+        start_date=start,
+        icpc_date=icpc,
+        icpc_not_required=not_required,
+    )
+
+
+def test_referrals_to_s47_leave_out_nfa_and_link_by_referral_id() -> None:
+    """NFA referrals are out of scope; only an enquiry carrying the referral id counts."""
+    result = referral_to_s47_rate(
+        [
+            referral("A", D(2024, 5, 1), rid="R1"),
+            referral("B", D(2024, 5, 1), rid="R2"),
+            referral("C", D(2024, 5, 1), rid="R3", nfa=True),
+            enquiry("A", D(2024, 5, 3), rid="R1"),
+            enquiry("A", D(2024, 5, 4), rid="R1"),
+            enquiry("B", D(2024, 5, 3)),  # same child, but not linked
+        ],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["numerator", "denominator-only", "out-of-scope"]
+    assert result.audit is not None
+    assert list(result.audit.measures["section47s"]) == [2, 0, 0]
+
+
+def test_enquiry_linked_to_a_duplicate_counts_for_the_kept_referral() -> None:
+    """Two same-day referrals are one referral, so either one's enquiry counts."""
+    result = referral_to_s47_rate(
+        [
+            referral("A", D(2024, 5, 1), rid="R1"),
+            referral("A", D(2024, 5, 1), rid="R1-2"),
+            enquiry("A", D(2024, 5, 3), rid="R1-2"),
+        ],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["numerator", "duplicate"]
+
+
+def test_enquiry_after_the_period_still_counts() -> None:
+    """The enquiry may start after the period ends."""
+    result = referral_to_s47_rate(
+        [referral("A", D(2025, 3, 31), rid="R1"), enquiry("A", D(2025, 4, 2), rid="R1")],
+        period=YEAR,
+    )
+    assert result.numerator == 1
+
+
+# -- section 47 to ICPC -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        pytest.param(enquiry("A", D(2024, 5, 1), D(2024, 5, 20)), "numerator", id="conference"),
+        pytest.param(enquiry("A", D(2024, 5, 1)), "denominator-only", id="no-conference"),
+        pytest.param(
+            enquiry("A", D(2024, 5, 1), D(2024, 5, 20), not_required=True),
+            "denominator-only",
+            id="conference-not-required",
+        ),
+        pytest.param(
+            enquiry("A", D(2024, 5, 1), D(2024, 4, 28)), "numerator", id="conference-before-start"
+        ),
+        pytest.param(
+            enquiry("A", D(2025, 3, 25), D(2025, 4, 10)), "numerator", id="conference-after-period"
+        ),
+        pytest.param(
+            enquiry("A", D(2024, 3, 31), D(2024, 4, 10)), "out-of-scope", id="started-before"
+        ),
+        pytest.param(
+            enquiry("A", None, D(2024, 6, 1)), "missing-start", id="missing-start-in-period"
+        ),
+        pytest.param(
+            enquiry("A", None, D(2024, 3, 1)), "out-of-scope", id="missing-start-elsewhere"
+        ),
+        pytest.param(enquiry("A", None), "out-of-scope", id="missing-start-no-conference"),
+    ],
+)
+def test_s47_to_icpc_outcome(record: Section47, expected: str) -> None:
+    """Each enquiry's outcome follows the card's cohort and numerator rules."""
+    assert outcomes(s47_to_icpc_rate([record], period=YEAR)) == [expected]
+
+
+# -- ICPC to plan -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("record", "plans", "expected"),
+    [
+        pytest.param(
+            enquiry("A", D(2024, 5, 1), D(2024, 5, 20)),
+            [CPPlan(child_id="A", start_date=D(2024, 5, 20))],
+            "numerator",
+            id="plan-on-conference-day",
+        ),
+        pytest.param(
+            enquiry("A", D(2024, 5, 1), D(2024, 5, 20)),
+            [CPPlan(child_id="A", start_date=D(2024, 5, 21))],
+            "denominator-only",
+            id="plan-a-day-later",
+        ),
+        pytest.param(
+            enquiry("A", D(2024, 5, 1), D(2024, 5, 20)),
+            [CPPlan(child_id="B", start_date=D(2024, 5, 20))],
+            "denominator-only",
+            id="other-childs-plan",
+        ),
+        pytest.param(
+            enquiry("A", D(2024, 5, 22), D(2024, 5, 20)),
+            [CPPlan(child_id="A", start_date=D(2024, 5, 20))],
+            "numerator",
+            id="conference-before-enquiry-start",
+        ),
+        pytest.param(
+            enquiry("A", None, D(2024, 5, 20)), [], "denominator-only", id="missing-start-in-cohort"
+        ),
+        pytest.param(
+            enquiry("A", D(2024, 5, 1), D(2024, 5, 20), not_required=True),
+            [CPPlan(child_id="A", start_date=D(2024, 5, 20))],
+            "out-of-scope",
+            id="not-required",
+        ),
+        pytest.param(
+            enquiry("A", D(2024, 3, 1), D(2024, 3, 20)),
+            [CPPlan(child_id="A", start_date=D(2024, 3, 20))],
+            "out-of-scope",
+            id="conference-before-period",
+        ),
+    ],
+)
+def test_icpc_to_plan_outcome(record: Section47, plans: list[CPPlan], expected: str) -> None:
+    """A conference counts when a plan of the same child starts that day (rule 2885)."""
+    assert outcomes(icpc_to_plan_rate([record, *plans], period=YEAR)) == [expected]
+
+
+def test_one_plan_can_follow_two_conferences_the_same_day() -> None:
+    """Each enquiry is one conference."""
+    result = icpc_to_plan_rate(
+        [
+            enquiry("A", D(2024, 5, 1), D(2024, 5, 20)),
+            enquiry("A", D(2024, 5, 2), D(2024, 5, 20)),
+            CPPlan(child_id="A", start_date=D(2024, 5, 20)),
+        ],
+        period=YEAR,
+    )
+    assert (result.numerator, result.denominator) == (2, 2)
+
+
+# -- cards --------------------------------------------------------------------------------------
+
+
+def test_cards_are_the_spec_ids_with_their_polarity() -> None:
+    """The family registers SPEC §4.2's ids, with England figures where SPEC gives one."""
+    cards = {card.id: card for card in family.CARDS}
+    assert set(cards) == {
+        "re-referrals-12m",
+        "children-re-referred-12m",
+        "referrals-nfa",
+        "referrals-to-s47",
+        "s47-to-icpc",
+        "icpc-to-cpp",
+    }
+    assert {i: c.polarity.value for i, c in cards.items()} == {
+        "re-referrals-12m": "lower",
+        "children-re-referred-12m": "lower",
+        "referrals-nfa": "lower",
+        "referrals-to-s47": "neutral",
+        "s47-to-icpc": "neutral",
+        "icpc-to-cpp": "neutral",
+    }
+    figures = {i: c.england.value for i, c in cards.items() if c.england is not None}
+    assert figures == {
+        "re-referrals-12m": 22.6,
+        "children-re-referred-12m": 21.0,
+        "referrals-nfa": 6.5,
+    }
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+windows = st.sampled_from(("12-months", "365-days"))
+
+
+def _all_outcomes(data: Dataset, period: ReportingPeriod, window: str) -> dict[str, list[str]]:
+    return {
+        "re-referrals-12m": outcomes(re_referral_rate(data, period=period, window=window)),  # type: ignore[arg-type]
+        "referrals-nfa": outcomes(nfa_referral_rate(data, period=period)),
+        "referrals-to-s47": outcomes(referral_to_s47_rate(data, period=period)),
+        "s47-to-icpc": outcomes(s47_to_icpc_rate(data, period=period)),
+        "icpc-to-cpp": outcomes(icpc_to_plan_rate(data, period=period)),
+    }
+
+
+@given(datasets(), periods, windows)
+def test_columnar_path_equals_the_oracle(
+    data: Dataset, period: ReportingPeriod, window: str
+) -> None:
+    """Every record's outcome equals the per-record oracle's."""
+    refs, s47s, plans = list(data.referrals), list(data.section47s), list(data.cp_plans)
+    assert _all_outcomes(data, period, window) == {
+        "re-referrals-12m": oracle.re_referral_outcomes(refs, period, window),
+        "referrals-nfa": oracle.nfa_outcomes(refs, period),
+        "referrals-to-s47": oracle.referral_to_s47_outcomes(refs, s47s, period),
+        "s47-to-icpc": oracle.s47_to_icpc_outcomes(s47s, period),
+        "icpc-to-cpp": oracle.icpc_to_plan_outcomes(s47s, plans, period),
+    }
+    children = children_re_referred_rate(data, period=period, window=window)  # type: ignore[arg-type]
+    assert children.audit is not None
+    expected = oracle.children_re_referred_outcomes(refs, period, window)
+    assert dict(zip(children.audit.child_ids, outcomes(children), strict=True)) == expected
+
+
+@given(datasets(), periods, st.randoms(use_true_random=False))
+def test_results_do_not_depend_on_input_order(
+    data: Dataset, period: ReportingPeriod, rng: random.Random
+) -> None:
+    """Shuffling the records changes no count (the kept duplicate may change, not the counts)."""
+    shuffled = Dataset(
+        referrals=rng.sample(data.referrals, len(data.referrals)),
+        section47s=rng.sample(data.section47s, len(data.section47s)),
+        cp_plans=rng.sample(data.cp_plans, len(data.cp_plans)),
+    )
+    for card in family.CARDS:
+        before, after = card.compute(data, period=period), card.compute(shuffled, period=period)
+        assert isinstance(before, Rate)
+        assert isinstance(after, Rate)
+        assert (before.numerator, before.denominator, before.excluded) == (
+            after.numerator,
+            after.denominator,
+            after.excluded,
+        ), card.id
+
+
+@given(datasets(), periods)
+def test_every_record_is_accounted_for_once(data: Dataset, period: ReportingPeriod) -> None:
+    """Audit length equals the records (or children) given, and the tally adds up."""
+    sizes = {
+        "referrals": len(data.referrals),
+        "section47s": len(data.section47s),
+        "children": len({r.child_id for r in data.referrals}),
+    }
+    for card in family.CARDS:
+        result = card.compute(data, period=period)
+        assert isinstance(result, Rate)
+        assert result.audit is not None
+        assert len(result.audit) == sizes[result.audit.table]
+        tally = result.audit.tally()
+        assert sum(tally.values()) == len(result.audit)
+        assert tally["numerator"] == result.numerator <= result.denominator
+        assert tally["numerator"] + tally["denominator-only"] == result.denominator
+        assert {k: v for k, v in tally.items() if k in card.exclusions and v} == result.excluded
+
+
+@given(datasets(), periods)
+def test_an_unrelated_child_changes_nothing_for_the_others(
+    data: Dataset, period: ReportingPeriod
+) -> None:
+    """Adding another child's referrals, enquiries and plans leaves every other outcome alone."""
+    z_day = period.start
+    extra = Dataset(
+        referrals=[referral("Z", z_day, rid="Z1"), referral("Z", z_day, rid="Z2")],
+        section47s=[enquiry("Z", z_day, z_day, rid="Z1")],
+        cp_plans=[CPPlan(child_id="Z", start_date=z_day)],
+    )
+    both = Dataset(
+        referrals=(*data.referrals, *extra.referrals),
+        section47s=(*data.section47s, *extra.section47s),
+        cp_plans=(*data.cp_plans, *extra.cp_plans),
+    )
+    alone = _all_outcomes(data, period, "12-months")
+    together = _all_outcomes(both, period, "12-months")
+    lengths = {
+        "re-referrals-12m": len(data.referrals),
+        "referrals-nfa": len(data.referrals),
+        "referrals-to-s47": len(data.referrals),
+        "s47-to-icpc": len(data.section47s),
+        "icpc-to-cpp": len(data.section47s),
+    }
+    assert {k: v[: lengths[k]] for k, v in together.items()} == alone

@@ -643,9 +643,14 @@ def synthetic_lines(card: Indicator, dataset: sm.Dataset | None) -> list[str]:
     ]
 
 
+def _literal(value: Any) -> str:
+    """*value* as Python source, strings in double quotes as the formatter writes them."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
 def usage_lines(card: Indicator) -> list[str]:
     """How to compute the card from Python and from the command line."""
-    options = "".join(f", {option.name}={option.default!r}" for option in card.options)
+    options = "".join(f", {option.name}={_literal(option.default)}" for option in card.options)
     calendar = ", calendar=calendar" if card.uses_calendar else ""
     lines = [
         "## Compute it",
@@ -768,9 +773,9 @@ This placeholder is generated because `docs/reference/report-json.md` is not in 
 """
 
 
-def pages() -> dict[str, str]:
-    """Every generated page: docs path -> Markdown."""
-    synthetic = _synthetic_dataset()
+def pages(*, with_synthetic: bool = True) -> dict[str, str]:
+    """Every generated page: docs path -> Markdown (without the synthetic figures if asked)."""
+    synthetic = _synthetic_dataset() if with_synthetic else None
     result = {"reference/indicators/index.md": indicator_index()}
     for card in sm.INDICATORS.values():
         result[f"reference/indicators/{card.id}.md"] = indicator_page(card, synthetic)

@@ -71,7 +71,8 @@ def referral_lists(draw: st.DrawFn, max_size: int = 12) -> list[Referral]:
     count = draw(st.integers(0, max_size))
     made: list[Referral] = []
     for number in range(count):
-        if made and draw(st.booleans()):
+        build_on_earlier: bool = draw(st.booleans())
+        if made and build_on_earlier:
             # Build on an earlier referral: the same child, the same day or nearby.
             base = draw(st.sampled_from(made))
             child = base.child_id

@@ -136,8 +136,25 @@ def test_every_generated_page_is_in_the_navigation() -> None:
     } | {path for entry in additions["api"] for path in entry.values()}
     generated = {
         path
-        for path in GENERATOR.pages()
+        for path in GENERATOR.pages(with_synthetic=False)
         if path.startswith(("reference/indicators/", "reference/api/"))
         and not path.endswith("/index.md")
     }
     assert generated == in_nav
+
+
+def test_indicator_page_shows_the_synthetic_council_for_both_years() -> None:
+    """With the synthetic module installed, a page gives this year's and last year's figures."""
+    synthetic = pytest.importorskip("safeguarding_metrics.synthetic")
+    card = sm.INDICATORS["assessment-45wd"]
+    lines = GENERATOR.synthetic_lines(card, synthetic.synthetic_dataset(scale=0.05))
+    text = "\n".join(lines)
+    assert "| 2023-24 |" in text
+    assert "| 2024-25 |" in text
+    assert "Direction of travel:" in text
+
+
+def test_indicator_page_without_synthetic_data_has_no_synthetic_section() -> None:
+    """Without the synthetic module the page falls back to the worked example alone."""
+    page = GENERATOR.indicator_page(sm.INDICATORS["assessment-45wd"], None)
+    assert "## On the synthetic council" not in page

@@ -78,7 +78,9 @@ def test_re_referral_window_boundaries(
     """The anniversary counts, the day beyond it does not, and leap days move as SPEC says."""
     period = ReportingPeriod.between(later, later)
     result = re_referral_rate(
-        [referral("A", earlier), referral("A", later)], period=period, window=window
+        [referral("A", earlier), referral("A", later)],
+        period=period,
+        window=window,  # type: ignore[arg-type]
     )
     assert outcomes(result) == ["out-of-scope", "numerator" if expected else "denominator-only"]
 

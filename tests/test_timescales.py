@@ -750,6 +750,12 @@ def test_function_rejects_a_bad_anchor() -> None:
         assessment_timeliness_rate([], period=Y2024_25, anchor="start")
 
 
+def test_kernel_rejects_an_unknown_kind() -> None:
+    """The shared assessment kernel names the accepted kinds."""
+    with pytest.raises(InvalidOptionError, match="'single'"):
+        assessments_within_rate([], period=Y2024_25, kind="full", limit=45, indicator_id="x")
+
+
 def test_card_compute_passes_the_calendar() -> None:
     """A calendar given to compute is used; none means the England calendar."""
     data = Dataset.of(single(D(2023, 12, 4), D(2024, 2, 9)))

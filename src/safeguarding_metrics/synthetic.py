@@ -282,8 +282,9 @@ class _Cohort:
                 ends.append(authorised)
                 plan: CPPlan | None = None
                 if draw.chance(0.17):
-                    s47, plan = self.section47(state, referral_id, start, authorised)
+                    s47, plan, concluded = self.section47(state, referral_id, start, authorised)
                     section47s.append(s47)
+                    ends.append(concluded)
                 if plan is None and authorised is not None and draw.chance(0.45):
                     cin_plans.append(self.cin_plan(child_id, referral_id, authorised))
                     ends.append(cin_plans[-1].end_date)
@@ -424,8 +425,12 @@ class _Cohort:
         referral_id: str,
         assessment_start: dt.date,
         authorised: dt.date | None,
-    ) -> tuple[Section47, CPPlan | None]:
-        """An enquiry, its conference and perhaps a child protection plan (not yet ended)."""
+    ) -> tuple[Section47, CPPlan | None, dt.date | None]:
+        """An enquiry, its conference and perhaps a child protection plan (not yet ended).
+
+        Returns the enquiry, the plan, and when the enquiry concluded (`None` while a
+        conference is still to come).
+        """
         draw, wd = self.draw, self.wd
         start = assessment_start + _days(draw.integer(0, 10))
         if authorised is not None and authorised >= assessment_start:
@@ -433,6 +438,7 @@ class _Cohort:
         start = min(start, self.last)
         outcome = draw.weighted((("icpc", 0.50), ("not-required", 0.04), ("none", 0.46)))
         icpc: dt.date | None = None
+        concluded: dt.date | None = start
         if outcome == "icpc":
             timing = draw.weighted((("on-time", 0.80), ("late", 0.19), ("before", 0.01)))
             if timing == "on-time":
@@ -441,7 +447,7 @@ class _Cohort:
                 icpc = wd.add(start, draw.integer(16, 35))
             else:
                 icpc = start - _days(draw.integer(1, 5))
-            icpc = self.known(icpc)
+            icpc = concluded = self.known(icpc)
         s47 = Section47(
             child_id=state.child_id,
             referral_id=referral_id,
@@ -451,7 +457,7 @@ class _Cohort:
             icpc_not_required=outcome == "not-required",
         )
         if icpc is None or not draw.chance(0.88):
-            return s47, None
+            return s47, None, concluded
         length = draw.band(_PLAN_DAYS)
         category = draw.weighted(_CATEGORIES)
         recorded_previous: int | None = state.previous_plans
@@ -467,7 +473,7 @@ class _Cohort:
             initial_category=category,
             latest_category=category if draw.chance(0.85) else draw.weighted(_CATEGORIES),
         )
-        return s47, plan
+        return s47, plan, concluded
 
     def finish_plan(self, plan: CPPlan, care_start: dt.date | None) -> CPPlan:
         """End the plan (early if the child came into care) and add its reviews."""

@@ -127,7 +127,8 @@ _DUPLICATE = {
 _DUPLICATE_NOTE = (
     "Two plans of one child starting on the same date are one plan (the CIN census identifies a "
     "plan by child and start date): the first in input order is counted and the others are "
-    "excluded as `duplicate`."
+    "excluded as `duplicate`. Where such records disagree (on the end date, say) the first "
+    "in input order decides, so give records in return order."
 )
 _THRESHOLD_OPTION = Option(
     name="threshold",

@@ -75,9 +75,10 @@ INITIAL_ASSESSMENT_MAX_WORKING_DAYS = 10
 CORE_ASSESSMENT_MAX_WORKING_DAYS = 35
 # Working Together: the ICPC within 15 working days of the strategy discussion.
 ICPC_MAX_WORKING_DAYS = 15
-# Ofsted ILACS Annex A / local front-door standard: a decision within one working day.
+# Working Together (2018 onwards): a decision on the response within one working day of a
+# referral being received; councils apply it to contacts at the front door (Annex A list 1).
 CONTACT_DECISION_MAX_WORKING_DAYS = 1
-# Working Together: first child protection review within three months of the ICPC.
+# Working Together: the first review conference within three months of the initial conference.
 CP_FIRST_REVIEW_MONTHS = 3
 # Working Together: further reviews at intervals of no more than six months.
 CP_REVIEW_INTERVAL_MONTHS = 6
@@ -238,7 +239,11 @@ def assessment_durations(
     """
     dataset = as_dataset(data)
     _check_anchor(anchor)
-    kind = AssessmentKind(kind)
+    try:
+        kind = AssessmentKind(kind)
+    except ValueError:
+        choices = ", ".join(repr(k.value) for k in AssessmentKind)
+        raise InvalidOptionError(f"kind={kind!r} is not one of {choices}") from None
     authorised = dataset.dates("assessments", "authorisation_date")
     in_scope = (dataset.column("assessments", "kind") == kind.value) & period.contains_many(
         authorised
@@ -943,7 +948,9 @@ CP_REVIEWS_IN_TIMESCALE = Indicator(
         NATIONAL_INDICATORS.at("NI 67"),
     ),
     england=EnglandFigure(
-        value=93.6, period="2015-16", source=CHILDREN_IN_NEED.at("child protection reviews")
+        value=93.6,
+        period="2015-16",
+        source=CHILDREN_IN_NEED.at("2015-16 release: plans reviewed within required timescales"),
     ),
     inputs=("cp_plans",),
     function=cp_review_timeliness_rate,

@@ -9,6 +9,7 @@ from safeguarding_metrics.errors import ReadError
 from safeguarding_metrics.model import Dataset, Diagnostic
 
 __all__ = [
+    "DATE_CACHE",
     "DiagnosticLog",
     "StrictReadError",
     "as_paths",
@@ -85,7 +86,7 @@ def _parse_date_uncached(text: str) -> dt.date | None:
     return None
 
 
-_DATE_CACHE: dict[str, dt.date | None] = {}
+DATE_CACHE: dict[str, dt.date | None] = {}
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -94,12 +95,12 @@ def parse_date(text: str) -> dt.date | None:
     Returns `None` when *text* is neither, or names no real day (31/02/2024).
     """
     try:
-        return _DATE_CACHE[text]
+        return DATE_CACHE[text]
     except KeyError:
         pass
     value = _parse_date_uncached(text)
-    if len(_DATE_CACHE) < 200_000:
-        _DATE_CACHE[text] = value
+    if len(DATE_CACHE) < 200_000:
+        DATE_CACHE[text] = value
     return value
 
 

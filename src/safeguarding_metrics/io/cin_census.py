@@ -14,8 +14,11 @@ from typing import IO, Any
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
+import attrs
+
 from safeguarding_metrics.errors import InvalidRecordError, ReadError
 from safeguarding_metrics.io._common import (
+    DATE_CACHE,
     DiagnosticLog,
     as_paths,
     looked_after_ids,
@@ -50,23 +53,22 @@ _NOT_A_DATE = "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
 
 # -- the parse tree ------------------------------------------------------------------------------
 
-# A parsed element is a small list, [name, text, children]: cheaper than ElementTree's
-# elements, and only the elements of one Child exist at a time.
+# A parsed element is a small list, [name, text, children] (indexed 0, 1, 2): cheaper
+# than ElementTree's elements. Only the elements of one Child exist at a time.
 _Node = list[Any]
-_NAME, _TEXT, _KIDS = 0, 1, 2
 
 
 # -- reading -----------------------------------------------------------------------------------
 
 
 class _Episode:
-    """One CINdetails as read: the referral's fields and the records nested in it."""
+    """One CINdetails as read: its referral and the records nested in it."""
 
     __slots__ = ("nested", "referral")
 
-    def __init__(self, referral: dict[str, Any]) -> None:
+    def __init__(self, referral: Referral) -> None:
         self.referral = referral
-        self.nested: list[tuple[type[Any], dict[str, Any]]] = []
+        self.nested: list[Assessment | Section47 | CPPlan | CINPlan] = []
 
 
 def _file_size(path: Path) -> int:
@@ -162,38 +164,29 @@ def read_cin_census(
                     "the order given, the later one winning",
                 )
             previous = (str(path), reference)
-    dataset = _build(children, episodes, log)
+    dataset = _build(children, episodes)
     diagnostics = log.finish(strict=strict, what="CIN census")
-    return Dataset(**dataset, diagnostics=diagnostics)
+    return attrs.evolve(dataset, diagnostics=diagnostics)
 
 
 def _build(
-    children: dict[str, Child],
-    episodes: dict[tuple[str, dt.date], list[_Episode]],
-    log: DiagnosticLog,
-) -> dict[str, list[Any]]:
-    tables: dict[str, list[Any]] = {
-        "children": list(children.values()),
-        "referrals": [],
-        "assessments": [],
-        "section47s": [],
-        "cp_plans": [],
-        "cin_plans": [],
-    }
-    table_of = {
-        Assessment: tables["assessments"],
-        Section47: tables["section47s"],
-        CPPlan: tables["cp_plans"],
-        CINPlan: tables["cin_plans"],
-    }
-    for (child_id, referral_date), group in episodes.items():
-        base = f"{child_id}/{referral_date.isoformat()}"
-        for number, episode in enumerate(group, start=1):
-            referral_id = base if number == 1 else f"{base}/{number}"
-            tables["referrals"].append(Referral(referral_id=referral_id, **episode.referral))
-            for record_class, fields in episode.nested:
-                table_of[record_class].append(record_class(referral_id=referral_id, **fields))
-    return tables
+    children: dict[str, Child], episodes: dict[tuple[str, dt.date], list[_Episode]]
+) -> Dataset:
+    referrals: list[Referral] = []
+    nested: dict[type[Any], list[Any]] = {Assessment: [], Section47: [], CPPlan: [], CINPlan: []}
+    for group in episodes.values():
+        for episode in group:
+            referrals.append(episode.referral)
+            for record in episode.nested:
+                nested[type(record)].append(record)
+    return Dataset(
+        children=list(children.values()),
+        referrals=referrals,
+        assessments=nested[Assessment],
+        section47s=nested[Section47],
+        cp_plans=nested[CPPlan],
+        cin_plans=nested[CINPlan],
+    )
 
 
 class _FileReader:
@@ -238,17 +231,18 @@ class _FileReader:
         external reference) means no entity is ever expanded or fetched.
         """
         file = self.file
-        top: _Node = ["", "", []]
-        stack: list[_Node] = [top]
+        current: _Node = ["", "", []]  # the element being read; its ancestors on the stack
+        stack: list[_Node] = []
         push = stack.append
         pop = stack.pop
 
         def start(name: str, attributes: Any) -> None:
-            parent = stack[-1]
-            parent[_TEXT] = ""  # whitespace before a child element is no text
+            nonlocal current
+            current[1] = ""  # whitespace before a child element is no text
             node = [name, "", []]
-            parent[_KIDS].append(node)
-            push(node)
+            current[2].append(node)
+            push(current)
+            current = node
 
         def start_prefixed(name: str, attributes: Any) -> None:
             start(name.rpartition(":")[2], attributes)
@@ -264,17 +258,19 @@ class _FileReader:
             parser.StartElementHandler(name, attributes)
 
         def end(name: str) -> None:
-            node = pop()
-            name = node[_NAME]
+            nonlocal current
+            node = current
+            current = pop()
+            name = node[0]
             if name == "Child":
-                stack[-1][_KIDS].pop()  # the Child is done with: forget it
+                current[2].pop()  # the Child is done with: forget it
                 self.count += 1
                 self._child(node)
             elif name == "ReferenceDate":
-                self._reference(node[_TEXT].strip())
+                self._reference(node[1].strip())
 
         def text(data: str) -> None:
-            stack[-1][_TEXT] += data
+            current[1] += data
 
         def refuse_doctype(*args: Any) -> None:
             raise ReadError(
@@ -301,6 +297,7 @@ class _FileReader:
         parser.CharacterDataHandler = text
         parser.buffer_text = True
         parser.buffer_size = 1 << 16
+        parser.ordered_attributes = True
         return parser
 
     def _reference(self, text: str) -> None:
@@ -323,7 +320,7 @@ class _FileReader:
             if missing is not None:
                 self.log.add(self.file, where, field, "", f"missing; {missing}")
             return None
-        value = parse_date(text)
+        value = DATE_CACHE.get(text) or parse_date(text)
         if value is None:
             self.log.add(
                 self.file,
@@ -348,11 +345,13 @@ class _FileReader:
         return text
 
     def _flag(self, where: str, field: str, text: str, *, required: bool) -> bool:
-        lowered = text.lower()
-        if lowered in _TRUE:
+        if text in _TRUE:
             return True
-        if lowered in _FALSE:
+        if text in _FALSE:
             return False
+        lowered = text.lower()
+        if lowered in _TRUE or lowered in _FALSE:
+            return lowered in _TRUE
         if text or required:
             self.log.add(
                 self.file,
@@ -363,30 +362,30 @@ class _FileReader:
             )
         return False
 
-    def _child(self, element: _Node) -> None:
+    def _child(self, node: _Node) -> None:
         where = f"Child {self.count}"
         child_id = ""
         birth_text = ""
         sex: str | None = None
         ethnicity: str | None = None
         details: list[_Node] = []
-        for part in element[_KIDS]:
-            name = part[_NAME]
+        for part in node[2]:
+            name = part[0]
             if name == "CINdetails":
                 details.append(part)
             elif name == "ChildIdentifiers":
-                for item in part[_KIDS]:
-                    item_name = item[_NAME]
+                for item in part[2]:
+                    item_name = item[0]
                     if item_name == "LAchildID":
-                        child_id = _text(item)
+                        child_id = item[1].strip()
                     elif item_name == "PersonBirthDate":
-                        birth_text = _text(item)
+                        birth_text = item[1].strip()
                     elif item_name in ("Sex", "GenderCurrent"):
-                        sex = _text(item) or None
+                        sex = item[1].strip() or None
             elif name == "ChildCharacteristics":
-                for item in part[_KIDS]:
-                    if item[_NAME] == "Ethnicity":
-                        ethnicity = _text(item) or None
+                for item in part[2]:
+                    if item[0] == "Ethnicity":
+                        ethnicity = item[1].strip() or None
         if not child_id:
             self.log.add(
                 self.file,
@@ -411,187 +410,185 @@ class _FileReader:
             child_id=child_id, birth_date=birth_date, sex=sex, ethnicity=ethnicity
         )
         for number, detail in enumerate(details, start=1):
-            self._episode(child_id, f"{where}/CINdetails {number}", detail)
+            self._episode(child_id, where, number, detail)
 
-    def _episode(self, child_id: str, where: str, element: _Node) -> None:
+    def _episode(self, child_id: str, where: str, number: int, node: _Node) -> None:
         leaves: dict[str, str] = {}
-        nested: list[tuple[str, _Node]] = []
-        for part in element[_KIDS]:
-            name = part[_NAME]
-            if part[_KIDS]:
-                nested.append((name, part))
+        nested: list[_Node] = []
+        for part in node[2]:
+            if part[2]:
+                nested.append(part)
             else:
-                leaves[name] = _text(part)
-        referral_date = self._date(
+                leaves[part[0]] = part[1].strip()
+        where = f"{where}/CINdetails {number}"
+        get = leaves.get
+        referral_date: dt.date | None = self._date(
             where,
             "CINreferralDate",
-            leaves.get("CINreferralDate", ""),
+            get("CINreferralDate", ""),
             missing=f"the CINdetails and the {len(nested)} record(s) in it were dropped",
         )
         if referral_date is None:
             return
-        get = leaves.get
-        episode = _Episode(
-            {
-                "child_id": child_id,
-                "referral_date": referral_date,
-                "source": get("ReferralSource") or None,
-                "nfa": self._flag(where, "ReferralNFA", get("ReferralNFA", ""), required=True),
-                "closure_date": self._date(where, "CINclosureDate", get("CINclosureDate", "")),
-                "closure_reason": self._code(
-                    where, "ReasonForClosure", get("ReasonForClosure", ""), CLOSURE_REASON_CODES
-                ),
-                "primary_need": self._code(
-                    where, "PrimaryNeedCode", get("PrimaryNeedCode", ""), PRIMARY_NEED_CODES
-                ),
-            }
-        )
-        counters: dict[str, int] = {}
-        for name, part in nested:
-            counters[name] = number = counters.get(name, 0) + 1
-            part_where = f"{where}/{name} {number}"
-            if name == "Assessments":
-                self._assessment(child_id, part_where, part, episode)
-            elif name == "Section47":
-                self._section47(child_id, part_where, part, episode)
-            elif name == "ChildProtectionPlans":
-                self._cp_plan(child_id, part_where, part, episode)
-            elif name == "CINPlanDates":
-                self._cin_plan(child_id, part_where, part, episode)
-        key = (child_id, referral_date)
-        group = self.episodes.setdefault(key, [])
+        group = self.episodes.setdefault((child_id, referral_date), [])
+        referral_id = f"{child_id}/{referral_date.isoformat()}"
         if group:
+            referral_id = f"{referral_id}/{len(group) + 1}"
             self.log.add(
                 self.file,
                 where,
                 "CINreferralDate",
                 referral_date.isoformat(),
-                f"a second referral of the child on the same date; kept as referral "
-                f"{len(group) + 1} of that day (referral_id suffix /{len(group) + 1})",
+                f"a second referral of the child on the same date; kept as {shown(referral_id)}",
             )
+        episode = _Episode(
+            Referral(
+                referral_id=referral_id,
+                child_id=child_id,
+                referral_date=referral_date,
+                source=get("ReferralSource") or None,
+                nfa=self._flag(where, "ReferralNFA", get("ReferralNFA", ""), required=True),
+                closure_date=self._date(where, "CINclosureDate", get("CINclosureDate", "")),
+                closure_reason=self._code(
+                    where, "ReasonForClosure", get("ReasonForClosure", ""), CLOSURE_REASON_CODES
+                ),
+                primary_need=self._code(
+                    where, "PrimaryNeedCode", get("PrimaryNeedCode", ""), PRIMARY_NEED_CODES
+                ),
+            )
+        )
         group.append(episode)
+        counters: dict[str, int] = {}
+        for part in nested:
+            name = part[0]
+            counters[name] = count = counters.get(name, 0) + 1
+            part_where = f"{where}/{name} {count}"
+            if name == "Assessments":
+                self._assessment(child_id, referral_id, part_where, part, episode)
+            elif name == "Section47":
+                self._section47(child_id, referral_id, part_where, part, episode)
+            elif name == "ChildProtectionPlans":
+                self._cp_plan(child_id, referral_id, part_where, part, episode)
+            elif name == "CINPlanDates":
+                self._cin_plan(child_id, referral_id, part_where, part, episode)
 
-    def _assessment(self, child_id: str, where: str, element: _Node, ep: _Episode) -> None:
+    def _assessment(
+        self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
+    ) -> None:
         leaves: dict[str, str] = {}
         factors: list[str] = []
-        for part in element[_KIDS]:
-            name = part[_NAME]
-            if name == "FactorsIdentifiedAtAssessment":
-                factors.extend(t for t in (_text(f) for f in part[_KIDS]) if t)
+        for part in node[2]:
+            if part[0] == "FactorsIdentifiedAtAssessment":
+                factors.extend(t for t in (f[1].strip() for f in part[2]) if t)
             else:
-                leaves[name] = _text(part)
-        start = self._date(
-            where,
-            "AssessmentActualStartDate",
-            leaves.get("AssessmentActualStartDate", ""),
-            missing="the assessment was kept without a start date",
-        )
-        end = self._date(
-            where, "AssessmentAuthorisationDate", leaves.get("AssessmentAuthorisationDate", "")
-        )
-        ep.nested.append(
-            (
-                Assessment,
-                {
-                    "child_id": child_id,
-                    "start_date": start,
-                    "authorisation_date": end,
-                    "factors": tuple(factors),
-                },
-            )
-        )
-
-    def _section47(self, child_id: str, where: str, element: _Node, ep: _Episode) -> None:
-        leaves = {part[_NAME]: _text(part) for part in element[_KIDS]}
+                leaves[part[0]] = part[1].strip()
         get = leaves.get
-        ep.nested.append(
-            (
-                Section47,
-                {
-                    "child_id": child_id,
-                    "start_date": self._date(
-                        where,
-                        "S47ActualStartDate",
-                        get("S47ActualStartDate", ""),
-                        missing="the enquiry was kept without a start date",
-                    ),
-                    "icpc_target": self._date(
-                        where, "InitialCPCtarget", get("InitialCPCtarget", "")
-                    ),
-                    "icpc_date": self._date(where, "DateOfInitialCPC", get("DateOfInitialCPC", "")),
-                    "icpc_not_required": self._flag(
-                        where, "ICPCnotRequired", get("ICPCnotRequired", ""), required=False
-                    ),
-                },
+        episode.nested.append(
+            Assessment(
+                child_id=child_id,
+                referral_id=referral_id,
+                start_date=self._date(
+                    where,
+                    "AssessmentActualStartDate",
+                    get("AssessmentActualStartDate", ""),
+                    missing="the assessment was kept without a start date",
+                ),
+                authorisation_date=self._date(
+                    where, "AssessmentAuthorisationDate", get("AssessmentAuthorisationDate", "")
+                ),
+                kind=AssessmentKind.SINGLE,
+                factors=factors,
             )
         )
 
-    def _cp_plan(self, child_id: str, where: str, element: _Node, ep: _Episode) -> None:
+    def _section47(
+        self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
+    ) -> None:
+        get = {part[0]: part[1].strip() for part in node[2]}.get
+        episode.nested.append(
+            Section47(
+                child_id=child_id,
+                referral_id=referral_id,
+                start_date=self._date(
+                    where,
+                    "S47ActualStartDate",
+                    get("S47ActualStartDate", ""),
+                    missing="the enquiry was kept without a start date",
+                ),
+                icpc_target=self._date(where, "InitialCPCtarget", get("InitialCPCtarget", "")),
+                icpc_date=self._date(where, "DateOfInitialCPC", get("DateOfInitialCPC", "")),
+                icpc_not_required=self._flag(
+                    where, "ICPCnotRequired", get("ICPCnotRequired", ""), required=False
+                ),
+            )
+        )
+
+    def _cp_plan(
+        self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
+    ) -> None:
         leaves: dict[str, str] = {}
         reviews: list[dt.date] = []
-        for part in element[_KIDS]:
-            name = part[_NAME]
-            if name == "Reviews":
-                for number, review in enumerate(part[_KIDS], start=1):
-                    text = _text(review)
+        for part in node[2]:
+            if part[0] == "Reviews":
+                for number, review in enumerate(part[2], start=1):
                     value = self._date(
                         f"{where}/Reviews/CPPreviewDate {number}",
                         "CPPreviewDate",
-                        text,
+                        review[1].strip(),
                         missing="the review date was left out",
                     )
                     if value is not None:
                         reviews.append(value)
             else:
-                leaves[name] = _text(part)
+                leaves[part[0]] = part[1].strip()
         get = leaves.get
         start = self._date(
-            where,
-            "CPPstartDate",
-            get("CPPstartDate", ""),
-            missing="the plan was dropped",
+            where, "CPPstartDate", get("CPPstartDate", ""), missing="the plan was dropped"
         )
         if start is None:
             return
-        ep.nested.append(
-            (
-                CPPlan,
-                {
-                    "child_id": child_id,
-                    "start_date": start,
-                    "end_date": self._date(where, "CPPendDate", get("CPPendDate", "")),
-                    "previous_plans": self._count(
-                        where, "NumberOfPreviousCPP", get("NumberOfPreviousCPP", "")
-                    ),
-                    "initial_category": self._code(
-                        where,
-                        "InitialCategoryOfAbuse",
-                        get("InitialCategoryOfAbuse", ""),
-                        ABUSE_CATEGORY_CODES,
-                    ),
-                    "latest_category": self._code(
-                        where,
-                        "LatestCategoryOfAbuse",
-                        get("LatestCategoryOfAbuse", ""),
-                        ABUSE_CATEGORY_CODES,
-                    ),
-                    "review_dates": tuple(reviews),
-                },
+        episode.nested.append(
+            CPPlan(
+                child_id=child_id,
+                referral_id=referral_id,
+                start_date=start,
+                end_date=self._date(where, "CPPendDate", get("CPPendDate", "")),
+                previous_plans=self._count(
+                    where, "NumberOfPreviousCPP", get("NumberOfPreviousCPP", "")
+                ),
+                initial_category=self._code(
+                    where,
+                    "InitialCategoryOfAbuse",
+                    get("InitialCategoryOfAbuse", ""),
+                    ABUSE_CATEGORY_CODES,
+                ),
+                latest_category=self._code(
+                    where,
+                    "LatestCategoryOfAbuse",
+                    get("LatestCategoryOfAbuse", ""),
+                    ABUSE_CATEGORY_CODES,
+                ),
+                review_dates=reviews,
             )
         )
 
-    def _cin_plan(self, child_id: str, where: str, element: _Node, ep: _Episode) -> None:
-        leaves = {part[_NAME]: _text(part) for part in element[_KIDS]}
+    def _cin_plan(
+        self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
+    ) -> None:
+        get = {part[0]: part[1].strip() for part in node[2]}.get
         start = self._date(
-            where,
-            "CINPlanStartDate",
-            leaves.get("CINPlanStartDate", ""),
-            missing="the plan was dropped",
+            where, "CINPlanStartDate", get("CINPlanStartDate", ""), missing="the plan was dropped"
         )
         if start is None:
             return
-        end = self._date(where, "CINPlanEndDate", leaves.get("CINPlanEndDate", ""))
-        ep.nested.append((CINPlan, {"child_id": child_id, "start_date": start, "end_date": end}))
+        episode.nested.append(
+            CINPlan(
+                child_id=child_id,
+                referral_id=referral_id,
+                start_date=start,
+                end_date=self._date(where, "CINPlanEndDate", get("CINPlanEndDate", "")),
+            )
+        )
 
     def _count(self, where: str, field: str, text: str) -> int | None:
         if not text:
@@ -611,11 +608,6 @@ class _FileReader:
 def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
     while chunk := handle.read(CHUNK_SIZE):
         yield chunk
-
-
-def _text(node: _Node) -> str:
-    text: str = node[_TEXT]
-    return text.strip() if text else ""
 
 
 # -- writing -----------------------------------------------------------------------------------

@@ -1,0 +1,350 @@
+"""Tests of the report: what it computes, its renderings, its JSON shape and its audit files."""
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from safeguarding_metrics import (
+    INDICATORS,
+    Assessment,
+    Count,
+    Dataset,
+    Diagnostic,
+    Distribution,
+    InvalidOptionError,
+    Rate,
+    Referral,
+    ReportingPeriod,
+)
+from safeguarding_metrics.report import Report, run_report, write_audit
+from safeguarding_metrics.synthetic import synthetic_dataset, write_synthetic
+
+YEAR = ReportingPeriod.year_ending(2025)
+SNAPSHOT = Path(__file__).parent / "snapshots" / "synthetic-2024-25.json"
+
+
+@functools.cache
+def small() -> Dataset:
+    return synthetic_dataset(seed=11, scale=0.1)
+
+
+@functools.cache
+def small_report() -> Report:
+    return run_report(small(), period=YEAR)
+
+
+OLD_REFERRAL = Referral(referral_id="Z", child_id="Z", referral_date=dt.date(2020, 1, 1))
+
+
+def assessments_only() -> Dataset:
+    """Three single assessments in 2024-25 (one late, one without a start) and one in 2023-24.
+
+    The one referral, from 2020, is there because the assessment cards read referrals too.
+    """
+    return Dataset(
+        referrals=[OLD_REFERRAL],
+        assessments=[
+            # Mon 8 Apr 2024 + 45 working days is Wed 12 Jun 2024 (SPEC §1): on time.
+            Assessment(child_id="A", start_date=dt.date(2024, 4, 8),
+                       authorisation_date=dt.date(2024, 6, 12)),
+            # One day later is the 46th working day: late.
+            Assessment(child_id="B", start_date=dt.date(2024, 4, 8),
+                       authorisation_date=dt.date(2024, 6, 13)),
+            Assessment(child_id="C", start_date=None, authorisation_date=dt.date(2024, 7, 1)),
+            Assessment(child_id="D", start_date=dt.date(2023, 5, 1),
+                       authorisation_date=dt.date(2023, 5, 2)),
+        ],
+        diagnostics=[Diagnostic(file="f.xml", where="Child 1", field="AssessmentActualStartDate",
+                                value="", problem="missing")],
+    )  # fmt: skip
+
+
+def test_indicators_without_their_records_are_skipped() -> None:
+    """Only indicators whose every input collection has records are computed."""
+    report = run_report(assessments_only(), period=YEAR)
+    computed = {row.id for row in report.rows}
+    present = {"assessments", "referrals"}
+    expected = {card.id for card in INDICATORS.values() if set(card.inputs) <= present}
+    assert computed == expected
+    assert set(report.skipped) == set(INDICATORS) - expected
+    assert "assessment-45wd" in computed
+
+
+def test_a_rate_row_holds_both_periods_and_the_direction() -> None:
+    """assessment-45wd: 1 of 2 this year (one excluded), 1 of 1 last year: declined."""
+    row = run_report(assessments_only(), period=YEAR).row("assessment-45wd")
+    assert isinstance(row.current, Rate)
+    assert (row.current.numerator, row.current.denominator) == (1, 2)
+    assert row.current.excluded == {"missing-start": 1}
+    assert isinstance(row.previous, Rate)
+    assert (row.previous.numerator, row.previous.denominator) == (1, 1)
+    assert row.direction is not None
+    assert row.direction.value == "declined"
+
+
+def test_report_equals_the_library_over_the_records() -> None:
+    """Every row is what its card computes over the same data with default options."""
+    report = small_report()
+    assert report.rows
+    for row in report.rows:
+        card = INDICATORS[row.id]
+        assert row.current == card.compute(small(), period=YEAR)
+        assert row.previous == card.compute(small(), period=YEAR.preceding())
+
+
+def test_report_over_written_returns_equals_report_over_the_cohort(tmp_path: Path) -> None:
+    """Write the cohort as returns, read them back: every indicator they carry agrees."""
+    from safeguarding_metrics.io.cin_census import read_cin_census
+    from safeguarding_metrics.io.ssda903 import read_ssda903
+
+    write_synthetic(tmp_path, seed=11, scale=0.1)
+    read = read_cin_census(sorted(tmp_path.glob("*.xml"))) | read_ssda903(
+        sorted((tmp_path / "ssda903").iterdir())
+    )
+    from_files = run_report(read, period=YEAR).to_dict()["indicators"]
+    in_memory = run_report(attrs.evolve(small(), contacts=()), period=YEAR).to_dict()["indicators"]
+    assert len(from_files) > 20
+    assert from_files == in_memory
+
+
+def test_unknown_indicator_ids_are_refused() -> None:
+    """Asking for an id that is not registered raises InvalidOptionError naming it."""
+    with pytest.raises(InvalidOptionError, match="no-such-indicator"):
+        run_report(assessments_only(), period=YEAR, indicators=["no-such-indicator"])
+
+
+def test_indicators_chooses_the_rows() -> None:
+    """indicators= limits the report to those ids."""
+    report = run_report(small(), period=YEAR, indicators=["referrals-nfa", "icpc-15wd"])
+    assert [row.id for row in report.rows] == [
+        i for i in INDICATORS if i in {"referrals-nfa", "icpc-15wd"}
+    ]
+
+
+def test_without_compare_there_is_no_previous_period() -> None:
+    """compare=False computes the period alone; the JSON has no previous or direction."""
+    report = run_report(assessments_only(), period=YEAR, compare=False)
+    assert report.previous_period is None
+    entry = report.to_dict()["indicators"]["assessment-45wd"]
+    assert set(entry) == {"numerator", "denominator", "value", "excluded"}
+
+
+def test_direction_compares_the_values_shown() -> None:
+    """85.71% and 85.74% both show as 85.7%, so the arrow says unchanged."""
+
+    # 6 of 7 (85.714...%) this year against 6001 of 6999 (85.741...%) last year.
+    def assessments(n_on_time: int, n: int, start: dt.date) -> list[Assessment]:
+        return [
+            Assessment(child_id=f"{start.year}-{i}", start_date=start,
+                       authorisation_date=start if i < n_on_time else start + dt.timedelta(days=120))
+            for i in range(n)
+        ]  # fmt: skip
+
+    data = Dataset(
+        referrals=[OLD_REFERRAL],
+        assessments=assessments(6, 7, dt.date(2024, 5, 1))
+        + assessments(6001, 6999, dt.date(2023, 5, 1)),
+    )
+    row = run_report(data, period=YEAR, indicators=["assessment-45wd"]).row("assessment-45wd")
+    assert row.direction is not None
+    assert row.direction.value == "unchanged"
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+
+def check_shape(entry: dict[str, Any], kind: str, *, compare: bool) -> None:
+    if kind == "rate":
+        assert {"numerator", "denominator", "value", "excluded"} <= set(entry)
+        assert isinstance(entry["numerator"], int)
+        assert isinstance(entry["denominator"], int)
+        assert entry["value"] is None or isinstance(entry["value"], float)
+        assert all(isinstance(n, int) for n in entry["excluded"].values())
+        extra = set(entry) - {"numerator", "denominator", "value", "excluded"}
+    elif kind == "count":
+        assert isinstance(entry["count"], int)
+        extra = set(entry) - {"count"}
+    else:
+        assert all(isinstance(n, int) for n in entry["bands"].values())
+        assert entry["median"] is None or isinstance(entry["median"], float)
+        extra = set(entry) - {
+            "bands", "total", "unit", "median", "lower_quartile", "upper_quartile", "excluded",
+        }  # fmt: skip
+    assert extra == ({"previous", "direction"} if compare else set())
+
+
+def test_json_has_the_documented_shape() -> None:
+    """Top-level keys, period keys, and each indicator's keys and types are as documented."""
+    document = json.loads(small_report().to_json())
+    assert list(document) == ["period", "indicators", "diagnostics"]
+    assert document["period"] == {"start": "2024-04-01", "end": "2025-03-31", "label": "2024-25"}
+    kinds = set()
+    for indicator_id, entry in document["indicators"].items():
+        kind = INDICATORS[indicator_id].kind
+        kinds.add(kind)
+        check_shape(entry, kind, compare=True)
+        previous = dict(entry["previous"])
+        assert previous.pop("period") == "2023-24"
+        check_shape(previous, kind, compare=False)
+        assert entry["direction"] in {
+            "improved",
+            "declined",
+            "unchanged",
+            "not-comparable",
+            "up",
+            "down",
+        }
+    assert kinds == {"rate", "count", "distribution"}
+
+
+def test_json_lists_diagnostics_with_their_five_keys() -> None:
+    """Diagnostics appear as objects with file, where, field, value and problem."""
+    document = json.loads(run_report(assessments_only(), period=YEAR).to_json())
+    assert document["diagnostics"] == [
+        {"file": "f.xml", "where": "Child 1", "field": "AssessmentActualStartDate",
+         "value": "", "problem": "missing"}
+    ]  # fmt: skip
+
+
+def test_per_10k_appears_only_with_a_population() -> None:
+    """Counts carry per_10k when a population is given: 10,000 * count / population."""
+    data = Dataset(
+        referrals=[
+            Referral(referral_id=f"R{i}", child_id=f"C{i}", referral_date=dt.date(2024, 6, 1))
+            for i in range(3)
+        ]
+    )
+    plain = run_report(data, period=YEAR, compare=False).to_dict()["indicators"]
+    assert plain["referrals-in-period"] == {"count": 3}
+    with_population = run_report(data, period=YEAR, compare=False, population=60_000)
+    entry = with_population.to_dict()["indicators"]["referrals-in-period"]
+    assert entry == {"count": 3, "per_10k": 0.5}
+
+
+def test_synthetic_snapshot() -> None:
+    """The JSON report of the default synthetic cohort for 2024-25 matches the snapshot."""
+    text = run_report(synthetic_dataset(), period=YEAR).to_json()
+    if os.environ.get("SAFEGUARDING_METRICS_UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert text == SNAPSHOT.read_text(encoding="utf-8")
+
+
+# -- other renderings --------------------------------------------------------------------------
+
+
+def test_table_shows_titles_ids_figures_and_arrows() -> None:
+    """The table has the heading, each title and id, and the percentage with an arrow."""
+    text = run_report(assessments_only(), period=YEAR).to_table()
+    assert text.startswith(
+        "Children's social care performance: 2024-25 (1 April 2024 to 31 March 2025)"
+    )
+    line = next(line for line in text.splitlines() if line.startswith("Single assessments"))
+    assert line.split()[-5:] == ["1", "2", "50.0%", "100.0%", "↓"]
+    assert "assessment-45wd · excluded: missing-start 1" in text
+    assert "1 × f.xml: AssessmentActualStartDate: missing" in text
+
+
+def test_table_keeps_personal_values_out_of_the_problem_summary() -> None:
+    """The table summarises diagnostics without their values (which may be personal data)."""
+    data = attrs.evolve(
+        assessments_only(),
+        diagnostics=[Diagnostic(file="f.xml", where="Child 9 (SECRET1)", field="PersonBirthDate",
+                                value="2013-02-30", problem="not a date")],
+    )  # fmt: skip
+    text = run_report(data, period=YEAR).to_table()
+    assert "not a date" in text
+    assert "2013-02-30" not in text
+    assert "SECRET1" not in text
+
+
+def test_markdown_has_a_table_per_kind() -> None:
+    """Markdown has a heading and a rates, counts and distributions table."""
+    text = small_report().to_markdown()
+    assert text.startswith("# Children's social care performance: 2024-25")
+    for heading in ("## Rates", "## Counts", "## Distributions"):
+        assert heading in text
+    assert "| Single assessments completed within 45 working days | `assessment-45wd` |" in text
+
+
+def test_csv_has_a_line_per_indicator() -> None:
+    """CSV: one line per row, with the figures of each kind."""
+    report = small_report()
+    lines = list(csv.DictReader(io.StringIO(report.to_csv())))
+    assert [line["id"] for line in lines] == [row.id for row in report.rows]
+    for line, row in zip(lines, report.rows, strict=True):
+        result = row.current
+        if isinstance(result, Rate):
+            assert int(line["numerator"]) == result.numerator
+            assert int(line["denominator"]) == result.denominator
+        elif isinstance(result, Count):
+            assert int(line["count"]) == result.count
+        else:
+            assert isinstance(result, Distribution)
+            assert line["bands"] == ";".join(f"{k}={n}" for k, n in result.bands.items())
+        assert line["previous_period"] == "2023-24"
+
+
+@pytest.mark.parametrize("format", ["table", "markdown", "csv", "json"])
+def test_render_picks_the_format(format: str) -> None:
+    """render(format) gives the same text as the matching method."""
+    report = run_report(assessments_only(), period=YEAR)
+    method = {"table": report.to_table, "markdown": report.to_markdown,
+              "csv": report.to_csv, "json": report.to_json}[format]  # fmt: skip
+    assert report.render(format) == method()  # type: ignore[arg-type]
+
+
+def test_render_refuses_unknown_formats() -> None:
+    """An unknown format is an InvalidOptionError."""
+    with pytest.raises(InvalidOptionError, match="xml"):
+        run_report(assessments_only(), period=YEAR).render("xml")  # type: ignore[arg-type]
+
+
+# -- audit files -------------------------------------------------------------------------------
+
+
+def test_audit_writes_a_file_per_indicator_with_every_record(tmp_path: Path) -> None:
+    """One CSV per indicator; its lines are the records of the indicator's table, in order."""
+    report = small_report()
+    written = write_audit(report, small(), tmp_path)
+    assert sorted(p.name for p in written) == sorted(f"{row.id}.csv" for row in report.rows)
+    for row in report.rows:
+        audit = row.current.audit
+        assert audit is not None
+        with (tmp_path / f"{row.id}.csv").open(encoding="utf-8") as handle:
+            lines = list(csv.DictReader(handle))
+        assert [line["outcome"] for line in lines] == audit.outcomes().tolist()
+        assert [line["child_id"] for line in lines] == audit.child_ids.tolist()
+        if audit.table != "children":
+            assert len(lines) == len(small().records(audit.table))  # type: ignore[arg-type]
+            assert [int(line["row"]) for line in lines] == audit.rows.tolist()
+
+
+def test_audit_lists_the_late_assessments(tmp_path: Path) -> None:
+    """In assessment-45wd.csv the late assessment is denominator-only with 46 working days."""
+    report = run_report(assessments_only(), period=YEAR)
+    write_audit(report, assessments_only(), tmp_path)
+    with (tmp_path / "assessment-45wd.csv").open(encoding="utf-8") as handle:
+        lines = list(csv.DictReader(handle))
+    assert [(x["child_id"], x["outcome"]) for x in lines] == [
+        ("A", "numerator"), ("B", "denominator-only"), ("C", "missing-start"), ("D", "out-of-scope"),
+    ]  # fmt: skip
+    late = lines[1]
+    assert late["start_date"] == "2024-04-08"
+    assert late["authorisation_date"] == "2024-06-13"
+    assert late["working_days"] == "46"
+    assert lines[2]["start_date"] == ""
+
+
+def test_audit_accepts_results_by_id(tmp_path: Path) -> None:
+    """write_audit takes a mapping of results as well as a report."""
+    results = run_report(assessments_only(), period=YEAR).results
+    written = write_audit(results, assessments_only(), tmp_path / "new")
+    assert {p.name for p in written} == {f"{i}.csv" for i in results}

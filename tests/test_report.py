@@ -53,18 +53,32 @@ def assessments_only() -> Dataset:
         referrals=[OLD_REFERRAL],
         assessments=[
             # Mon 8 Apr 2024 + 45 working days is Wed 12 Jun 2024 (SPEC §1): on time.
-            Assessment(child_id="A", start_date=dt.date(2024, 4, 8),
-                       authorisation_date=dt.date(2024, 6, 12)),
+            Assessment(
+                child_id="A",
+                start_date=dt.date(2024, 4, 8),
+                authorisation_date=dt.date(2024, 6, 12),
+            ),
             # One day later is the 46th working day: late.
-            Assessment(child_id="B", start_date=dt.date(2024, 4, 8),
-                       authorisation_date=dt.date(2024, 6, 13)),
+            Assessment(
+                child_id="B",
+                start_date=dt.date(2024, 4, 8),
+                authorisation_date=dt.date(2024, 6, 13),
+            ),
             Assessment(child_id="C", start_date=None, authorisation_date=dt.date(2024, 7, 1)),
-            Assessment(child_id="D", start_date=dt.date(2023, 5, 1),
-                       authorisation_date=dt.date(2023, 5, 2)),
+            Assessment(
+                child_id="D", start_date=dt.date(2023, 5, 1), authorisation_date=dt.date(2023, 5, 2)
+            ),
         ],
-        diagnostics=[Diagnostic(file="f.xml", where="Child 1", field="AssessmentActualStartDate",
-                                value="", problem="missing")],
-    )  # fmt: skip
+        diagnostics=[
+            Diagnostic(
+                file="f.xml",
+                where="Child 1",
+                field="AssessmentActualStartDate",
+                value="",
+                problem="missing",
+            )
+        ],
+    )
 
 
 def test_indicators_without_their_records_are_skipped() -> None:
@@ -143,10 +157,13 @@ def test_direction_compares_the_values_shown() -> None:
     # 6 of 7 (85.714...%) this year against 6001 of 6999 (85.741...%) last year.
     def assessments(n_on_time: int, n: int, start: dt.date) -> list[Assessment]:
         return [
-            Assessment(child_id=f"{start.year}-{i}", start_date=start,
-                       authorisation_date=start if i < n_on_time else start + dt.timedelta(days=120))
+            Assessment(
+                child_id=f"{start.year}-{i}",
+                start_date=start,
+                authorisation_date=start if i < n_on_time else start + dt.timedelta(days=120),
+            )
             for i in range(n)
-        ]  # fmt: skip
+        ]
 
     data = Dataset(
         referrals=[OLD_REFERRAL],
@@ -176,8 +193,14 @@ def check_shape(entry: dict[str, Any], kind: str, *, compare: bool) -> None:
         assert all(isinstance(n, int) for n in entry["bands"].values())
         assert entry["median"] is None or isinstance(entry["median"], float)
         extra = set(entry) - {
-            "bands", "total", "unit", "median", "lower_quartile", "upper_quartile", "excluded",
-        }  # fmt: skip
+            "bands",
+            "total",
+            "unit",
+            "median",
+            "lower_quartile",
+            "upper_quartile",
+            "excluded",
+        }
     assert extra == ({"previous", "direction"} if compare else set())
 
 
@@ -209,9 +232,14 @@ def test_json_lists_diagnostics_with_their_five_keys() -> None:
     """Diagnostics appear as objects with file, where, field, value and problem."""
     document = json.loads(run_report(assessments_only(), period=YEAR).to_json())
     assert document["diagnostics"] == [
-        {"file": "f.xml", "where": "Child 1", "field": "AssessmentActualStartDate",
-         "value": "", "problem": "missing"}
-    ]  # fmt: skip
+        {
+            "file": "f.xml",
+            "where": "Child 1",
+            "field": "AssessmentActualStartDate",
+            "value": "",
+            "problem": "missing",
+        }
+    ]
 
 
 def test_per_10k_appears_only_with_a_population() -> None:
@@ -256,9 +284,16 @@ def test_table_keeps_personal_values_out_of_the_problem_summary() -> None:
     """The table summarises diagnostics without their values (which may be personal data)."""
     data = attrs.evolve(
         assessments_only(),
-        diagnostics=[Diagnostic(file="f.xml", where="Child 9 (SECRET1)", field="PersonBirthDate",
-                                value="2013-02-30", problem="not a date")],
-    )  # fmt: skip
+        diagnostics=[
+            Diagnostic(
+                file="f.xml",
+                where="Child 9 (SECRET1)",
+                field="PersonBirthDate",
+                value="2013-02-30",
+                problem="not a date",
+            )
+        ],
+    )
     text = run_report(data, period=YEAR).to_table()
     assert "not a date" in text
     assert "2013-02-30" not in text
@@ -296,8 +331,12 @@ def test_csv_has_a_line_per_indicator() -> None:
 def test_render_picks_the_format(format: str) -> None:
     """render(format) gives the same text as the matching method."""
     report = run_report(assessments_only(), period=YEAR)
-    method = {"table": report.to_table, "markdown": report.to_markdown,
-              "csv": report.to_csv, "json": report.to_json}[format]  # fmt: skip
+    method = {
+        "table": report.to_table,
+        "markdown": report.to_markdown,
+        "csv": report.to_csv,
+        "json": report.to_json,
+    }[format]
     assert report.render(format) == method()  # type: ignore[arg-type]
 
 
@@ -334,8 +373,11 @@ def test_audit_lists_the_late_assessments(tmp_path: Path) -> None:
     with (tmp_path / "assessment-45wd.csv").open(encoding="utf-8") as handle:
         lines = list(csv.DictReader(handle))
     assert [(x["child_id"], x["outcome"]) for x in lines] == [
-        ("A", "numerator"), ("B", "denominator-only"), ("C", "missing-start"), ("D", "out-of-scope"),
-    ]  # fmt: skip
+        ("A", "numerator"),
+        ("B", "denominator-only"),
+        ("C", "missing-start"),
+        ("D", "out-of-scope"),
+    ]
     late = lines[1]
     assert late["start_date"] == "2024-04-08"
     assert late["authorisation_date"] == "2024-06-13"

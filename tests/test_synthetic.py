@@ -276,12 +276,21 @@ def test_bad_options_are_refused(options: dict[str, int]) -> None:
 def test_a_cin_census_year_holds_what_was_known_then() -> None:
     """A census year keeps referrals open in it and blanks dates after its end."""
     referrals = [
-        Referral(referral_id="A/1", child_id="A", referral_date=dt.date(2023, 3, 1),
-                 closure_date=dt.date(2023, 3, 31)),
-        Referral(referral_id="B/1", child_id="B", referral_date=dt.date(2024, 2, 1),
-                 closure_date=dt.date(2024, 6, 1), closure_reason="RC8"),
+        Referral(
+            referral_id="A/1",
+            child_id="A",
+            referral_date=dt.date(2023, 3, 1),
+            closure_date=dt.date(2023, 3, 31),
+        ),
+        Referral(
+            referral_id="B/1",
+            child_id="B",
+            referral_date=dt.date(2024, 2, 1),
+            closure_date=dt.date(2024, 6, 1),
+            closure_reason="RC8",
+        ),
         Referral(referral_id="C/1", child_id="C", referral_date=dt.date(2024, 4, 1)),
-    ]  # fmt: skip
+    ]
     data = Dataset(
         referrals=referrals,
         assessments=[
@@ -364,9 +373,13 @@ def test_written_returns_read_back_to_the_cohort(tmp_path: Path) -> None:
     written = write_synthetic(tmp_path, seed=7, scale=0.1)
     names = [p.relative_to(tmp_path).as_posix() for p in written]
     assert names == [
-        "cin-census-2023.xml", "ssda903/2023", "cin-census-2024.xml", "ssda903/2024",
-        "cin-census-2025.xml", "ssda903/2025",
-    ]  # fmt: skip
+        "cin-census-2023.xml",
+        "ssda903/2023",
+        "cin-census-2024.xml",
+        "ssda903/2024",
+        "cin-census-2025.xml",
+        "ssda903/2025",
+    ]
     read = read_cin_census(sorted(tmp_path.glob("cin-census-*.xml"))) | read_ssda903(
         sorted((tmp_path / "ssda903").iterdir())
     )

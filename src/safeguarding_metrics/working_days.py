@@ -44,6 +44,7 @@ ENGLAND_LAST_DAY = dt.date(2050, 12, 31)
 """The last day the England calendar covers (SPEC §1)."""
 
 _NAT_INT = np.iinfo(np.int64).min
+_DATE = dt.date  # the scalar fast path tests `type(x) is _DATE`: a module global is quickest
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -89,6 +90,7 @@ class WorkingDayCalendar:
     # Plain Python copies for the scalar path, where numpy indexing costs more than the sum.
     _cumulative_list: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
     _first_ordinal: int = attrs.field(init=False, eq=False, repr=False)
+    _size: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         check_plain_date(self.first_day, "first_day")
@@ -126,6 +128,7 @@ class WorkingDayCalendar:
         object.__setattr__(self, "_cumulative_or_nan", cumulative_or_nan)
         object.__setattr__(self, "_cumulative_list", tuple(cumulative.tolist()))
         object.__setattr__(self, "_first_ordinal", self.first_day.toordinal())
+        object.__setattr__(self, "_size", len(is_working))
 
     @classmethod
     def england(cls, extra_closures: Iterable[dt.date] = ()) -> "WorkingDayCalendar":
@@ -195,14 +198,14 @@ class WorkingDayCalendar:
             >>> cal.working_days_between(dt.date(2024, 3, 28), dt.date(2024, 4, 2))
             1
         """
-        if type(start) is dt.date and type(end) is dt.date:
+        if type(start) is _DATE and type(end) is _DATE:
             # The fast path: exactly `date` (never a `datetime`), both covered.
             first = self._first_ordinal
             i = start.toordinal() - first
             j = end.toordinal() - first
-            cumulative = self._cumulative_list
-            if 0 <= i < len(cumulative) and 0 <= j < len(cumulative):
-                return cumulative[j] - cumulative[i]
+            size = self._size
+            if 0 <= i < size and 0 <= j < size:
+                return self._cumulative_list[j] - self._cumulative_list[i]
         if isinstance(start, dt.date) and isinstance(end, dt.date):
             return (
                 self._cumulative_list[self._scalar_index(end)]

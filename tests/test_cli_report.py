@@ -1,0 +1,324 @@
+"""Tests of the command line's report, explain and synth commands."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from safeguarding_metrics import INDICATORS, Assessment, Dataset, Referral
+from safeguarding_metrics.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    assert lines[0].startswith("safeguarding-metrics: error: ")
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic cohort written as CIN census files and SSDA903 folders."""
+    from safeguarding_metrics.synthetic import write_synthetic
+
+    root = tmp_path_factory.mktemp("returns")
+    write_synthetic(root, seed=3, scale=0.05)
+    return root
+
+
+def data_args(root: Path) -> list[str]:
+    cin = sorted(str(p) for p in root.glob("cin-census-*.xml"))
+    ssda903 = sorted(str(p) for p in (root / "ssda903").iterdir())
+    return ["--cin", *cin, "--ssda903", *ssda903]
+
+
+def test_demo_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """Report --demo prints the table for the synthetic year, 2024-25."""
+    code, out, _ = run(capsys, "report", "--demo")
+    assert code == 0
+    assert out.startswith("Children's social care performance: 2024-25")
+    assert "assessment-45wd" in out
+
+
+def test_report_over_files_as_json(capsys: pytest.CaptureFixture[str], returns: Path) -> None:
+    """Report --cin --ssda903 --year-ending --format json prints the SPEC §6 document."""
+    code, out, _ = run(
+        capsys, "report", *data_args(returns), "--year-ending", "2025", "--format", "json"
+    )
+    assert code == 0
+    document = json.loads(out)
+    assert document["period"]["label"] == "2024-25"
+    assert "re-referrals-12m" in document["indicators"]
+    assert "cla-at-period-end" in document["indicators"]
+
+
+def test_quarter_and_rolling_periods(capsys: pytest.CaptureFixture[str], returns: Path) -> None:
+    """--quarter reports a quarter of the year; --rolling-12-months-to the 12 months to a date."""
+    code, out, _ = run(
+        capsys,
+        "report",
+        *data_args(returns),
+        "--year-ending",
+        "2025",
+        "--quarter",
+        "3",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert json.loads(out)["period"] == {
+        "start": "2024-10-01",
+        "end": "2024-12-31",
+        "label": "2024-25 Q3",
+    }
+    code, out, _ = run(
+        capsys,
+        "report",
+        *data_args(returns),
+        "--rolling-12-months-to",
+        "2024-12-31",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert json.loads(out)["period"]["start"] == "2024-01-01"
+
+
+@pytest.mark.parametrize("format", ["markdown", "csv"])
+def test_other_formats(capsys: pytest.CaptureFixture[str], returns: Path, format: str) -> None:
+    """--format markdown and csv print their renderings."""
+    code, out, _ = run(
+        capsys, "report", *data_args(returns), "--year-ending", "2025", "--format", format
+    )
+    assert code == 0
+    assert out.startswith("# Children's" if format == "markdown" else "id,title,kind")
+
+
+def test_audit_writes_one_csv_per_indicator(
+    capsys: pytest.CaptureFixture[str], returns: Path, tmp_path: Path
+) -> None:
+    """--audit DIR writes a CSV per indicator reported."""
+    code, out, err = run(
+        capsys,
+        "report",
+        *data_args(returns),
+        "--year-ending",
+        "2025",
+        "--format",
+        "json",
+        "--audit",
+        str(tmp_path / "audit"),
+    )
+    assert code == 0
+    reported = set(json.loads(out)["indicators"])
+    assert {p.stem for p in (tmp_path / "audit").glob("*.csv")} == reported
+    assert "audit file(s)" in err
+
+
+def test_indicator_limits_the_report(capsys: pytest.CaptureFixture[str], returns: Path) -> None:
+    """--indicator ID (repeatable) reports only those indicators."""
+    code, out, _ = run(
+        capsys,
+        "report",
+        *data_args(returns),
+        "--year-ending",
+        "2025",
+        "--format",
+        "json",
+        "--indicator",
+        "icpc-15wd",
+        "--indicator",
+        "referrals-nfa",
+    )
+    assert code == 0
+    assert set(json.loads(out)["indicators"]) == {"icpc-15wd", "referrals-nfa"}
+
+
+def test_closures_change_working_day_counts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--closures adds local closure days: 45 working days then becomes 44."""
+    from safeguarding_metrics.io.cin_census import write_cin_census
+
+    data = Dataset(
+        referrals=[
+            Referral(referral_id="A/2024-04-08", child_id="A", referral_date=dt.date(2024, 4, 8))
+        ],
+        assessments=[
+            Assessment(
+                child_id="A",
+                referral_id="A/2024-04-08",
+                start_date=dt.date(2024, 4, 8),
+                authorisation_date=dt.date(2024, 6, 13),
+            )
+        ],
+    )
+    path = tmp_path / "cin.xml"
+    write_cin_census(data, path, reference_date=dt.date(2025, 3, 31))
+    closures = tmp_path / "closures.txt"
+    closures.write_text("# the council's away day\n2024-05-01\n", encoding="utf-8")
+    args = [
+        "report",
+        "--cin",
+        str(path),
+        "--year-ending",
+        "2025",
+        "--format",
+        "json",
+        "--indicator",
+        "assessment-45wd",
+        "--no-compare",
+    ]
+    # 8 Apr to 13 Jun 2024 is 46 working days (SPEC §1: 8 Apr + 45 = 12 Jun), so late...
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert json.loads(out)["indicators"]["assessment-45wd"]["numerator"] == 0
+    # ...and with 1 May closed it is 45, so on time.
+    code, out, _ = run(capsys, *args, "--closures", str(closures))
+    assert code == 0
+    assert json.loads(out)["indicators"]["assessment-45wd"]["numerator"] == 1
+
+
+def test_strict_fails_on_any_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--strict exits 2 when reading met a problem; without it the report is printed."""
+    path = tmp_path / "bad.xml"
+    path.write_text(
+        "<Message><Header><CollectionDetails><ReferenceDate>2025-03-31</ReferenceDate>"
+        "</CollectionDetails></Header><Children><Child><ChildIdentifiers>"
+        "<LAchildID>A</LAchildID><PersonBirthDate>2015-02-30</PersonBirthDate>"
+        "</ChildIdentifiers><CINdetails><CINreferralDate>2024-05-01</CINreferralDate>"
+        "<ReferralNFA>false</ReferralNFA></CINdetails></Child></Children></Message>",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "report", "--cin", str(path), "--year-ending", "2025")
+    assert code == 0
+    assert "Data problems" in out
+    assert "2015-02-30" not in out
+    code, out, err = run(capsys, "report", "--cin", str(path), "--year-ending", "2025", "--strict")
+    assert code == 2
+    assert out == ""
+    assert "--strict" in one_line_error(err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected", "message"),
+    [
+        pytest.param(["report", "--year-ending", "2025"], 2, "give data", id="no-data"),
+        pytest.param(["report", "--demo", "--quarter", "5"], 2, None, id="bad-quarter"),
+        pytest.param(["report", "--cin", "missing.xml"], 2, "say which period", id="no-period"),
+        pytest.param(
+            ["report", "--cin", "missing.xml", "--year-ending", "2025"],
+            2,
+            "no such CIN census file",
+            id="missing-file",
+        ),
+        pytest.param(
+            ["report", "--ssda903", "missing-dir", "--year-ending", "2025"],
+            2,
+            "no such SSDA903 folder",
+            id="missing-folder",
+        ),
+        pytest.param(
+            ["report", "--demo", "--rolling-12-months-to", "2025-02-30"], 2, None, id="bad-date"
+        ),
+        pytest.param(
+            ["report", "--demo", "--year-ending", "2025", "--rolling-12-months-to", "2025-01-31"],
+            2,
+            "cannot be combined",
+            id="two-periods",
+        ),
+        pytest.param(
+            ["report", "--cin", "x.xml", "--quarter", "2"],
+            2,
+            "--quarter needs",
+            id="quarter-without-year",
+        ),
+        pytest.param(["report", "--demo", "--cin", "x.xml"], 2, "leave out", id="demo-and-files"),
+        pytest.param(
+            ["report", "--demo", "--indicator", "nope"],
+            2,
+            "unknown indicator id nope",
+            id="unknown-indicator",
+        ),
+        pytest.param(
+            ["report", "--demo", "--closures", "no-such-closures.txt"],
+            1,
+            "no-such-closures.txt",
+            id="missing-closures",
+        ),
+        pytest.param(["synth", "out", "--scale", "0"], 2, None, id="zero-scale"),
+    ],
+)
+def test_bad_input_gives_a_message_and_an_exit_code(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: int, message: str | None
+) -> None:
+    """Every bad input exits non-zero with a message, never a traceback."""
+    try:
+        code = main(argv)
+    except SystemExit as exit:  # argparse's own usage errors
+        code = int(exit.code or 0)
+    _, err = capsys.readouterr()
+    assert code == expected
+    assert "Traceback" not in err
+    if message is not None:
+        assert message in one_line_error(err)
+
+
+def test_malformed_xml_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A CIN census file that is not XML gives a one-line message and exit code 1."""
+    path = tmp_path / "broken.xml"
+    path.write_text("<Message><Children>", encoding="utf-8")
+    code, _, err = run(capsys, "report", "--cin", str(path), "--year-ending", "2025")
+    assert code == 1
+    assert "broken.xml" in one_line_error(err)
+
+
+def test_explain_prints_the_card(capsys: pytest.CaptureFixture[str]) -> None:
+    """Explain ID prints the card as Markdown."""
+    code, out, _ = run(capsys, "explain", "icpc-15wd")
+    assert code == 0
+    assert out == INDICATORS["icpc-15wd"].to_markdown()
+
+
+def test_explain_unknown_id_lists_the_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown id exits 2, suggests the nearest id and lists them all."""
+    code, out, err = run(capsys, "explain", "icpc-15-wd")
+    assert code == 2
+    assert out == ""
+    line = one_line_error(err)
+    assert "did you mean icpc-15wd" in line
+    assert all(indicator_id in line for indicator_id in INDICATORS)
+
+
+def test_synth_writes_the_returns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Synth OUTDIR writes a CIN census file and an SSDA903 folder per year and lists them."""
+    code, out, _ = run(capsys, "synth", str(tmp_path), "--seed", "4", "--scale", "0.02")
+    assert code == 0
+    assert out.splitlines() == [
+        str(tmp_path / name)
+        for year in (2023, 2024, 2025)
+        for name in (f"cin-census-{year}.xml", f"ssda903/{year}")
+    ]
+    assert sorted(p.name for p in (tmp_path / "ssda903" / "2025").iterdir()) == [
+        "episodes.csv",
+        "header.csv",
+        "oc3.csv",
+        "reviews.csv",
+    ]
+
+
+def test_working_days_still_works(capsys: pytest.CaptureFixture[str]) -> None:
+    """The older working-days command is unchanged: Easter 2024 gives 1."""
+    code, out, _ = run(capsys, "working-days", "2024-03-28", "2024-04-02", "--quiet")
+    assert code == 0
+    assert out == "1\n"

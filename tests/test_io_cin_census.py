@@ -1,0 +1,699 @@
+"""Tests for the CIN census XML reader and writer."""
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from safeguarding_metrics.errors import InvalidRecordError, ReadError
+from safeguarding_metrics.io import StrictReadError, read_cin_census, write_cin_census
+from safeguarding_metrics.io import cin_census
+from safeguarding_metrics.model import (
+    Assessment,
+    AssessmentKind,
+    Child,
+    CINPlan,
+    CPPlan,
+    Dataset,
+    Episode,
+    Referral,
+    Section47,
+)
+
+D = dt.date
+
+HEADER = """<?xml version="1.0" encoding="utf-8"?>
+<Message>
+  <Header>
+    <CollectionDetails>
+      <Collection>CIN</Collection>
+      <Year>2025</Year>
+      <ReferenceDate>{reference}</ReferenceDate>
+    </CollectionDetails>
+  </Header>
+  <Children>
+{children}
+  </Children>
+</Message>
+"""
+
+
+def census(tmp_path: Path, children: str, *, name: str = "cin.xml", reference: str = "2025-03-31") -> Path:
+    """Write a CIN census file holding *children* (XML text) and return its path."""
+    path = tmp_path / name
+    path.write_text(HEADER.format(reference=reference, children=children), encoding="utf-8")
+    return path
+
+
+def child(child_id: str = "A1", *details: str, extra: str = "") -> str:
+    """A Child element with identifiers and the given CINdetails bodies."""
+    body = "".join(f"<CINdetails>{d}</CINdetails>" for d in details)
+    ident = f"<LAchildID>{child_id}</LAchildID>" if child_id else ""
+    return (
+        f"<Child><ChildIdentifiers>{ident}<PersonBirthDate>2015-06-01</PersonBirthDate>"
+        f"<GenderCurrent>1</GenderCurrent>{extra}</ChildIdentifiers>"
+        f"<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>{body}</Child>"
+    )
+
+
+def referral(date: str = "2024-05-01", nfa: str = "false", more: str = "") -> str:
+    """A CINdetails body with a referral date and NFA flag."""
+    return f"<CINreferralDate>{date}</CINreferralDate><ReferralNFA>{nfa}</ReferralNFA>{more}"
+
+
+def problems(data: Dataset) -> list[tuple[str, str]]:
+    """(field, value) of each diagnostic."""
+    return [(d.field, d.value) for d in data.diagnostics]
+
+
+# -- reading: hand-worked files ------------------------------------------------------------------
+
+FULL_CHILD = """
+<Child>
+  <ChildIdentifiers>
+    <LAchildID>DfEX0000001</LAchildID>
+    <UPN>A123456789123</UPN>
+    <PersonBirthDate>2015-03-24</PersonBirthDate>
+    <GenderCurrent>2</GenderCurrent>
+  </ChildIdentifiers>
+  <ChildCharacteristics>
+    <Ethnicity>WBRI</Ethnicity>
+    <Disabilities><Disability>HAND</Disability></Disabilities>
+  </ChildCharacteristics>
+  <CINdetails>
+    <CINreferralDate>2024-10-06</CINreferralDate>
+    <ReferralSource>1A</ReferralSource>
+    <PrimaryNeedCode>N4</PrimaryNeedCode>
+    <CINclosureDate>2025-02-27</CINclosureDate>
+    <ReasonForClosure>RC1</ReasonForClosure>
+    <Assessments>
+      <AssessmentActualStartDate>2024-10-07</AssessmentActualStartDate>
+      <AssessmentAuthorisationDate>2024-11-18</AssessmentAuthorisationDate>
+      <FactorsIdentifiedAtAssessment>
+        <AssessmentFactors>2A</AssessmentFactors>
+        <AssessmentFactors>2B</AssessmentFactors>
+      </FactorsIdentifiedAtAssessment>
+    </Assessments>
+    <CINPlanDates>
+      <CINPlanStartDate>2025-01-24</CINPlanStartDate>
+      <CINPlanEndDate>2025-01-26</CINPlanEndDate>
+    </CINPlanDates>
+    <Section47>
+      <S47ActualStartDate>2024-10-08</S47ActualStartDate>
+      <InitialCPCtarget>2024-10-29</InitialCPCtarget>
+      <DateOfInitialCPC>2024-10-25</DateOfInitialCPC>
+      <ICPCnotRequired>false</ICPCnotRequired>
+    </Section47>
+    <ReferralNFA>false</ReferralNFA>
+    <ChildProtectionPlans>
+      <CPPstartDate>2024-10-25</CPPstartDate>
+      <CPPendDate>2025-03-14</CPPendDate>
+      <InitialCategoryOfAbuse>PHY</InitialCategoryOfAbuse>
+      <LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>
+      <NumberOfPreviousCPP>1</NumberOfPreviousCPP>
+      <Reviews>
+        <CPPreviewDate>2025-01-15</CPPreviewDate>
+        <CPPreviewDate>2024-12-01</CPPreviewDate>
+      </Reviews>
+    </ChildProtectionPlans>
+  </CINdetails>
+</Child>
+"""
+
+
+def test_every_field_is_read(tmp_path: Path) -> None:
+    """Each element of SPEC §5 lands in its record field, nested records linked to the referral."""
+    data = read_cin_census(census(tmp_path, FULL_CHILD))
+    rid = "DfEX0000001/2024-10-06"
+    assert data.diagnostics == ()
+    assert data.children == (
+        Child(child_id="DfEX0000001", birth_date=D(2015, 3, 24), sex="2", ethnicity="WBRI"),
+    )
+    assert data.referrals == (
+        Referral(
+            referral_id=rid,
+            child_id="DfEX0000001",
+            referral_date=D(2024, 10, 6),
+            source="1A",
+            nfa=False,
+            closure_date=D(2025, 2, 27),
+            closure_reason="RC1",
+            primary_need="N4",
+        ),
+    )
+    assert data.assessments == (
+        Assessment(
+            child_id="DfEX0000001",
+            referral_id=rid,
+            start_date=D(2024, 10, 7),
+            authorisation_date=D(2024, 11, 18),
+            factors=("2A", "2B"),
+        ),
+    )
+    assert data.cin_plans == (
+        CINPlan(
+            child_id="DfEX0000001",
+            referral_id=rid,
+            start_date=D(2025, 1, 24),
+            end_date=D(2025, 1, 26),
+        ),
+    )
+    assert data.section47s == (
+        Section47(
+            child_id="DfEX0000001",
+            referral_id=rid,
+            start_date=D(2024, 10, 8),
+            icpc_target=D(2024, 10, 29),
+            icpc_date=D(2024, 10, 25),
+            icpc_not_required=False,
+        ),
+    )
+    assert data.cp_plans == (
+        CPPlan(
+            child_id="DfEX0000001",
+            referral_id=rid,
+            start_date=D(2024, 10, 25),
+            end_date=D(2025, 3, 14),
+            previous_plans=1,
+            initial_category="PHY",
+            latest_category="NEG",
+            review_dates=(D(2024, 12, 1), D(2025, 1, 15)),
+        ),
+    )
+
+
+def test_sex_is_read_from_the_2024_sex_element(tmp_path: Path) -> None:
+    """From 2023-24 the census says `Sex`, before `GenderCurrent`; both are read."""
+    xml = child("A1").replace("<GenderCurrent>1</GenderCurrent>", "<Sex>2</Sex>")
+    data = read_cin_census(census(tmp_path, xml))
+    assert data.children[0].sex == "2"
+
+
+def test_same_day_referrals_both_survive_with_a_suffix(tmp_path: Path) -> None:
+    """A second referral of a child on one date gets referral_id suffix /2, and is reported."""
+    xml = child("A1", referral("2024-05-01"), referral("2024-05-01", "true"), referral("2024-06-01"))
+    data = read_cin_census(census(tmp_path, xml))
+    ids = [r.referral_id for r in data.referrals]
+    assert ids == ["A1/2024-05-01", "A1/2024-05-01/2", "A1/2024-06-01"]
+    assert [r.nfa for r in data.referrals] == [False, True, False]
+    assert problems(data) == [("CINreferralDate", "2024-05-01")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("true", True, id="true"),
+        pytest.param("false", False, id="false"),
+        pytest.param("1", True, id="one"),
+        pytest.param("0", False, id="zero"),
+        pytest.param(" true ", True, id="padded"),
+    ],
+)
+def test_referral_nfa_accepts_true_false_1_0(tmp_path: Path, text: str, expected: bool) -> None:
+    """ReferralNFA is an XML boolean: true/false/1/0."""
+    data = read_cin_census(census(tmp_path, child("A1", referral(nfa=text))))
+    assert data.referrals[0].nfa is expected
+    assert data.diagnostics == ()
+
+
+def test_unknown_referral_nfa_is_reported_and_read_as_false(tmp_path: Path) -> None:
+    """ReferralNFA "yes" is reported; the referral is kept as not NFA."""
+    data = read_cin_census(census(tmp_path, child("A1", referral(nfa="yes"))))
+    assert [r.nfa for r in data.referrals] == [False]
+    assert problems(data) == [("ReferralNFA", "yes")]
+
+
+def test_missing_referral_nfa_is_reported(tmp_path: Path) -> None:
+    """A CINdetails without ReferralNFA is kept (not NFA) and reported."""
+    xml = child("A1", "<CINreferralDate>2024-05-01</CINreferralDate>")
+    data = read_cin_census(census(tmp_path, xml))
+    assert [r.nfa for r in data.referrals] == [False]
+    assert problems(data) == [("ReferralNFA", "")]
+
+
+def test_unparseable_optional_date_becomes_missing_and_record_kept(tmp_path: Path) -> None:
+    """A closure date of 31/02/2025 is no day: read as missing, reported, referral kept."""
+    xml = child("A1", referral(more="<CINclosureDate>2025-02-31</CINclosureDate>"))
+    data = read_cin_census(census(tmp_path, xml))
+    assert len(data.referrals) == 1
+    assert data.referrals[0].closure_date is None
+    assert problems(data) == [("CINclosureDate", "2025-02-31")]
+    assert "Child 1 (A1)/CINdetails 1" in data.diagnostics[0].where
+
+
+def test_dd_mm_yyyy_dates_are_accepted(tmp_path: Path) -> None:
+    """Dates written the SSDA903 way are read too."""
+    data = read_cin_census(census(tmp_path, child("A1", referral("01/05/2024"))))
+    assert data.referrals[0].referral_date == D(2024, 5, 1)
+    assert data.diagnostics == ()
+
+
+def test_cindetails_without_referral_date_is_dropped_and_reported(tmp_path: Path) -> None:
+    """No CINreferralDate: the episode and its nested assessment are dropped, and reported."""
+    body = (
+        "<CINreferralDate>not a date</CINreferralDate><ReferralNFA>false</ReferralNFA>"
+        "<Assessments><AssessmentActualStartDate>2024-05-02</AssessmentActualStartDate>"
+        "</Assessments>"
+    )
+    data = read_cin_census(census(tmp_path, child("A1", body, referral("2024-06-01"))))
+    assert [r.referral_date for r in data.referrals] == [D(2024, 6, 1)]
+    assert data.assessments == ()
+    assert problems(data) == [("CINreferralDate", "not a date")]
+    assert "dropped" in data.diagnostics[0].problem
+
+
+def test_child_without_id_is_dropped_and_reported(tmp_path: Path) -> None:
+    """A Child with no LAchildID is dropped with its episodes, and reported by position."""
+    data = read_cin_census(census(tmp_path, child("", referral()) + child("B2", referral())))
+    assert [c.child_id for c in data.children] == ["B2"]
+    assert [r.child_id for r in data.referrals] == ["B2"]
+    assert [(d.where, d.field) for d in data.diagnostics] == [("Child 1", "LAchildID")]
+
+
+def test_assessment_without_start_is_kept_and_reported(tmp_path: Path) -> None:
+    """An assessment with no start date stays, for the indicators to exclude (missing-start)."""
+    body = referral(more="<Assessments><AssessmentAuthorisationDate>2024-06-01"
+                    "</AssessmentAuthorisationDate></Assessments>")
+    data = read_cin_census(census(tmp_path, child("A1", body)))
+    assert [a.start_date for a in data.assessments] == [None]
+    assert problems(data) == [("AssessmentActualStartDate", "")]
+
+
+def test_plan_without_start_is_dropped_and_reported(tmp_path: Path) -> None:
+    """A CP plan with no CPPstartDate cannot be placed in time: dropped, reported."""
+    body = referral(more="<ChildProtectionPlans><CPPendDate>2024-06-01</CPPendDate>"
+                    "</ChildProtectionPlans>")
+    data = read_cin_census(census(tmp_path, child("A1", body)))
+    assert data.cp_plans == ()
+    assert problems(data) == [("CPPstartDate", "")]
+
+
+def test_unknown_codes_are_reported_and_kept(tmp_path: Path) -> None:
+    """PrimaryNeedCode N12 and ReasonForClosure RC0 are kept as given and reported."""
+    body = referral(more="<PrimaryNeedCode>N12</PrimaryNeedCode><ReasonForClosure>RC0</ReasonForClosure>")
+    data = read_cin_census(census(tmp_path, child("A1", body)))
+    assert (data.referrals[0].primary_need, data.referrals[0].closure_reason) == ("N12", "RC0")
+    assert sorted(problems(data)) == [("PrimaryNeedCode", "N12"), ("ReasonForClosure", "RC0")]
+
+
+def test_bad_previous_plan_count_becomes_missing(tmp_path: Path) -> None:
+    """NumberOfPreviousCPP "two" is reported and read as missing; the plan stays."""
+    body = referral(more="<ChildProtectionPlans><CPPstartDate>2024-06-01</CPPstartDate>"
+                    "<NumberOfPreviousCPP>two</NumberOfPreviousCPP></ChildProtectionPlans>")
+    data = read_cin_census(census(tmp_path, child("A1", body)))
+    assert [p.previous_plans for p in data.cp_plans] == [None]
+    assert problems(data) == [("NumberOfPreviousCPP", "two")]
+
+
+def test_namespaced_file_is_read(tmp_path: Path) -> None:
+    """A default namespace or a prefix on every element does not hide the data."""
+    xml = HEADER.format(reference="2025-03-31", children=child("A1", referral()))
+    default = xml.replace("<Message>", '<Message xmlns="http://www.example.org/cin">')
+    prefixed = xml.replace("<", "<c:").replace("<c:/", "</c:").replace("<c:?xml", "<?xml")
+    prefixed = prefixed.replace("<c:Message>", '<c:Message xmlns:c="http://www.example.org/cin">')
+    for number, text in enumerate((default, prefixed)):
+        path = tmp_path / f"ns{number}.xml"
+        path.write_text(text, encoding="utf-8")
+        data = read_cin_census(path)
+        assert [r.referral_id for r in data.referrals] == ["A1/2024-05-01"]
+
+
+def test_reads_in_chunks_across_element_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fed 7 bytes at a time (values split between chunks), the file reads the same."""
+    path = census(tmp_path, FULL_CHILD + child("B2", referral()))
+    whole = read_cin_census(path)
+    monkeypatch.setattr(cin_census, "CHUNK_SIZE", 7)
+    assert read_cin_census(path) == whole
+
+
+def test_progress_counts_bytes_over_all_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """progress(bytes_read, total) rises to the total size of all files."""
+    first = census(tmp_path, child("A1", referral()), name="a.xml")
+    second = census(tmp_path, child("B2", referral()), name="b.xml")
+    total = first.stat().st_size + second.stat().st_size
+    monkeypatch.setattr(cin_census, "CHUNK_SIZE", 100)
+    calls: list[tuple[int, int]] = []
+    read_cin_census([first, second], progress=lambda done, of: calls.append((done, of)))
+    assert len(calls) > 2
+    assert all(of == total for _, of in calls)
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    assert done[-1] == total
+
+
+# -- multi-year merging --------------------------------------------------------------------------
+
+
+def test_later_file_wins_for_a_child(tmp_path: Path) -> None:
+    """The same LAchildID in two years: the later file's identifiers are kept."""
+    old = census(tmp_path, child("A1"), name="2024.xml")
+    new = census(tmp_path, child("A1").replace("2015-06-01", "2015-07-01"), name="2025.xml")
+    data = read_cin_census([old, new])
+    assert [c.birth_date for c in data.children] == [D(2015, 7, 1)]
+
+
+def test_later_cindetails_replaces_the_whole_episode(tmp_path: Path) -> None:
+    """An assessment the later year's CINdetails no longer holds is gone after merging."""
+    assessment = (
+        "<Assessments><AssessmentActualStartDate>2024-05-02</AssessmentActualStartDate>"
+        "</Assessments>"
+    )
+    closing = "<CINclosureDate>2025-01-10</CINclosureDate>"
+    old = census(tmp_path, child("A1", referral(more=assessment)), name="2024.xml")
+    new = census(tmp_path, child("A1", referral(more=closing)), name="2025.xml")
+    data = read_cin_census([old, new])
+    assert [(r.referral_id, r.closure_date) for r in data.referrals] == [
+        ("A1/2024-05-01", D(2025, 1, 10))
+    ]
+    assert data.assessments == ()
+
+
+def test_episode_missing_from_the_later_file_is_kept(tmp_path: Path) -> None:
+    """An episode closed before the later year (absent from its file) stays."""
+    old = census(tmp_path, child("A1", referral("2022-01-01"), referral("2024-05-01")), name="a.xml")
+    new = census(tmp_path, child("A1", referral("2024-05-01", "true")), name="b.xml")
+    data = read_cin_census([old, new])
+    assert sorted((r.referral_id, r.nfa) for r in data.referrals) == [
+        ("A1/2022-01-01", False),
+        ("A1/2024-05-01", True),
+    ]
+
+
+def test_files_out_of_date_order_are_reported(tmp_path: Path) -> None:
+    """A later-given file with an earlier ReferenceDate is reported; order given still wins."""
+    old = census(tmp_path, child("A1"), name="a.xml", reference="2025-03-31")
+    new = census(tmp_path, child("A1").replace("2015-06-01", "2015-07-01"), name="b.xml",
+                 reference="2024-03-31")
+    data = read_cin_census([old, new])
+    assert data.children[0].birth_date == D(2015, 7, 1)
+    assert problems(data) == [("ReferenceDate", "2024-03-31")]
+
+
+# -- whole-file problems -------------------------------------------------------------------------
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE Message [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<Message><Children><Child><ChildIdentifiers><LAchildID>&lol4;</LAchildID>
+</ChildIdentifiers></Child></Children></Message>
+"""
+
+EXTERNAL_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE Message [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>
+<Message><Children><Child><ChildIdentifiers><LAchildID>&secret;</LAchildID>
+</ChildIdentifiers></Child></Children></Message>
+"""
+
+EXTERNAL_DTD = """<?xml version="1.0"?>
+<!DOCTYPE Message SYSTEM "http://example.invalid/cin.dtd">
+<Message><Children/></Message>
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(BILLION_LAUGHS, id="billion-laughs"),
+        pytest.param(EXTERNAL_ENTITY, id="external-entity-file-etc-passwd"),
+        pytest.param(EXTERNAL_DTD, id="external-dtd"),
+    ],
+)
+def test_dtds_and_entities_are_refused(tmp_path: Path, text: str) -> None:
+    """A DOCTYPE (entity expansion, external entity, external DTD) is refused with ReadError."""
+    path = tmp_path / "evil.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReadError, match=r"evil\.xml: refused"):
+        read_cin_census(path)
+
+
+def test_doctype_split_across_chunks_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fed 3 bytes at a time, the DTD is still caught before any entity is used."""
+    path = tmp_path / "evil.xml"
+    path.write_text(BILLION_LAUGHS, encoding="utf-8")
+    monkeypatch.setattr(cin_census, "CHUNK_SIZE", 3)
+    with pytest.raises(ReadError, match="refused"):
+        read_cin_census(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("<Message><Children><Child></Children></Message>", "not well-formed XML at line 1", id="mismatched-tag"),
+        pytest.param("<Message><Children>", "not well-formed", id="truncated"),
+        pytest.param("   \n ", "not well-formed", id="whitespace-only"),
+        pytest.param("<html><body/></html>", "root element is <html>", id="not-a-census"),
+        pytest.param("<Message>&undefined;</Message>", "not well-formed", id="undefined-entity"),
+    ],
+)
+def test_malformed_files_raise_read_error_naming_the_file(tmp_path: Path, text: str, message: str) -> None:
+    """A file that is not a well-formed CIN census message raises ReadError naming it."""
+    path = tmp_path / "broken.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReadError, match="broken.xml") as caught:
+        read_cin_census(path)
+    assert message in str(caught.value)
+
+
+def test_empty_file_raises_read_error(tmp_path: Path) -> None:
+    """A zero-byte file is an error, not an empty dataset."""
+    path = tmp_path / "empty.xml"
+    path.write_bytes(b"")
+    with pytest.raises(ReadError, match=r"empty\.xml: the file is empty"):
+        read_cin_census(path)
+
+
+def test_missing_file_raises_read_error(tmp_path: Path) -> None:
+    """A path that does not exist is named in the error."""
+    with pytest.raises(ReadError, match=r"nope\.xml: no such file"):
+        read_cin_census(tmp_path / "nope.xml")
+
+
+def test_folder_instead_of_file_raises_read_error(tmp_path: Path) -> None:
+    """A folder given as a CIN census file is an error."""
+    with pytest.raises(ReadError, match="is a folder"):
+        read_cin_census(tmp_path)
+
+
+def test_no_paths_raises_read_error() -> None:
+    """An empty list of files is an error, not an empty dataset."""
+    with pytest.raises(ReadError, match="no CIN census files"):
+        read_cin_census([])
+
+
+# -- strict mode ---------------------------------------------------------------------------------
+
+
+def test_strict_mode_raises_listing_the_diagnostics(tmp_path: Path) -> None:
+    """strict=True turns the diagnostics into a ReadError that lists them."""
+    path = census(tmp_path, child("A1", referral(nfa="maybe")))
+    with pytest.raises(StrictReadError, match="maybe") as caught:
+        read_cin_census(path, strict=True)
+    assert isinstance(caught.value, ReadError)
+    assert [d.field for d in caught.value.diagnostics] == ["ReferralNFA"]
+
+
+def test_strict_mode_reads_a_clean_file(tmp_path: Path) -> None:
+    """strict=True on a file without problems returns the data."""
+    data = read_cin_census(census(tmp_path, FULL_CHILD), strict=True)
+    assert len(data.referrals) == 1
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def test_writer_writes_the_census_layout(tmp_path: Path) -> None:
+    """The file has Message/Header/CollectionDetails/ReferenceDate and Children/Child."""
+    data = read_cin_census(census(tmp_path, FULL_CHILD))
+    out = tmp_path / "out.xml"
+    write_cin_census(data, out, reference_date=D(2025, 3, 31))
+    text = out.read_text(encoding="utf-8")
+    assert "<ReferenceDate>2025-03-31</ReferenceDate>" in text
+    assert "<Children>\n    <Child>\n      <ChildIdentifiers>\n        <LAchildID>DfEX0000001" in text
+    assert "<Sex>2</Sex>" in text
+    assert read_cin_census(out) == data
+
+
+def test_writer_uses_gender_current_before_2024(tmp_path: Path) -> None:
+    """Census years before 2023-24 call sex GenderCurrent."""
+    out = tmp_path / "out.xml"
+    write_cin_census(Dataset(children=[Child(child_id="A", sex="1")]), out,
+                     reference_date=D(2023, 3, 31))
+    assert "<GenderCurrent>1</GenderCurrent>" in out.read_text(encoding="utf-8")
+
+
+def test_writer_escapes_markup_in_text(tmp_path: Path) -> None:
+    """An id holding & and < is escaped, and reads back unchanged."""
+    data = Dataset(children=[Child(child_id="A&<B>")])
+    out = tmp_path / "out.xml"
+    write_cin_census(data, out, reference_date=D(2025, 3, 31))
+    assert read_cin_census(out).children == data.children
+
+
+def test_writer_refuses_a_record_without_its_referral(tmp_path: Path) -> None:
+    """An assessment whose referral is not in the dataset cannot be nested: error."""
+    data = Dataset(assessments=[Assessment(child_id="A", referral_id="A/x", start_date=D(2024, 1, 1))])
+    with pytest.raises(InvalidRecordError, match="not among the dataset's referrals"):
+        write_cin_census(data, tmp_path / "out.xml", reference_date=D(2025, 3, 31))
+
+
+def test_writer_refuses_pre_2013_assessment_kinds(tmp_path: Path) -> None:
+    """Initial and core assessments are not in the CIN census: error."""
+    r = Referral(referral_id="A/2010-01-01", child_id="A", referral_date=D(2010, 1, 1))
+    a = Assessment(child_id="A", referral_id=r.referral_id, start_date=D(2010, 1, 2),
+                   kind=AssessmentKind.CORE)
+    with pytest.raises(InvalidRecordError, match="single assessments only"):
+        write_cin_census(Dataset.of(r, a), tmp_path / "out.xml", reference_date=D(2010, 3, 31))
+
+
+def test_writer_leaves_ssda903_only_children_out(tmp_path: Path) -> None:
+    """A child known only from SSDA903 records is not written to the CIN census."""
+    data = Dataset(
+        children=[Child(child_id="CIN"), Child(child_id="LAC")],
+        episodes=[Episode(child_id="LAC", start=D(2024, 1, 1), reason_new="S",
+                          legal_status="C2", placement="U1")],
+    )
+    out = tmp_path / "out.xml"
+    write_cin_census(data, out, reference_date=D(2025, 3, 31))
+    assert [c.child_id for c in read_cin_census(out).children] == ["CIN"]
+
+
+# -- round trip (hypothesis) ---------------------------------------------------------------------
+
+CHILD_IDS = ("A1", "B2", "C3", "D4", "E&5")
+dates = st.dates(min_value=D(2010, 1, 1), max_value=D(2026, 12, 31))
+optional_dates = st.none() | dates
+codes = st.sampled_from(("N1", "N4", "RC1", "1A", "X9"))
+
+
+@st.composite
+def cin_datasets(draw: st.DrawFn) -> Dataset:
+    """A CIN-only dataset whose referral ids follow the reader's form, every child recorded."""
+    ids = draw(st.lists(st.sampled_from(CHILD_IDS), min_size=1, max_size=4, unique=True))
+    children = [
+        Child(
+            child_id=i,
+            birth_date=draw(optional_dates),
+            sex=draw(st.none() | st.sampled_from(("1", "2"))),
+            ethnicity=draw(st.none() | st.sampled_from(("WBRI", "AOTH"))),
+        )
+        for i in ids
+    ]
+    records: list[object] = []
+    for child_id in ids:
+        days = draw(st.lists(dates, max_size=3))  # repeats give same-day duplicates
+        seen: dict[dt.date, int] = {}
+        for day in sorted(days):
+            seen[day] = seen.get(day, 0) + 1
+            rid = f"{child_id}/{day.isoformat()}" + (f"/{seen[day]}" if seen[day] > 1 else "")
+            records.append(
+                Referral(
+                    referral_id=rid,
+                    child_id=child_id,
+                    referral_date=day,
+                    source=draw(st.none() | codes),
+                    nfa=draw(st.booleans()),
+                    closure_date=draw(optional_dates),
+                    closure_reason=draw(st.none() | st.sampled_from(("RC1", "RC8"))),
+                    primary_need=draw(st.none() | st.sampled_from(("N1", "N9"))),
+                )
+            )
+            for _ in range(draw(st.integers(0, 2))):
+                records.append(
+                    Assessment(
+                        child_id=child_id,
+                        referral_id=rid,
+                        start_date=draw(dates),
+                        authorisation_date=draw(optional_dates),
+                        factors=draw(st.lists(st.sampled_from(("2A", "3B", "21")), max_size=3)),
+                    )
+                )
+            for _ in range(draw(st.integers(0, 1))):
+                records.append(
+                    Section47(
+                        child_id=child_id,
+                        referral_id=rid,
+                        start_date=draw(dates),
+                        icpc_target=draw(optional_dates),
+                        icpc_date=draw(optional_dates),
+                        icpc_not_required=draw(st.booleans()),
+                    )
+                )
+            for _ in range(draw(st.integers(0, 1))):
+                records.append(
+                    CPPlan(
+                        child_id=child_id,
+                        referral_id=rid,
+                        start_date=draw(dates),
+                        end_date=draw(optional_dates),
+                        previous_plans=draw(st.none() | st.integers(0, 12)),
+                        initial_category=draw(st.none() | st.sampled_from(("NEG", "PHY"))),
+                        latest_category=draw(st.none() | st.sampled_from(("EMO", "MUL"))),
+                        review_dates=draw(st.lists(dates, max_size=3)),
+                    )
+                )
+            for _ in range(draw(st.integers(0, 1))):
+                records.append(
+                    CINPlan(
+                        child_id=child_id,
+                        referral_id=rid,
+                        start_date=draw(dates),
+                        end_date=draw(optional_dates),
+                    )
+                )
+    data = Dataset.of(*children, *records)  # type: ignore[arg-type]
+    shuffled = {t: draw(st.permutations(getattr(data, t))) for t in data.TABLES}
+    return Dataset(**shuffled)
+
+
+def as_sets(data: Dataset) -> dict[str, frozenset[object]]:
+    """Each table as a multiset-free set (records are hashable), for order-free comparison."""
+    return {t: frozenset(getattr(data, t)) for t in data.TABLES}
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=cin_datasets())
+def test_round_trip_gives_the_same_records(tmp_path: Path, data: Dataset) -> None:
+    """Records written with write_cin_census read back to the same records, in any order."""
+    out = tmp_path / "round.xml"
+    write_cin_census(data, out, reference_date=D(2025, 3, 31))
+    back = read_cin_census(out)
+    assert as_sets(back) == as_sets(data)
+    assert sum(back.counts().values()) == sum(data.counts().values())
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=cin_datasets(), seed=st.integers(0, 2**32 - 1))
+def test_reading_does_not_depend_on_child_order(tmp_path: Path, data: Dataset, seed: int) -> None:
+    """Shuffling the Child elements of a file changes no record."""
+    out = tmp_path / "a.xml"
+    write_cin_census(data, out, reference_date=D(2025, 3, 31))
+    head, _, rest = out.read_text(encoding="utf-8").partition("<Children>\n")
+    body, _, tail = rest.partition("  </Children>")
+    parts = [p for p in body.split("    <Child>\n") if p]
+    random.Random(seed).shuffle(parts)
+    shuffled = tmp_path / "b.xml"
+    shuffled.write_text(
+        head + "<Children>\n" + "".join("    <Child>\n" + p for p in parts) + "  </Children>" + tail,
+        encoding="utf-8",
+    )
+    assert as_sets(read_cin_census(shuffled)) == as_sets(read_cin_census(out))
+
+
+def test_round_trip_keeps_a_missing_assessment_start(tmp_path: Path) -> None:
+    """An assessment without a start date survives the round trip (and is reported)."""
+    r = Referral(referral_id="A/2024-01-01", child_id="A", referral_date=D(2024, 1, 1))
+    a = Assessment(child_id="A", referral_id=r.referral_id, start_date=None)
+    data = Dataset.of(Child(child_id="A"), r, a)
+    out = tmp_path / "out.xml"
+    write_cin_census(data, out, reference_date=D(2025, 3, 31))
+    back = read_cin_census(out)
+    assert attrs.evolve(back, diagnostics=()) == data
+    assert problems(back) == [("AssessmentActualStartDate", "")]

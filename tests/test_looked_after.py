@@ -1,0 +1,805 @@
+import datetime as dt
+import random
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safeguarding_metrics.indicators import looked_after as la
+from safeguarding_metrics.model import CareLeaver, Child, Dataset, Episode, LACReview, Record
+from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.results import Distribution, Rate
+from safeguarding_metrics.working_days import WorkingDayCalendar
+from tests import oracles_looked_after as oracle
+from tests.strategies_looked_after import care_leaver_records, looked_after_datasets, periods
+
+D = dt.date
+YEAR = ReportingPeriod.year_ending(2025)  # 2024-04-01 to 2025-03-31
+CALENDAR = WorkingDayCalendar.england()
+
+
+def ep(
+    start: dt.date,
+    end: dt.date | None = None,
+    reason: str = "P",
+    placement: str = "U1",
+    *,
+    child: str = "A",
+    legal_status: str = "C2",
+    urn: str | None = None,
+    postcode: str | None = None,
+    reason_ceased: str | None = None,
+) -> Episode:
+    return Episode(
+        child_id=child,
+        start=start,
+        end=end,
+        reason_new=reason,
+        legal_status=legal_status,
+        placement=placement,
+        urn=urn,
+        postcode=postcode,
+        reason_ceased=reason_ceased,
+    )
+
+
+def review(day: dt.date, child: str = "A") -> LACReview:
+    return LACReview(child_id=child, review_date=day)
+
+
+def born(day: dt.date | None, child: str = "A") -> Child:
+    return Child(child_id=child, birth_date=day)
+
+
+def outcomes(result: Rate | Distribution) -> dict[str, str]:
+    """Child (or record) id -> outcome label, from the audit."""
+    assert result.audit is not None
+    return {
+        str(child): str(label)
+        for child, label in zip(result.audit.child_ids, result.audit.outcomes(), strict=True)
+    }
+
+
+def outcome_of(
+    function: Callable[..., Rate | Distribution],
+    *records: Record,
+    period: ReportingPeriod = YEAR,
+    child: str = "A",
+) -> str:
+    return outcomes(function(records, period=period))[child]
+
+
+# -- lac-reviews-in-timescale ----------------------------------------------------------------
+
+
+def reviews_outcome(*records: Record, period: ReportingPeriod = YEAR) -> str:
+    return outcome_of(la.lac_review_timeliness_rate, *records, period=period)
+
+
+# Care started Mon 2024-04-08: its 20th working day is Tue 2024-05-07 (6 May is the early
+# May bank holiday): 9–12 Apr (4), 15–19 (9), 22–26 (14), 29–30 (16), 1–3 May (19), 7 May (20).
+@pytest.mark.parametrize(
+    ("first_review", "expected"),
+    [
+        pytest.param(D(2024, 5, 7), "numerator", id="on-the-20th-working-day"),
+        pytest.param(D(2024, 5, 8), "denominator-only", id="after-the-20th-working-day"),
+        pytest.param(D(2024, 4, 8), "numerator", id="on-the-day-care-started"),
+    ],
+)
+def test_first_review_within_20_working_days(first_review: dt.date, expected: str) -> None:
+    """The first review is due on the 20th working day after care started."""
+    second = D(2024, 8, 1)  # within 3 months of each first review; next due 2025-02-01
+    third = D(2025, 1, 20)
+    assert reviews_outcome(
+        ep(D(2024, 4, 8), reason="S"), review(first_review), review(second), review(third)
+    ) == (expected)
+
+
+@pytest.mark.parametrize(
+    ("second", "third", "expected"),
+    [
+        pytest.param(D(2024, 8, 1), D(2025, 2, 1), "numerator", id="exactly-3-and-6-months"),
+        pytest.param(D(2024, 8, 2), D(2025, 2, 1), "denominator-only", id="3-months-and-a-day"),
+        pytest.param(D(2024, 8, 1), D(2025, 2, 2), "denominator-only", id="6-months-and-a-day"),
+    ],
+)
+def test_later_reviews_within_3_then_6_months(
+    second: dt.date, third: dt.date, expected: str
+) -> None:
+    """The second review is due 3 months after the first, later ones 6 months after."""
+    # First review 2024-05-01; the third's successor is due 6 months later, after period end.
+    records = (ep(D(2024, 4, 8), reason="S"), review(D(2024, 5, 1)), review(second), review(third))
+    assert reviews_outcome(*records) == expected
+
+
+def test_months_clip_to_the_end_of_a_shorter_month() -> None:
+    """A first review on 30 Nov 2024 makes the second due on 28 Feb 2025, not 2 March."""
+    # Care started Fri 2024-11-08; 30 Nov is a Saturday within the 20 working days.
+    base = (ep(D(2024, 11, 8), reason="S"), review(D(2024, 11, 30)))
+    assert reviews_outcome(*base, review(D(2025, 2, 28))) == "numerator"
+    assert reviews_outcome(*base, review(D(2025, 3, 1))) == "denominator-only"
+
+
+# Care started Tue 2024-12-10: 31 Dec is its 13th working day (25, 26 Dec are holidays).
+@pytest.mark.parametrize(
+    ("first_review", "expected"),
+    [
+        pytest.param(D(2024, 12, 31), "numerator", id="second-due-on-period-end"),
+        pytest.param(D(2024, 12, 30), "denominator-only", id="second-overdue-at-period-end"),
+    ],
+)
+def test_a_review_due_on_the_last_day_is_not_overdue(first_review: dt.date, expected: str) -> None:
+    """The next review due on 31 March is not overdue; due on 30 March it is."""
+    assert reviews_outcome(ep(D(2024, 12, 10), reason="S"), review(first_review)) == expected
+
+
+# 2025-03-03 + 20 working days = Mon 2025-03-31: 4–7 Mar (4), 10–14 (9), 17–21 (14),
+# 24–28 (19), 31 (20). From Sun 2025-03-02 the 20th is Fri 2025-03-28.
+@pytest.mark.parametrize(
+    ("care_start", "expected"),
+    [
+        pytest.param(D(2025, 3, 2), "denominator-only", id="first-review-overdue"),
+        pytest.param(D(2025, 3, 3), "numerator", id="first-review-due-on-period-end"),
+        pytest.param(D(2025, 3, 4), "out-of-scope", id="first-review-not-yet-due"),
+    ],
+)
+def test_cohort_is_children_whose_first_review_was_due(care_start: dt.date, expected: str) -> None:
+    """Only children whose first review was due by period end are in the cohort."""
+    assert reviews_outcome(ep(care_start, reason="S")) == expected
+
+
+def test_reviews_before_care_started_are_ignored() -> None:
+    """A review from an earlier period of care does not count for the current one."""
+    records = (
+        ep(D(2023, 1, 1), D(2023, 6, 1), "S"),
+        ep(D(2024, 4, 8), reason="S"),
+        review(D(2023, 1, 20)),
+    )
+    assert reviews_outcome(*records) == "denominator-only"
+
+
+def test_the_clock_starts_at_the_start_of_the_period_of_care() -> None:
+    """A placement move does not restart the review clock."""
+    episodes = (ep(D(2023, 1, 2), D(2024, 6, 1), "S"), ep(D(2024, 6, 1), None, "P", "U3"))
+    # Reviews every time since 2023-01-02: all on time from the period's start.
+    reviews = [review(D(2023, 1, 20)), review(D(2023, 4, 20)), review(D(2023, 10, 20))]
+    reviews += [review(D(2024, 4, 20)), review(D(2024, 10, 20))]
+    assert reviews_outcome(*episodes, *reviews) == "numerator"
+    # Only reviews since the move: the first review of 2023 was missed.
+    assert reviews_outcome(*episodes, review(D(2024, 6, 20))) == "denominator-only"
+
+
+def test_every_review_since_care_started_is_checked() -> None:
+    """A late review in an earlier year keeps the child out of the numerator."""
+    reviews = [review(D(2023, 1, 20)), review(D(2023, 5, 20))]  # second review late
+    reviews += [review(D(2023, 10, 20)), review(D(2024, 4, 20)), review(D(2024, 10, 20))]
+    assert reviews_outcome(ep(D(2023, 1, 2), reason="S"), *reviews) == "denominator-only"
+
+
+def test_two_reviews_on_one_day_count_once() -> None:
+    """A repeated review date is one review, so the next is held to 3 months, not 6."""
+    records = (
+        ep(D(2024, 4, 8), reason="S"),
+        review(D(2024, 5, 1)),
+        review(D(2024, 5, 1)),
+        review(D(2024, 9, 1)),
+    )
+    assert reviews_outcome(*records) == "denominator-only"
+
+
+def test_reviews_after_period_end_are_ignored() -> None:
+    """A review after period end does not rescue an overdue one."""
+    records = (ep(D(2025, 2, 1), reason="S"), review(D(2025, 4, 2)))
+    assert reviews_outcome(*records) == "denominator-only"
+
+
+@pytest.mark.parametrize(
+    ("legal_status", "expected"),
+    [
+        pytest.param("V3", "out-of-scope", id="V3"),
+        pytest.param("V4", "out-of-scope", id="V4"),
+        pytest.param("C2", "denominator-only", id="C2"),
+    ],
+)
+def test_short_breaks_are_out_of_the_review_cohort(legal_status: str, expected: str) -> None:
+    """Children under short breaks (V3/V4 on the open episode) are out of scope."""
+    assert reviews_outcome(ep(D(2024, 4, 8), reason="S", legal_status=legal_status)) == expected
+
+
+def test_episode_ending_on_period_end_is_not_looked_after() -> None:
+    """An episode ending on 31 March is not open at 31 March."""
+    assert reviews_outcome(ep(D(2024, 4, 8), D(2025, 3, 31), "S")) == "out-of-scope"
+    assert reviews_outcome(ep(D(2024, 4, 8), D(2025, 4, 1), "S")) == "denominator-only"
+
+
+def test_episode_errors_exclude_the_child_from_reviews() -> None:
+    """An episode ending before it starts excludes a child in the cohort."""
+    records = (ep(D(2024, 4, 8), reason="S"), ep(D(2022, 5, 1), D(2022, 4, 1), "S"))
+    result = la.lac_review_timeliness_rate(records, period=YEAR)
+    assert result.excluded == {"episode-error": 1}
+    assert outcomes(result)["A"] == "episode-error"
+
+
+def test_review_only_child_is_accounted_for() -> None:
+    """A child with reviews but no episode is out of scope, not dropped."""
+    assert reviews_outcome(review(D(2024, 5, 1))) == "out-of-scope"
+
+
+def test_reviews_use_the_given_calendar() -> None:
+    """A local closure day moves the 20th working day."""
+    records = (ep(D(2024, 4, 8), reason="S"), review(D(2024, 5, 8)), review(D(2024, 8, 1)))
+    records += (review(D(2025, 1, 20)),)
+    closed = WorkingDayCalendar.england(extra_closures=[D(2024, 4, 10)])
+    default = la.lac_review_timeliness_rate(records, period=YEAR)
+    local = la.lac_review_timeliness_rate(records, period=YEAR, calendar=closed)
+    assert (default.numerator, local.numerator) == (0, 1)
+
+
+# -- cla-3-plus-placements -------------------------------------------------------------------
+
+
+def placements_outcome(*episodes: Episode) -> tuple[str, float]:
+    result = la.three_plus_placements_rate(episodes, period=YEAR)
+    assert result.audit is not None
+    return outcomes(result)["A"], float(result.audit.measures["placements"][0])
+
+
+def test_three_placements_count() -> None:
+    """Three placements in the year are in the numerator, two are not."""
+    three = (
+        ep(D(2024, 1, 1), D(2024, 6, 1), "S"),
+        ep(D(2024, 6, 1), D(2024, 9, 1), "P", "U3"),
+        ep(D(2024, 9, 1), None, "B", "U4"),
+    )
+    assert placements_outcome(*three) == ("numerator", 3)
+    assert placements_outcome(*three[:2], ep(D(2024, 9, 1), None, "L", "U3")) == (
+        "denominator-only",
+        2,
+    )
+
+
+@pytest.mark.parametrize("reason", ["T", "U", "L"])
+def test_same_carer_moves_are_not_placements(reason: str) -> None:
+    """T and U moves (same carer) and L changes continue the placement."""
+    episodes = (
+        ep(D(2024, 1, 1), D(2024, 6, 1), "S"),
+        ep(D(2024, 6, 1), D(2024, 9, 1), reason, "U3"),
+        ep(D(2024, 9, 1), None, reason, "A4"),
+    )
+    assert placements_outcome(*episodes) == ("denominator-only", 1)
+
+
+def test_first_overlapping_episode_counts_whatever_its_reason() -> None:
+    """An L episode that started before the year is the year's first placement."""
+    episodes = (
+        ep(D(2022, 1, 1), D(2024, 3, 1), "S"),
+        ep(D(2024, 3, 1), D(2024, 6, 1), "L", "U1"),
+        ep(D(2024, 6, 1), D(2024, 9, 1), "P", "U3"),
+        ep(D(2024, 9, 1), None, "P", "U4"),
+    )
+    assert placements_outcome(*episodes) == ("numerator", 3)
+
+
+@pytest.mark.parametrize(
+    ("first_end", "expected"),
+    [
+        pytest.param(D(2024, 4, 1), 2, id="ended-1-april-does-not-overlap"),
+        pytest.param(D(2024, 4, 2), 3, id="ended-2-april-overlaps"),
+    ],
+)
+def test_episode_ending_on_the_first_day_does_not_overlap(first_end: dt.date, expected: int) -> None:
+    """A placement that ended on 1 April is not a placement of the year starting that day."""
+    episodes = (
+        ep(D(2023, 1, 1), first_end, "S"),
+        ep(first_end, D(2024, 6, 1), "P", "U3"),
+        ep(D(2024, 6, 1), None, "P", "U4"),
+    )
+    assert placements_outcome(*episodes)[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("urn", "expected"),
+    [
+        pytest.param("SC1", 2, id="back-to-the-same-placement"),
+        pytest.param("SC2", 3, id="different-urn-is-a-new-placement"),
+    ],
+)
+def test_temporary_placements_and_returns(urn: str, expected: int) -> None:
+    """A holiday (T1) and a return to the same carer is one placement, not three."""
+    episodes = (
+        ep(D(2024, 1, 1), D(2024, 5, 1), "S", "U1", urn="SC1"),
+        ep(D(2024, 5, 1), D(2024, 8, 1), "P", "U4", urn="SC1"),
+        ep(D(2024, 8, 1), D(2024, 8, 15), "P", "T1"),
+        ep(D(2024, 8, 15), None, "P", "U4", urn=urn),
+    )
+    assert placements_outcome(*episodes)[1] == expected
+
+
+def test_placements_ending_on_period_end_leave_the_cohort() -> None:
+    """A child whose last episode ended on 31 March is not in the cohort."""
+    episodes = (
+        ep(D(2024, 1, 1), D(2024, 6, 1), "S"),
+        ep(D(2024, 6, 1), D(2024, 9, 1), "P", "U3"),
+        ep(D(2024, 9, 1), D(2025, 3, 31), "P", "U4"),
+    )
+    assert placements_outcome(*episodes)[0] == "out-of-scope"
+
+
+def test_short_breaks_are_out_of_the_placements_cohort() -> None:
+    """A child on a short break (V3) at period end is out of scope."""
+    episodes = (
+        ep(D(2024, 5, 1), D(2024, 5, 3), "S", legal_status="V3"),
+        ep(D(2024, 6, 1), D(2024, 6, 3), "S", legal_status="V3"),
+        ep(D(2024, 7, 1), None, "S", legal_status="V4"),
+    )
+    assert placements_outcome(*episodes)[0] == "out-of-scope"
+
+
+def test_short_break_episodes_before_care_count_as_placements() -> None:
+    """Short breaks earlier in the year count as placements of a child now in care."""
+    episodes = (
+        ep(D(2024, 5, 1), D(2024, 5, 3), "S", legal_status="V3"),
+        ep(D(2024, 6, 1), D(2024, 6, 3), "S", legal_status="V3"),
+        ep(D(2024, 7, 1), None, "S", legal_status="C2"),
+    )
+    assert placements_outcome(*episodes) == ("numerator", 3)
+
+
+def test_placements_in_every_period_of_care_count() -> None:
+    """A child who left care and came back has the placements of both periods counted."""
+    episodes = (
+        ep(D(2024, 5, 1), D(2024, 7, 1), "S"),
+        ep(D(2024, 7, 1), D(2024, 8, 1), "P", "U3"),
+        ep(D(2024, 10, 1), None, "S"),
+    )
+    assert placements_outcome(*episodes) == ("numerator", 3)
+
+
+def test_overlapping_episodes_exclude_the_child() -> None:
+    """Overlapping episodes are a data error: excluded episode-error."""
+    episodes = (ep(D(2024, 1, 1), D(2024, 6, 1), "S"), ep(D(2024, 5, 1), None, "P", "U3"))
+    assert placements_outcome(*episodes)[0] == "episode-error"
+
+
+# -- cla-long-term-stability -----------------------------------------------------------------
+
+# Period end 2025-03-31: 30 months before is 2022-09-30, 24 months before is 2023-03-31.
+
+
+def stability_outcome(*records: Record) -> str:
+    return outcome_of(la.long_term_stability_rate, *records)
+
+
+@pytest.mark.parametrize(
+    ("care_start", "expected"),
+    [
+        pytest.param(D(2022, 9, 30), "numerator", id="exactly-30-months"),
+        pytest.param(D(2022, 10, 1), "out-of-scope", id="a-day-short-of-30-months"),
+    ],
+)
+def test_cohort_needs_30_months_in_care(care_start: dt.date, expected: str) -> None:
+    """The current period of care must have started 30 months or more before period end."""
+    assert stability_outcome(ep(care_start, reason="S"), born(D(2012, 1, 1))) == expected
+
+
+@pytest.mark.parametrize(
+    ("placement_start", "expected"),
+    [
+        pytest.param(D(2023, 3, 31), "numerator", id="exactly-24-months"),
+        pytest.param(D(2023, 4, 1), "denominator-only", id="a-day-short-of-24-months"),
+    ],
+)
+def test_numerator_needs_24_months_in_the_placement(
+    placement_start: dt.date, expected: str
+) -> None:
+    """The current placement must have started 24 months or more before period end."""
+    records = (
+        ep(D(2020, 1, 1), placement_start, "S"),
+        ep(placement_start, None, "P", "U3"),
+        born(D(2012, 1, 1)),
+    )
+    assert stability_outcome(*records) == expected
+
+
+@pytest.mark.parametrize(
+    ("birth", "expected"),
+    [
+        pytest.param(D(2009, 3, 31), "out-of-scope", id="16th-birthday-on-period-end"),
+        pytest.param(D(2009, 4, 1), "numerator", id="16th-birthday-the-day-after"),
+        pytest.param(None, "missing-birth-date", id="no-birth-date"),
+    ],
+)
+def test_children_under_16_at_period_end(birth: dt.date | None, expected: str) -> None:
+    """A child aged 16 at period end is out of scope; without a birth date, excluded."""
+    assert stability_outcome(ep(D(2020, 1, 1), reason="S"), born(birth)) == expected
+
+
+def test_child_without_a_child_record_is_excluded() -> None:
+    """No Child record at all: missing-birth-date."""
+    assert stability_outcome(ep(D(2020, 1, 1), reason="S")) == "missing-birth-date"
+
+
+@pytest.mark.parametrize(
+    ("foster_start", "expected"),
+    [
+        pytest.param(D(2023, 3, 31), "numerator", id="placement-before-adoption-24-months"),
+        pytest.param(D(2023, 4, 1), "denominator-only", id="placement-before-adoption-shorter"),
+    ],
+)
+def test_placement_before_the_adoptive_one_counts(foster_start: dt.date, expected: str) -> None:
+    """Placed for adoption: the foster placement before the adoptive one may count."""
+    records = (
+        ep(D(2020, 1, 1), foster_start, "S", "U1"),
+        ep(foster_start, D(2024, 6, 1), "P", "U3"),
+        ep(D(2024, 6, 1), None, "P", "A4"),
+        born(D(2018, 1, 1)),
+    )
+    assert stability_outcome(*records) == expected
+
+
+def test_adoption_by_the_same_carers_continues_the_foster_placement() -> None:
+    """An A5 episode reached by U continues the placement, whose own start decides."""
+    records = (
+        ep(D(2020, 1, 1), D(2023, 3, 31), "S", "U1"),
+        ep(D(2023, 3, 31), D(2024, 6, 1), "P", "U3"),
+        ep(D(2024, 6, 1), None, "U", "A5"),
+        born(D(2018, 1, 1)),
+    )
+    assert stability_outcome(*records) == "numerator"
+
+
+def test_placement_before_rule_needs_an_adoptive_placement_of_its_own() -> None:
+    """A foster placement turned adoptive by U is not paired with the placement before it."""
+    records = (
+        ep(D(2020, 1, 1), D(2023, 6, 1), "S", "U1"),
+        ep(D(2023, 6, 1), D(2024, 6, 1), "P", "U3"),  # current placement: from 2023-06-01
+        ep(D(2024, 6, 1), None, "U", "A5"),
+        born(D(2018, 1, 1)),
+    )
+    assert stability_outcome(*records) == "denominator-only"
+
+
+def test_not_placed_for_adoption_needs_its_own_24_months() -> None:
+    """Without an adoptive placement the placement before does not count."""
+    records = (
+        ep(D(2020, 1, 1), D(2024, 6, 1), "S", "U1"),
+        ep(D(2024, 6, 1), None, "P", "U3"),
+        born(D(2018, 1, 1)),
+    )
+    assert stability_outcome(*records) == "denominator-only"
+
+
+def test_temporary_placement_at_period_end_is_judged_by_the_one_it_interrupts() -> None:
+    """A child on holiday (T0) at 31 March keeps the start of the placement before."""
+    records = (
+        ep(D(2020, 1, 1), D(2025, 3, 20), "S", "U1"),
+        ep(D(2025, 3, 20), None, "P", "T0"),
+        born(D(2012, 1, 1)),
+    )
+    assert stability_outcome(*records) == "numerator"
+
+
+def test_short_breaks_are_out_of_the_stability_cohort() -> None:
+    """Legal status V4 on the open episode: out of scope."""
+    records = (ep(D(2020, 1, 1), reason="S", legal_status="V4"), born(D(2012, 1, 1)))
+    assert stability_outcome(*records) == "out-of-scope"
+
+
+def test_stability_excludes_children_with_episode_errors() -> None:
+    """An episode ending before it starts excludes the child (episode-error)."""
+    records = (
+        ep(D(2020, 1, 1), reason="S"),
+        ep(D(2019, 5, 1), D(2019, 4, 1), "S"),
+        born(D(2012, 1, 1)),
+    )
+    assert stability_outcome(*records) == "episode-error"
+
+
+# -- care leavers ----------------------------------------------------------------------------
+
+
+def leaver(
+    birth: dt.date,
+    in_touch: str | None = "YES",
+    activity: str | None = "F1",
+    accommodation: str | None = "B1",
+) -> CareLeaver:
+    return CareLeaver(
+        child_id="A",
+        birth_date=birth,
+        in_touch=in_touch,
+        activity=activity,
+        accommodation=accommodation,
+    )
+
+
+AGE_FUNCTIONS = {
+    "eet-17-18": la.care_leavers_eet_17_18_rate,
+    "eet-19-21": la.care_leavers_eet_19_21_rate,
+    "accommodation-17-18": la.care_leavers_accommodation_17_18_rate,
+    "accommodation-19-21": la.care_leavers_accommodation_19_21_rate,
+}
+
+
+@pytest.mark.parametrize(
+    ("birth", "in_17_18", "in_19_21"),
+    [
+        pytest.param(D(2007, 4, 1), True, False, id="17th-birthday-on-period-start"),
+        pytest.param(D(2007, 3, 31), False, False, id="17th-birthday-the-day-before"),
+        pytest.param(D(2006, 3, 31), True, False, id="18th-birthday-on-period-end"),
+        pytest.param(D(2005, 6, 1), False, True, id="19th-birthday"),
+        pytest.param(D(2003, 3, 31), False, True, id="21st-birthday-on-period-end"),
+        pytest.param(D(2003, 4, 1), False, True, id="21st-birthday-on-period-start"),
+        pytest.param(D(2002, 6, 1), False, False, id="22nd-birthday"),
+        pytest.param(D(2004, 2, 29), False, True, id="29-february-birthday-21st-on-28-feb"),
+    ],
+)
+def test_cohort_is_the_birthday_in_the_period(
+    birth: dt.date, in_17_18: bool, in_19_21: bool
+) -> None:
+    """A record is in the cohort when its birthday of an age in the range is in the period."""
+    record = leaver(birth)
+    for name, function in AGE_FUNCTIONS.items():
+        expected = in_17_18 if name.endswith("17-18") else in_19_21
+        result = function([record], period=YEAR)
+        assert result.denominator == int(expected), name
+
+
+@pytest.mark.parametrize("in_touch", ["DIED", "RHOM", "died"])
+def test_died_or_returned_home_is_out_of_scope(in_touch: str) -> None:
+    """IN_TOUCH DIED or RHOM is out of the care-leaver cohorts."""
+    record = leaver(D(2006, 6, 1), in_touch=in_touch)
+    for function in AGE_FUNCTIONS.values():
+        assert outcome_of(function, record) == "out-of-scope"
+
+
+@pytest.mark.parametrize(
+    ("activity", "expected"),
+    [
+        *(pytest.param(c, "numerator", id=c) for c in la.EET_ACTIVITIES),
+        pytest.param("G4", "denominator-only", id="G4"),
+        pytest.param(None, "denominator-only", id="missing-activity"),
+        pytest.param(" p4 ", "numerator", id="untidy-code"),
+    ],
+)
+def test_eet_activities(activity: str | None, expected: str) -> None:
+    """F1 P1 F2 P2 F4 P4 F5 P5 are EET; a missing activity stays in the denominator."""
+    record = leaver(D(2006, 6, 1), activity=activity)
+    assert outcome_of(la.care_leavers_eet_17_18_rate, record) == expected
+
+
+@pytest.mark.parametrize(
+    ("accommodation", "expected"),
+    [
+        pytest.param("B1", "numerator", id="suitable"),
+        pytest.param("B2", "denominator-only", id="not-suitable"),
+        pytest.param("Z1", "numerator", id="ends-in-1"),
+        pytest.param("G1", "out-of-scope", id="G"),
+        pytest.param("H2", "out-of-scope", id="H"),
+        pytest.param("R1", "out-of-scope", id="R"),
+        pytest.param(None, "denominator-only", id="missing-accommodation"),
+    ],
+)
+def test_suitable_accommodation(accommodation: str | None, expected: str) -> None:
+    """A code ending in 1 is suitable; letters G, H, R are out of scope."""
+    record = leaver(D(2004, 6, 1), accommodation=accommodation)
+    assert outcome_of(la.care_leavers_accommodation_19_21_rate, record) == expected
+
+
+# -- cla-ceased-permanence -------------------------------------------------------------------
+
+
+def ceased_bands(*episodes: Episode, period: ReportingPeriod = YEAR) -> dict[str, int]:
+    result = la.ceased_care_permanence_distribution(episodes, period=period)
+    return {label: n for label, n in result.bands.items() if n}
+
+
+@pytest.mark.parametrize(
+    ("reason", "band"),
+    [
+        pytest.param("E11", "Adoption", id="E11"),
+        pytest.param("E12", "Adoption", id="E12"),
+        pytest.param("E43", "Special guardianship", id="E43"),
+        pytest.param("E48", "Special guardianship", id="E48"),
+        pytest.param("E41", "Residence / child arrangements", id="E41"),
+        pytest.param("E4A", "Returned home", id="E4A"),
+        pytest.param("E4B", "Returned home", id="E4B"),
+        pytest.param("E13", "Returned home", id="E13"),
+        pytest.param("E2", "Other", id="E2-died"),
+        pytest.param(None, "Other", id="missing-reason"),
+    ],
+)
+def test_ceased_care_by_outcome(reason: str | None, band: str) -> None:
+    """The reason the period of care ended decides the band."""
+    assert ceased_bands(ep(D(2024, 1, 1), D(2024, 9, 1), "S", reason_ceased=reason)) == {band: 1}
+
+
+def test_x1_is_not_ceasing_care() -> None:
+    """A last episode with REC X1 has not ended care."""
+    assert ceased_bands(ep(D(2024, 1, 1), D(2024, 9, 1), "S", reason_ceased="X1")) == {}
+
+
+@pytest.mark.parametrize(
+    ("end", "counted"),
+    [
+        pytest.param(D(2025, 3, 31), True, id="ended-31-march"),
+        pytest.param(D(2024, 4, 1), True, id="ended-1-april"),
+        pytest.param(D(2024, 3, 31), False, id="ended-before-the-year"),
+        pytest.param(D(2025, 4, 1), False, id="ended-after-the-year"),
+    ],
+)
+def test_ceasing_must_be_in_the_period(end: dt.date, counted: bool) -> None:
+    """Care ending on either end day of the year is in it."""
+    bands = ceased_bands(ep(D(2023, 1, 1), end, "S", reason_ceased="E11"))
+    assert bands == ({"Adoption": 1} if counted else {})
+
+
+def test_an_episode_followed_by_another_is_not_ceasing() -> None:
+    """Only the last episode of a period of care ends it."""
+    episodes = (
+        ep(D(2024, 1, 1), D(2024, 6, 1), "S", reason_ceased="E11"),
+        ep(D(2024, 6, 1), None, "P", "U3"),
+    )
+    assert ceased_bands(*episodes) == {}
+
+
+def test_a_child_ceasing_twice_counts_once_by_the_last_occasion() -> None:
+    """Two periods of care ended in the year: counted once, by the later one."""
+    episodes = (
+        ep(D(2024, 4, 5), D(2024, 6, 1), "S", reason_ceased="E4A"),
+        ep(D(2024, 9, 1), D(2025, 1, 1), "S", reason_ceased="E45"),
+    )
+    assert ceased_bands(*episodes) == {"Special guardianship": 1}
+
+
+def test_short_breaks_ending_are_not_ceasing() -> None:
+    """A period of care ended by a short-break episode is out of scope."""
+    bands = ceased_bands(
+        ep(D(2024, 5, 1), D(2024, 5, 3), "S", legal_status="V3", reason_ceased="E13")
+    )
+    assert bands == {}
+
+
+# -- cards -----------------------------------------------------------------------------------
+
+
+def test_cards_have_the_spec_ids() -> None:
+    """The family registers exactly the ids of SPEC §4.4 and lac-reviews-in-timescale."""
+    assert {card.id for card in la.CARDS} == {
+        "lac-reviews-in-timescale",
+        "cla-3-plus-placements",
+        "cla-long-term-stability",
+        "care-leavers-eet-17-18",
+        "care-leavers-eet-19-21",
+        "care-leavers-accommodation-17-18",
+        "care-leavers-accommodation-19-21",
+        "cla-ceased-permanence",
+    }
+
+
+def test_only_the_review_indicator_takes_a_calendar() -> None:
+    """Only lac-reviews-in-timescale counts working days."""
+    assert [card.id for card in la.CARDS if card.uses_calendar] == ["lac-reviews-in-timescale"]
+
+
+def test_cards_compute_with_their_defaults() -> None:
+    """Every card computes on a small dataset through Indicator.compute."""
+    data = Dataset.of(ep(D(2024, 4, 8), reason="S"), leaver(D(2006, 6, 1)))
+    for card in la.CARDS:
+        assert card.compute(data, period=YEAR).audit is not None
+
+
+# -- properties ------------------------------------------------------------------------------
+
+CHILD_LEVEL: dict[str, Callable[[Dataset, ReportingPeriod], dict[str, str]]] = {
+    "lac-reviews-in-timescale": lambda d, p: oracle.lac_reviews(d, p, CALENDAR),
+    "cla-3-plus-placements": oracle.three_plus,
+    "cla-long-term-stability": oracle.stability,
+}
+FUNCTIONS: dict[str, Callable[..., Any]] = {card.id: card.function for card in la.CARDS}
+
+
+@given(looked_after_datasets(), periods)
+def test_child_level_indicators_match_the_oracle(data: Dataset, period: ReportingPeriod) -> None:
+    """Reviews, placements and stability equal the plain-loop oracles, child by child."""
+    for card_id, expected in CHILD_LEVEL.items():
+        assert outcomes(FUNCTIONS[card_id](data, period=period)) == expected(data, period), card_id
+
+
+@given(looked_after_datasets(), periods)
+def test_ceased_care_matches_the_oracle(data: Dataset, period: ReportingPeriod) -> None:
+    """Children ceasing care and their bands equal the oracle's."""
+    result = la.ceased_care_permanence_distribution(data, period=period)
+    assert result.audit is not None
+    bands = [band.label for band in la.CEASED_BANDS]
+    expected = oracle.ceased(data, period)
+    counted = dict(zip(result.audit.child_ids, result.audit.outcomes(), strict=True))
+    assert {c: o == "numerator" for c, o in counted.items()} == {
+        c: band is not None for c, band in expected.items()
+    }
+    assert result.bands == {b: sum(v == b for v in expected.values()) for b in bands}
+
+
+@given(care_leaver_records(), periods)
+def test_care_leaver_indicators_match_the_oracle(
+    leavers: list[CareLeaver], period: ReportingPeriod
+) -> None:
+    """The four care-leaver rates equal the oracle, record by record."""
+    cases = [
+        ("eet-17-18", (17, 18), "eet"),
+        ("eet-19-21", (19, 20, 21), "eet"),
+        ("accommodation-17-18", (17, 18), "accommodation"),
+        ("accommodation-19-21", (19, 20, 21), "accommodation"),
+    ]
+    for name, ages, what in cases:
+        result = AGE_FUNCTIONS[name](leavers, period=period)
+        assert result.audit is not None
+        assert list(result.audit.outcomes()) == oracle.care_leavers(
+            tuple(leavers), period, ages, what
+        )
+
+
+def _shuffled(data: Dataset, rnd: random.Random) -> Dataset:
+    tables = {}
+    for name in ("episodes", "lac_reviews", "children"):
+        items = list(getattr(data, name))
+        rnd.shuffle(items)
+        tables[name] = items
+    return Dataset(**tables)
+
+
+@given(looked_after_datasets(), periods, st.randoms(use_true_random=False))
+def test_results_do_not_depend_on_input_order(
+    data: Dataset, period: ReportingPeriod, rnd: random.Random
+) -> None:
+    """Shuffling every table gives the same result and the same outcome for every child."""
+    again = _shuffled(data, rnd)
+    for card in la.CARDS:
+        if card.inputs == ("care_leavers",):
+            continue
+        first, second = card.function(data, period=period), card.function(again, period=period)
+        assert first == second, card.id
+        assert outcomes(first) == outcomes(second), card.id
+
+
+@given(looked_after_datasets(), periods)
+def test_every_child_is_accounted_for_once(data: Dataset, period: ReportingPeriod) -> None:
+    """One audit row per child with an episode (or review); tallies add up."""
+    with_episodes = {e.child_id for e in data.episodes}
+    for card in la.CARDS:
+        if card.inputs == ("care_leavers",):
+            continue
+        result = card.function(data, period=period)
+        assert result.audit is not None
+        ids = list(result.audit.child_ids)
+        expected = with_episodes
+        if card.id == "lac-reviews-in-timescale":
+            expected = with_episodes | {r.child_id for r in data.lac_reviews}
+        assert sorted(ids) == sorted(expected), card.id
+        tally = result.audit.tally()
+        assert sum(tally.values()) == len(ids)
+        if isinstance(result, Rate):
+            assert result.numerator <= result.denominator
+            assert tally["numerator"] == result.numerator
+
+
+@given(looked_after_datasets(), periods)
+def test_an_unrelated_child_changes_nothing_for_the_others(
+    data: Dataset, period: ReportingPeriod
+) -> None:
+    """Adding a new child's records leaves every other child's outcome unchanged."""
+    stranger = Dataset.of(
+        ep(D(2021, 1, 1), D(2023, 1, 1), "S", child="Z"),
+        ep(D(2023, 1, 1), None, "P", "U3", child="Z"),
+        review(D(2021, 1, 10), child="Z"),
+        born(D(2012, 1, 1), child="Z"),
+    )
+    for card in la.CARDS:
+        if card.inputs == ("care_leavers",):
+            continue
+        before = outcomes(card.function(data, period=period))
+        after = outcomes(card.function(data | stranger, period=period))
+        after.pop("Z")
+        assert after == before, card.id

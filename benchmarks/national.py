@@ -21,6 +21,7 @@ or `--quick` for 1/100 of the size.
 
 import argparse
 import datetime as dt
+import functools
 import resource
 import sys
 import time
@@ -119,8 +120,10 @@ def build_dataset(rng: np.random.Generator, scale: float) -> tuple[Dataset, dict
     per_year = int(630_000 * scale)
     child, days, nfa = make_referrals(rng, per_year)
     n = len(days)
-    child_ids = [f"R{c:08d}" for c in child.tolist()]
-    referral_ids = [f"{c}/{i}" for i, c in enumerate(child_ids)]
+    # One string per child, shared by that child's records; short unique referral ids.
+    names = {c: f"R{c:07d}" for c in np.unique(child).tolist()}
+    child_ids = [names[c] for c in child.tolist()]
+    referral_ids = [f"F{i:x}" for i in range(n)]
     closure = days + rng.integers(0, 400, n)
     closed = closure <= _day(LAST_DAY)
     referral_records = [
@@ -197,6 +200,7 @@ def build_dataset(rng: np.random.Generator, scale: float) -> tuple[Dataset, dict
         )
     ]
 
+    del names, referral_ids, child_ids
     episodes, reviews, children, leavers = build_looked_after(rng, scale, dates)
     dataset = Dataset(
         children=children,
@@ -384,8 +388,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for card in cards():
         records = sum(sizes[table] for table in card.inputs)
         try:
-            first, result = timed(lambda card=card: card.compute(dataset, period=YEAR))
-            cached, _ = timed(lambda card=card: card.compute(dataset, period=YEAR))
+            run = functools.partial(card.compute, dataset, period=YEAR)
+            first, result = timed(run)
+            cached, _ = timed(run)
         except Exception as error:  # report every card, even when one fails
             failures += 1
             print(f"{card.id:34} FAILED: {type(error).__name__}: {error}")

@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from safeguarding_metrics.model import CareLeaver, Child, Dataset, Episode, LACReview
-from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.periods import ReportingPeriod, add_months
 
 CHILD_POOL = ("A", "B", "C", "D", "E", "F")
 PLACEMENTS = ("U1", "U3", "U1", "A4", "A5", "K2", "T0", "T3")
@@ -29,7 +29,10 @@ def _days(low: int, high: int) -> st.SearchStrategy[dt.timedelta]:
 @st.composite
 def child_episodes(draw: st.DrawFn, child_id: str) -> list[Episode]:
     """A chain of 1 to 5 episodes of one child: mostly joined, sometimes with gaps or errors."""
-    start = draw(st.dates(dt.date(2019, 1, 1), dt.date(2025, 3, 31)))
+    start = draw(
+        st.dates(dt.date(2019, 1, 1), dt.date(2022, 9, 30))
+        | st.dates(dt.date(2019, 1, 1), dt.date(2025, 3, 31))
+    )
     count = draw(st.integers(1, 5))
     episodes = []
     for index in range(count):
@@ -38,11 +41,11 @@ def child_episodes(draw: st.DrawFn, child_id: str) -> list[Episode]:
             reason = draw(st.sampled_from("SSSSP"))
         else:
             reason = draw(st.sampled_from("SPPBBLTU"))
-        length = draw(st.sampled_from((0, 1, 7, 30, 120, 400, 900)) | st.integers(0, 1000))
+        length = draw(st.sampled_from((0, 1, 14, 30, 60, 90, 180, 400, 900)) | st.integers(0, 900))
         end: dt.date | None = start + dt.timedelta(days=length)
         if is_last and draw(st.booleans()):
             end = None
-        elif draw(st.integers(0, 19)) == 0:
+        elif draw(st.integers(0, 39)) == 0:
             end = start - dt.timedelta(days=draw(st.integers(1, 30)))  # ends before it starts
         episodes.append(
             Episode(
@@ -61,7 +64,7 @@ def child_episodes(draw: st.DrawFn, child_id: str) -> list[Episode]:
             break
         # The next episode: on the day this one ended (mostly), after a gap, overlapping it,
         # or on the same day this one started.
-        step = draw(st.sampled_from(("join", "join", "join", "gap", "overlap", "same-start")))
+        step = draw(st.sampled_from(("join",) * 12 + ("gap", "gap", "overlap", "same-start")))
         if step == "join" or end < start:
             start = max(end, start)
         elif step == "gap":
@@ -72,12 +75,20 @@ def child_episodes(draw: st.DrawFn, child_id: str) -> list[Episode]:
 
 
 @st.composite
-def reviews_for(draw: st.DrawFn, child_id: str) -> list[LACReview]:
-    """Up to 6 review dates for a child, some repeated."""
-    days = draw(
-        st.lists(st.dates(dt.date(2018, 12, 1), dt.date(2025, 6, 30)), max_size=6)
-        | st.lists(st.sampled_from((dt.date(2024, 1, 15), dt.date(2024, 7, 15))), max_size=3)
-    )
+def reviews_for(draw: st.DrawFn, child_id: str, care_start: dt.date | None) -> list[LACReview]:
+    """Review dates for a child: random ones, or a chain kept near each due date."""
+    if care_start is None or draw(st.integers(0, 2)) == 0:
+        days = draw(st.lists(st.dates(dt.date(2018, 12, 1), dt.date(2025, 6, 30)), max_size=6))
+        return [LACReview(child_id=child_id, review_date=day) for day in days]
+    # Diligent reviews: each within a few days either side of when it falls due.
+    day = care_start + dt.timedelta(days=draw(st.sampled_from((0, 14, 27, 28, 29, 40))))
+    days = [day]
+    while day < dt.date(2025, 4, 30):
+        months = 3 if len(days) == 1 else 6
+        day = add_months(day, months) + dt.timedelta(days=draw(st.sampled_from((-9, 0, 0, 1))))
+        days.append(day)
+        if draw(st.integers(0, 9)) == 0:
+            days.append(day)  # a repeated date
     return [LACReview(child_id=child_id, review_date=day) for day in days]
 
 
@@ -89,11 +100,14 @@ def looked_after_datasets(draw: st.DrawFn) -> Dataset:
     reviews: list[LACReview] = []
     children: list[Child] = []
     for child_id in ids:
+        mine = draw(child_episodes(child_id)) if draw(st.integers(0, 5)) else []
+        episodes += mine
+        starts = [e.start for e in mine if e.reason_new == "S"]
+        reviews += draw(reviews_for(child_id, draw(st.sampled_from(starts)) if starts else None))
         if draw(st.integers(0, 5)):
-            episodes += draw(child_episodes(child_id))
-        reviews += draw(reviews_for(child_id))
-        if draw(st.integers(0, 5)):
-            birth = draw(st.none() | st.dates(dt.date(2005, 1, 1), dt.date(2020, 12, 31)))
+            birth = None
+            if draw(st.integers(0, 5)):
+                birth = draw(st.dates(dt.date(2007, 1, 1), dt.date(2020, 12, 31)))
             children.append(Child(child_id=child_id, birth_date=birth))
     return Dataset(episodes=episodes, lac_reviews=reviews, children=children)
 

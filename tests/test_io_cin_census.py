@@ -42,7 +42,9 @@ HEADER = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def census(tmp_path: Path, children: str, *, name: str = "cin.xml", reference: str = "2025-03-31") -> Path:
+def census(
+    tmp_path: Path, children: str, *, name: str = "cin.xml", reference: str = "2025-03-31"
+) -> Path:
     """Write a CIN census file holding *children* (XML text) and return its path."""
     path = tmp_path / name
     path.write_text(HEADER.format(reference=reference, children=children), encoding="utf-8")
@@ -195,7 +197,9 @@ def test_sex_is_read_from_the_2024_sex_element(tmp_path: Path) -> None:
 
 def test_same_day_referrals_both_survive_with_a_suffix(tmp_path: Path) -> None:
     """A second referral of a child on one date gets referral_id suffix /2, and is reported."""
-    xml = child("A1", referral("2024-05-01"), referral("2024-05-01", "true"), referral("2024-06-01"))
+    xml = child(
+        "A1", referral("2024-05-01"), referral("2024-05-01", "true"), referral("2024-06-01")
+    )
     data = read_cin_census(census(tmp_path, xml))
     ids = [r.referral_id for r in data.referrals]
     assert ids == ["A1/2024-05-01", "A1/2024-05-01/2", "A1/2024-06-01"]
@@ -276,8 +280,10 @@ def test_child_without_id_is_dropped_and_reported(tmp_path: Path) -> None:
 
 def test_assessment_without_start_is_kept_and_reported(tmp_path: Path) -> None:
     """An assessment with no start date stays, for the indicators to exclude (missing-start)."""
-    body = referral(more="<Assessments><AssessmentAuthorisationDate>2024-06-01"
-                    "</AssessmentAuthorisationDate></Assessments>")
+    body = referral(
+        more="<Assessments><AssessmentAuthorisationDate>2024-06-01"
+        "</AssessmentAuthorisationDate></Assessments>"
+    )
     data = read_cin_census(census(tmp_path, child("A1", body)))
     assert [a.start_date for a in data.assessments] == [None]
     assert problems(data) == [("AssessmentActualStartDate", "")]
@@ -285,8 +291,9 @@ def test_assessment_without_start_is_kept_and_reported(tmp_path: Path) -> None:
 
 def test_plan_without_start_is_dropped_and_reported(tmp_path: Path) -> None:
     """A CP plan with no CPPstartDate cannot be placed in time: dropped, reported."""
-    body = referral(more="<ChildProtectionPlans><CPPendDate>2024-06-01</CPPendDate>"
-                    "</ChildProtectionPlans>")
+    body = referral(
+        more="<ChildProtectionPlans><CPPendDate>2024-06-01</CPPendDate></ChildProtectionPlans>"
+    )
     data = read_cin_census(census(tmp_path, child("A1", body)))
     assert data.cp_plans == ()
     assert problems(data) == [("CPPstartDate", "")]
@@ -294,7 +301,9 @@ def test_plan_without_start_is_dropped_and_reported(tmp_path: Path) -> None:
 
 def test_unknown_codes_are_reported_and_kept(tmp_path: Path) -> None:
     """PrimaryNeedCode N12 and ReasonForClosure RC0 are kept as given and reported."""
-    body = referral(more="<PrimaryNeedCode>N12</PrimaryNeedCode><ReasonForClosure>RC0</ReasonForClosure>")
+    body = referral(
+        more="<PrimaryNeedCode>N12</PrimaryNeedCode><ReasonForClosure>RC0</ReasonForClosure>"
+    )
     data = read_cin_census(census(tmp_path, child("A1", body)))
     assert (data.referrals[0].primary_need, data.referrals[0].closure_reason) == ("N12", "RC0")
     assert sorted(problems(data)) == [("PrimaryNeedCode", "N12"), ("ReasonForClosure", "RC0")]
@@ -302,8 +311,10 @@ def test_unknown_codes_are_reported_and_kept(tmp_path: Path) -> None:
 
 def test_bad_previous_plan_count_becomes_missing(tmp_path: Path) -> None:
     """NumberOfPreviousCPP "two" is reported and read as missing; the plan stays."""
-    body = referral(more="<ChildProtectionPlans><CPPstartDate>2024-06-01</CPPstartDate>"
-                    "<NumberOfPreviousCPP>two</NumberOfPreviousCPP></ChildProtectionPlans>")
+    body = referral(
+        more="<ChildProtectionPlans><CPPstartDate>2024-06-01</CPPstartDate>"
+        "<NumberOfPreviousCPP>two</NumberOfPreviousCPP></ChildProtectionPlans>"
+    )
     data = read_cin_census(census(tmp_path, child("A1", body)))
     assert [p.previous_plans for p in data.cp_plans] == [None]
     assert problems(data) == [("NumberOfPreviousCPP", "two")]
@@ -322,7 +333,9 @@ def test_namespaced_file_is_read(tmp_path: Path) -> None:
         assert [r.referral_id for r in data.referrals] == ["A1/2024-05-01"]
 
 
-def test_reads_in_chunks_across_element_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reads_in_chunks_across_element_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Fed 7 bytes at a time (values split between chunks), the file reads the same."""
     path = census(tmp_path, FULL_CHILD + child("B2", referral()))
     whole = read_cin_census(path)
@@ -330,7 +343,9 @@ def test_reads_in_chunks_across_element_boundaries(tmp_path: Path, monkeypatch: 
     assert read_cin_census(path) == whole
 
 
-def test_progress_counts_bytes_over_all_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_counts_bytes_over_all_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """progress(bytes_read, total) rises to the total size of all files."""
     first = census(tmp_path, child("A1", referral()), name="a.xml")
     second = census(tmp_path, child("B2", referral()), name="b.xml")
@@ -374,7 +389,9 @@ def test_later_cindetails_replaces_the_whole_episode(tmp_path: Path) -> None:
 
 def test_episode_missing_from_the_later_file_is_kept(tmp_path: Path) -> None:
     """An episode closed before the later year (absent from its file) stays."""
-    old = census(tmp_path, child("A1", referral("2022-01-01"), referral("2024-05-01")), name="a.xml")
+    old = census(
+        tmp_path, child("A1", referral("2022-01-01"), referral("2024-05-01")), name="a.xml"
+    )
     new = census(tmp_path, child("A1", referral("2024-05-01", "true")), name="b.xml")
     data = read_cin_census([old, new])
     assert sorted((r.referral_id, r.nfa) for r in data.referrals) == [
@@ -386,8 +403,12 @@ def test_episode_missing_from_the_later_file_is_kept(tmp_path: Path) -> None:
 def test_files_out_of_date_order_are_reported(tmp_path: Path) -> None:
     """A later-given file with an earlier ReferenceDate is reported; order given still wins."""
     old = census(tmp_path, child("A1"), name="a.xml", reference="2025-03-31")
-    new = census(tmp_path, child("A1").replace("2015-06-01", "2015-07-01"), name="b.xml",
-                 reference="2024-03-31")
+    new = census(
+        tmp_path,
+        child("A1").replace("2015-06-01", "2015-07-01"),
+        name="b.xml",
+        reference="2024-03-31",
+    )
     data = read_cin_census([old, new])
     assert data.children[0].birth_date == D(2015, 7, 1)
     assert problems(data) == [("ReferenceDate", "2024-03-31")]
@@ -434,7 +455,9 @@ def test_dtds_and_entities_are_refused(tmp_path: Path, text: str) -> None:
         read_cin_census(path)
 
 
-def test_doctype_split_across_chunks_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doctype_split_across_chunks_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Fed 3 bytes at a time, the DTD is still caught before any entity is used."""
     path = tmp_path / "evil.xml"
     path.write_text(BILLION_LAUGHS, encoding="utf-8")
@@ -446,14 +469,20 @@ def test_doctype_split_across_chunks_is_refused(tmp_path: Path, monkeypatch: pyt
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("<Message><Children><Child></Children></Message>", "not well-formed XML at line 1", id="mismatched-tag"),
+        pytest.param(
+            "<Message><Children><Child></Children></Message>",
+            "not well-formed XML at line 1",
+            id="mismatched-tag",
+        ),
         pytest.param("<Message><Children>", "not well-formed", id="truncated"),
         pytest.param("   \n ", "not well-formed", id="whitespace-only"),
         pytest.param("<html><body/></html>", "root element is <html>", id="not-a-census"),
         pytest.param("<Message>&undefined;</Message>", "not well-formed", id="undefined-entity"),
     ],
 )
-def test_malformed_files_raise_read_error_naming_the_file(tmp_path: Path, text: str, message: str) -> None:
+def test_malformed_files_raise_read_error_naming_the_file(
+    tmp_path: Path, text: str, message: str
+) -> None:
     """A file that is not a well-formed CIN census message raises ReadError naming it."""
     path = tmp_path / "broken.xml"
     path.write_text(text, encoding="utf-8")
@@ -516,7 +545,9 @@ def test_writer_writes_the_census_layout(tmp_path: Path) -> None:
     write_cin_census(data, out, reference_date=D(2025, 3, 31))
     text = out.read_text(encoding="utf-8")
     assert "<ReferenceDate>2025-03-31</ReferenceDate>" in text
-    assert "<Children>\n    <Child>\n      <ChildIdentifiers>\n        <LAchildID>DfEX0000001" in text
+    assert (
+        "<Children>\n    <Child>\n      <ChildIdentifiers>\n        <LAchildID>DfEX0000001" in text
+    )
     assert "<Sex>2</Sex>" in text
     assert read_cin_census(out) == data
 
@@ -524,8 +555,9 @@ def test_writer_writes_the_census_layout(tmp_path: Path) -> None:
 def test_writer_uses_gender_current_before_2024(tmp_path: Path) -> None:
     """Census years before 2023-24 call sex GenderCurrent."""
     out = tmp_path / "out.xml"
-    write_cin_census(Dataset(children=[Child(child_id="A", sex="1")]), out,
-                     reference_date=D(2023, 3, 31))
+    write_cin_census(
+        Dataset(children=[Child(child_id="A", sex="1")]), out, reference_date=D(2023, 3, 31)
+    )
     assert "<GenderCurrent>1</GenderCurrent>" in out.read_text(encoding="utf-8")
 
 
@@ -539,7 +571,9 @@ def test_writer_escapes_markup_in_text(tmp_path: Path) -> None:
 
 def test_writer_refuses_a_record_without_its_referral(tmp_path: Path) -> None:
     """An assessment whose referral is not in the dataset cannot be nested: error."""
-    data = Dataset(assessments=[Assessment(child_id="A", referral_id="A/x", start_date=D(2024, 1, 1))])
+    data = Dataset(
+        assessments=[Assessment(child_id="A", referral_id="A/x", start_date=D(2024, 1, 1))]
+    )
     with pytest.raises(InvalidRecordError, match="not among the dataset's referrals"):
         write_cin_census(data, tmp_path / "out.xml", reference_date=D(2025, 3, 31))
 
@@ -547,8 +581,9 @@ def test_writer_refuses_a_record_without_its_referral(tmp_path: Path) -> None:
 def test_writer_refuses_pre_2013_assessment_kinds(tmp_path: Path) -> None:
     """Initial and core assessments are not in the CIN census: error."""
     r = Referral(referral_id="A/2010-01-01", child_id="A", referral_date=D(2010, 1, 1))
-    a = Assessment(child_id="A", referral_id=r.referral_id, start_date=D(2010, 1, 2),
-                   kind=AssessmentKind.CORE)
+    a = Assessment(
+        child_id="A", referral_id=r.referral_id, start_date=D(2010, 1, 2), kind=AssessmentKind.CORE
+    )
     with pytest.raises(InvalidRecordError, match="single assessments only"):
         write_cin_census(Dataset.of(r, a), tmp_path / "out.xml", reference_date=D(2010, 3, 31))
 
@@ -557,8 +592,15 @@ def test_writer_leaves_ssda903_only_children_out(tmp_path: Path) -> None:
     """A child known only from SSDA903 records is not written to the CIN census."""
     data = Dataset(
         children=[Child(child_id="CIN"), Child(child_id="LAC")],
-        episodes=[Episode(child_id="LAC", start=D(2024, 1, 1), reason_new="S",
-                          legal_status="C2", placement="U1")],
+        episodes=[
+            Episode(
+                child_id="LAC",
+                start=D(2024, 1, 1),
+                reason_new="S",
+                legal_status="C2",
+                placement="U1",
+            )
+        ],
     )
     out = tmp_path / "out.xml"
     write_cin_census(data, out, reference_date=D(2025, 3, 31))
@@ -681,7 +723,11 @@ def test_reading_does_not_depend_on_child_order(tmp_path: Path, data: Dataset, s
     random.Random(seed).shuffle(parts)
     shuffled = tmp_path / "b.xml"
     shuffled.write_text(
-        head + "<Children>\n" + "".join("    <Child>\n" + p for p in parts) + "  </Children>" + tail,
+        head
+        + "<Children>\n"
+        + "".join("    <Child>\n" + p for p in parts)
+        + "  </Children>"
+        + tail,
         encoding="utf-8",
     )
     assert as_sets(read_cin_census(shuffled)) == as_sets(read_cin_census(out))

@@ -90,11 +90,10 @@ def reviews_outcome(*records: Record, period: ReportingPeriod = YEAR) -> str:
 )
 def test_first_review_within_20_working_days(first_review: dt.date, expected: str) -> None:
     """The first review is due on the 20th working day after care started."""
-    second = D(2024, 8, 1)  # within 3 months of each first review; next due 2025-02-01
-    third = D(2025, 1, 20)
-    assert reviews_outcome(
-        ep(D(2024, 4, 8), reason="S"), review(first_review), review(second), review(third)
-    ) == (expected)
+    second = D(2024, 7, 8)  # within 3 months of each first review
+    third = D(2025, 1, 8)  # 6 months after the second; the next is due after period end
+    records = (ep(D(2024, 4, 8), reason="S"), review(first_review), review(second))
+    assert reviews_outcome(*records, review(third)) == expected
 
 
 @pytest.mark.parametrize(
@@ -289,7 +288,9 @@ def test_first_overlapping_episode_counts_whatever_its_reason() -> None:
         pytest.param(D(2024, 4, 2), 3, id="ended-2-april-overlaps"),
     ],
 )
-def test_episode_ending_on_the_first_day_does_not_overlap(first_end: dt.date, expected: int) -> None:
+def test_episode_ending_on_the_first_day_does_not_overlap(
+    first_end: dt.date, expected: int
+) -> None:
     """A placement that ended on 1 April is not a placement of the year starting that day."""
     episodes = (
         ep(D(2023, 1, 1), first_end, "S"),
@@ -527,13 +528,14 @@ AGE_FUNCTIONS = {
     ("birth", "in_17_18", "in_19_21"),
     [
         pytest.param(D(2007, 4, 1), True, False, id="17th-birthday-on-period-start"),
-        pytest.param(D(2007, 3, 31), False, False, id="17th-birthday-the-day-before"),
-        pytest.param(D(2006, 3, 31), True, False, id="18th-birthday-on-period-end"),
-        pytest.param(D(2005, 6, 1), False, True, id="19th-birthday"),
-        pytest.param(D(2003, 3, 31), False, True, id="21st-birthday-on-period-end"),
+        pytest.param(D(2007, 3, 31), True, False, id="18th-birthday-on-period-end"),
+        pytest.param(D(2009, 3, 31), False, False, id="16th-birthday-on-period-end"),
+        pytest.param(D(2008, 4, 1), False, False, id="17th-birthday-the-day-after"),
+        pytest.param(D(2006, 3, 31), False, True, id="19th-birthday-on-period-end"),
+        pytest.param(D(2005, 6, 1), False, True, id="20th-birthday"),
+        pytest.param(D(2004, 3, 31), False, True, id="21st-birthday-on-period-end"),
         pytest.param(D(2003, 4, 1), False, True, id="21st-birthday-on-period-start"),
-        pytest.param(D(2002, 6, 1), False, False, id="22nd-birthday"),
-        pytest.param(D(2004, 2, 29), False, True, id="29-february-birthday-21st-on-28-feb"),
+        pytest.param(D(2003, 3, 31), False, False, id="22nd-birthday-on-period-end"),
     ],
 )
 def test_cohort_is_the_birthday_in_the_period(
@@ -545,6 +547,14 @@ def test_cohort_is_the_birthday_in_the_period(
         expected = in_17_18 if name.endswith("17-18") else in_19_21
         result = function([record], period=YEAR)
         assert result.denominator == int(expected), name
+
+
+def test_29_february_birthday_falls_on_28_february() -> None:
+    """A 21st birthday of someone born on 29 February 2004 is 28 February 2025."""
+    period = ReportingPeriod.between(D(2024, 3, 1), D(2025, 2, 28))
+    record = leaver(D(2004, 2, 29))
+    assert la.care_leavers_eet_19_21_rate([record], period=period).denominator == 1
+    assert la.care_leavers_accommodation_19_21_rate([record], period=period).denominator == 1
 
 
 @pytest.mark.parametrize("in_touch", ["DIED", "RHOM", "died"])

@@ -180,7 +180,10 @@ class Indicator:
         notes: The conventions chosen where the sources are silent, one per item.
         sources: The documents the definition comes from, most official first.
         england: The latest England figure, if published.
-        inputs: The record collections the indicator reads.
+        inputs: The record collections the indicator needs with its default options, the
+            cohort's collection first; the report computes the indicator only when all of
+            them hold records. (An option may read more: `anchor="referral"` reads
+            `referrals`.)
         function: The public function computing it; takes the dataset (or records) first,
             then `period=`, and `calendar=` if it counts working days, then the options.
     """

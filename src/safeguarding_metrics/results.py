@@ -45,8 +45,12 @@ _FIXED = (Outcome.OUT_OF_SCOPE.value, Outcome.NUMERATOR.value, Outcome.DENOMINAT
 
 
 def _frozen(array: npt.ArrayLike, dtype: Any = None) -> npt.NDArray[Any]:
-    result = np.array(array, dtype=dtype, copy=True)
-    result.flags.writeable = False
+    """*array* as a read-only array; a read-only array of the right dtype is shared, not copied."""
+    result = np.asarray(array, dtype=dtype)
+    if result.flags.writeable:
+        if result is array:  # the caller's own array: it may change it later
+            result = result.copy()
+        result.flags.writeable = False
     return result
 
 

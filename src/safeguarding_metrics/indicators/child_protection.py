@@ -82,8 +82,8 @@ class _Plans:
 
     def earlier_plans(self) -> IntArray:
         """How many other plans of the child (duplicates once) started before each plan."""
-        rows = np.flatnonzero(self.kept)
-        order = rows[np.lexsort((self.start_days[rows], self.codes[rows]))]
+        rows = np.flatnonzero(self.kept)  # kept plans: one per (child, start day)
+        order = rows[np.argsort(child_day_keys(self.codes[rows], self.start_days[rows]))]
         codes = self.codes[order]
         new_child = np.ones(len(order), dtype=np.bool_)
         new_child[1:] = codes[1:] != codes[:-1]

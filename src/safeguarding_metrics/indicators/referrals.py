@@ -69,16 +69,25 @@ def same_day_groups(codes: IntArray, days: IntArray) -> IntArray:
     Returns:
         The representative row of each row's group.
     """
-    n = len(codes)
-    positions = np.arange(n, dtype=np.int64)
-    order = np.lexsort((positions, days, codes))
-    new_group = np.ones(n, dtype=np.bool_)
-    if n:
-        new_group[1:] = (codes[order][1:] != codes[order][:-1]) | (
-            days[order][1:] != days[order][:-1]
-        )
+    order, new_group = _child_day_order(codes, days)
+    return _representatives(order, new_group)
+
+
+def _child_day_order(codes: IntArray, days: IntArray) -> tuple[IntArray, BoolArray]:
+    """Rows sorted by child, day and input position; and where each (child, day) group starts."""
+    keys = child_day_keys(codes, days)
+    # A stable sort on one int64 key keeps input order within a group.
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    sorted_keys = keys[order]
+    new_group = np.ones(len(order), dtype=np.bool_)
+    new_group[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    return order, new_group
+
+
+def _representatives(order: IntArray, new_group: BoolArray) -> IntArray:
+    positions = np.arange(len(order), dtype=np.int64)
     first = np.maximum.accumulate(np.where(new_group, positions, 0))
-    representative = np.empty(n, dtype=np.int64)
+    representative = np.empty(len(order), dtype=np.int64)
     representative[order] = order[first]
     return representative
 
@@ -103,7 +112,8 @@ class _Referrals:
         self.codes = dataset.child_codes("referrals")
         self.dates = dataset.dates("referrals", "referral_date")
         self.days = day_numbers(self.dates)
-        self.representative = same_day_groups(self.codes, self.days)
+        self._order, self._new_group = _child_day_order(self.codes, self.days)
+        self.representative = _representatives(self._order, self._new_group)
         self.kept = self.representative == np.arange(len(self.codes))
         self.duplicate = ~self.kept
         self.in_period = period.contains_many(self.dates)
@@ -118,8 +128,7 @@ class _Referrals:
 
     def previous_days(self) -> IntArray:
         """The day number of the child's latest referral before each row's date, or NaT's."""
-        rows = np.flatnonzero(self.kept)
-        order = rows[np.lexsort((self.days[rows], self.codes[rows]))]
+        order = self._order[self._new_group]  # kept rows, by child and day
         previous = np.full(len(self.codes), _NAT_INT, dtype=np.int64)
         same_child = self.codes[order][1:] == self.codes[order][:-1]
         previous[order[1:][same_child]] = self.days[order[:-1][same_child]]
@@ -287,7 +296,9 @@ def children_re_referred_rate(
     check_choice(CHILDREN_RE_REFERRED_12M.id, "window", window, WINDOWS)
     referrals = _Referrals(dataset, period)
     hit, _ = referrals.re_referral(window)
-    children, position = np.unique(referrals.codes, return_inverse=True)
+    present = np.bincount(referrals.codes, minlength=len(dataset.child_ids)) > 0
+    children = np.flatnonzero(present)
+    position = (np.cumsum(present) - 1)[referrals.codes]
     counted = referrals.kept & referrals.in_period
     in_period = np.bincount(position[counted], minlength=len(children))
     re_referred = np.bincount(position[counted & hit], minlength=len(children))

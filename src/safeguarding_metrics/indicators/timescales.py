@@ -402,7 +402,7 @@ ASSESSMENT_45WD = Indicator(
         CIN_CENSUS_GUIDE.at("items N00159 AssessmentActualStartDate, N00160 AuthorisationDate"),
     ),
     england=EnglandFigure(value=85.7, period="2024-25", source=CHILDREN_IN_NEED.at("table C2")),
-    inputs=("assessments", "referrals"),
+    inputs=("assessments",),
     function=assessment_timeliness_rate,
 )
 
@@ -585,7 +585,7 @@ ASSESSMENT_DURATIONS = Indicator(
         "46–50, 51–60, 61+.",
     ),
     sources=(CHILDREN_IN_NEED.at("table C2: completed assessments by duration"),),
-    inputs=("assessments", "referrals"),
+    inputs=("assessments",),
     function=assessment_duration_distribution,
 )
 

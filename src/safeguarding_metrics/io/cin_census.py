@@ -48,6 +48,7 @@ ABUSE_CATEGORY_CODES = frozenset({"NEG", "PHY", "SAB", "EMO", "MUL"})
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
 
+_NESTED = frozenset({"Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans"})
 _NOT_A_DATE = "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
 
 
@@ -416,7 +417,7 @@ class _FileReader:
         leaves: dict[str, str] = {}
         nested: list[_Node] = []
         for part in node[2]:
-            if part[2]:
+            if part[0] in _NESTED:
                 nested.append(part)
             else:
                 leaves[part[0]] = part[1].strip()

@@ -25,8 +25,7 @@ from xml.parsers import expat
 
 import numpy as np
 
-from safeguarding_metrics.io import read_cin_census, read_ssda903, write_cin_census
-from safeguarding_metrics.io import write_ssda903
+from safeguarding_metrics.io import read_cin_census, read_ssda903, write_cin_census, write_ssda903
 from safeguarding_metrics.model import (
     Assessment,
     Child,
@@ -181,8 +180,8 @@ def bare_expat(path: Path) -> None:
     parser = expat.ParserCreate()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
-            parser.Parse(chunk, False)  # noqa: FBT003 - expat's isfinal
-    parser.Parse(b"", True)  # noqa: FBT003
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
 
 
 def records_peak(dataset: Dataset) -> int:
@@ -198,7 +197,9 @@ def records_peak(dataset: Dataset) -> int:
 
 def cin_benchmark(sizes: tuple[int, ...], folder: Path) -> None:
     print("CIN census XML (read_cin_census)")
-    print(f"{'children':>10} {'MB':>8} {'MB/s':>8} {'vs expat':>9} {'peak MB':>8} {'MB/child·1e3':>13}")
+    print(
+        f"{'children':>10} {'MB':>8} {'MB/s':>8} {'vs expat':>9} {'peak MB':>8} {'MB/child·1e3':>13}"
+    )
     for size in sizes:
         dataset = cin_dataset(size, seed=size)
         path = folder / f"cin-{size}.xml"

@@ -86,14 +86,11 @@ def history(episodes: tuple[Episode, ...]) -> list[dict[str, Any]]:
                 temporary = e.placement in TEMPORARY
                 begins = False
                 if not temporary:
-                    if last_real is None:
-                        begins = True
-                    elif e.reason_new in ("L", "T", "U"):
-                        begins = False
-                    elif previous_temporary and _same_place(last_real, e):
-                        begins = False
-                    else:
-                        begins = True
+                    continues = last_real is not None and (
+                        e.reason_new in ("L", "T", "U")
+                        or (previous_temporary and _same_place(last_real, e))
+                    )
+                    begins = not continues
                     if begins:
                         placements.append((e.start, row))
                         current = len(placements) - 1
@@ -259,9 +256,8 @@ def care_leavers(
         in_touch = (leaver.in_touch or "").strip().upper()
         accommodation = (leaver.accommodation or "").strip().upper()
         activity = (leaver.activity or "").strip().upper()
-        if not in_range or in_touch in ("DIED", "RHOM"):
-            outcome.append("out-of-scope")
-        elif what == "accommodation" and accommodation[:1] in ("G", "H", "R"):
+        not_assessed = what == "accommodation" and accommodation[:1] in ("G", "H", "R")
+        if not in_range or in_touch in ("DIED", "RHOM") or not_assessed:
             outcome.append("out-of-scope")
         elif what == "eet":
             eet = activity in ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")

@@ -37,10 +37,7 @@ def child_episodes(draw: st.DrawFn, child_id: str) -> list[Episode]:
     episodes = []
     for index in range(count):
         is_last = index == count - 1
-        if index == 0:
-            reason = draw(st.sampled_from("SSSSP"))
-        else:
-            reason = draw(st.sampled_from("SPPBBLTU"))
+        reason = draw(st.sampled_from("SSSSP" if index == 0 else "SPPBBLTU"))
         length = draw(st.sampled_from((0, 1, 14, 30, 60, 90, 180, 400, 900)) | st.integers(0, 900))
         end: dt.date | None = start + dt.timedelta(days=length)
         if is_last and draw(st.booleans()):

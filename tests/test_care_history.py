@@ -100,7 +100,7 @@ def test_an_overlapping_episode_continues_the_period_and_is_flagged() -> None:
 
 
 def test_an_episode_ending_before_it_starts_is_set_aside() -> None:
-    """end < start: in no period of care, reported as end-before-start."""
+    """An end before the start: in no period of care, reported as end-before-start."""
     bad = ep(D(2024, 5, 1), D(2024, 4, 1), "P")
     data = [ep(D(2024, 1, 1), D(2024, 3, 1), "S"), bad]
     assert [len(p.episodes) for p in periods_of_care(data)] == [1]
@@ -297,7 +297,7 @@ def test_history_does_not_depend_on_input_order(data: Dataset, rnd: random.Rando
     rnd.shuffle(shuffled)
     again = Dataset(episodes=shuffled)
 
-    def summary(d: Dataset) -> list[object]:
+    def summary(d: Dataset) -> list[tuple[object, ...]]:
         return sorted(
             (
                 p.child_id,

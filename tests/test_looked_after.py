@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from safeguarding_metrics.indicators import looked_after as la
 from safeguarding_metrics.model import CareLeaver, Child, Dataset, Episode, LACReview, Record
 from safeguarding_metrics.periods import ReportingPeriod
-from safeguarding_metrics.results import Distribution, Rate
+from safeguarding_metrics.results import Distribution, Rate, Result
 from safeguarding_metrics.working_days import WorkingDayCalendar
 from tests import oracles_looked_after as oracle
 from tests.strategies_looked_after import care_leaver_records, looked_after_datasets, periods
@@ -53,7 +53,7 @@ def born(day: dt.date | None, child: str = "A") -> Child:
     return Child(child_id=child, birth_date=day)
 
 
-def outcomes(result: Rate | Distribution) -> dict[str, str]:
+def outcomes(result: Result) -> dict[str, str]:
     """Child (or record) id -> outcome label, from the audit."""
     assert result.audit is not None
     return {
@@ -228,8 +228,12 @@ def test_review_only_child_is_accounted_for() -> None:
 
 def test_reviews_use_the_given_calendar() -> None:
     """A local closure day moves the 20th working day."""
-    records = (ep(D(2024, 4, 8), reason="S"), review(D(2024, 5, 8)), review(D(2024, 8, 1)))
-    records += (review(D(2025, 1, 20)),)
+    records = (
+        ep(D(2024, 4, 8), reason="S"),
+        review(D(2024, 5, 8)),
+        review(D(2024, 8, 1)),
+        review(D(2025, 1, 20)),
+    )
     closed = WorkingDayCalendar.england(extra_closures=[D(2024, 4, 10)])
     default = la.lac_review_timeliness_rate(records, period=YEAR)
     local = la.lac_review_timeliness_rate(records, period=YEAR, calendar=closed)

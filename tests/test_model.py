@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 import safeguarding_metrics as sm
@@ -30,6 +30,7 @@ from safeguarding_metrics.model import (
 )
 from tests.strategies import RECORD_STRATEGIES, datasets, records
 
+FIND = settings(max_examples=500, database=None, phases=[Phase.generate])  # no shrinking
 D1 = dt.date(2024, 4, 1)
 D2 = dt.date(2024, 5, 20)
 D3 = dt.date(2024, 7, 1)
@@ -634,3 +635,15 @@ def test_public_api_exposes_every_record_class() -> None:
     for cls in FULL_RECORDS:
         assert getattr(sm, cls.__name__) is cls
     assert sm.Dataset is Dataset
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_record_strategies_draw_every_optional_field_both_ways(table: str) -> None:
+    """Each optional field is sometimes missing and sometimes set (STYLE pitfall 4)."""
+    strategy = RECORD_STRATEGIES[table]()
+    cls = TABLE_CLASS[table]
+    optional_fields = [f.name for f in attrs.fields(cls) if f.default is None]
+    assert optional_fields
+    for name in optional_fields:
+        find(strategy, lambda r, name=name: getattr(r, name) is None, settings=FIND)
+        find(strategy, lambda r, name=name: getattr(r, name) is not None, settings=FIND)

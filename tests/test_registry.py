@@ -136,3 +136,14 @@ def test_card_renders_as_markdown(card: Indicator) -> None:
     text = card.to_markdown()
     assert text.startswith(f"# {card.title}\n")
     assert f"`{card.id}`" in text
+
+
+def test_registering_an_id_twice_raises() -> None:
+    """Two families defining the same id cannot both be registered."""
+    from safeguarding_metrics.registry import _registry
+
+    card = next(iter(INDICATORS.values()), None)
+    if card is None:
+        pytest.skip("no indicator registered yet")
+    with pytest.raises(ValueError, match=f"{card.id!r} is registered twice"):
+        _registry((card,), (card,))

@@ -586,7 +586,7 @@ def _accommodation_rate(
     dataset = as_dataset(data)
     in_scope, age = _care_leaver_cohort(dataset, period, ages)
     accommodation = _code(dataset, "accommodation")
-    letter = np.array([code[:1] for code in accommodation.tolist()], dtype=np.str_)
+    letter = accommodation.astype("<U1")  # casting to one character keeps the first
     in_scope &= ~np.isin(letter, ACCOMMODATION_NOT_ASSESSED)
     suitable = (np.char.str_len(accommodation) > 1) & np.char.endswith(
         accommodation, SUITABLE_SUFFIX

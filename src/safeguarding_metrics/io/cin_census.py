@@ -45,6 +45,8 @@ CHUNK_SIZE = 1 << 20
 PRIMARY_NEED_CODES = frozenset({"N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"})
 CLOSURE_REASON_CODES = frozenset(f"RC{n}" for n in range(1, 10))
 ABUSE_CATEGORY_CODES = frozenset({"NEG", "PHY", "SAB", "EMO", "MUL"})
+_FLAGS = {"true": True, "1": True, "false": False, "0": False}
+_DATES = DATE_CACHE.get  # the fast path; _FileReader._date parses, caches and reports
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
 
@@ -54,8 +56,8 @@ _NOT_A_DATE = "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
 
 # -- the parse tree ------------------------------------------------------------------------------
 
-# A parsed element is a small list, [name, text, children] (indexed 0, 1, 2): cheaper
-# than ElementTree's elements. Only the elements of one Child exist at a time.
+# A parsed element is a small list, [name, text, *children]: cheaper than ElementTree's
+# elements. Only the elements of one Child exist at a time.
 _Node = list[Any]
 
 
@@ -232,7 +234,7 @@ class _FileReader:
         external reference) means no entity is ever expanded or fetched.
         """
         file = self.file
-        current: _Node = ["", "", []]  # the element being read; its ancestors on the stack
+        current: _Node = ["", ""]  # the element being read; its ancestors on the stack
         stack: list[_Node] = []
         push = stack.append
         pop = stack.pop
@@ -240,8 +242,8 @@ class _FileReader:
         def start(name: str, attributes: Any) -> None:
             nonlocal current
             current[1] = ""  # whitespace before a child element is no text
-            node = [name, "", []]
-            current[2].append(node)
+            node = [name, ""]
+            current.append(node)
             push(current)
             current = node
 
@@ -264,7 +266,7 @@ class _FileReader:
             current = pop()
             name = node[0]
             if name == "Child":
-                current[2].pop()  # the Child is done with: forget it
+                current.pop()  # the Child is done with: forget it
                 self.count += 1
                 self._child(node)
             elif name == "ReferenceDate":
@@ -321,7 +323,7 @@ class _FileReader:
             if missing is not None:
                 self.log.add(self.file, where, field, "", f"missing; {missing}")
             return None
-        value = DATE_CACHE.get(text) or parse_date(text)
+        value = parse_date(text)
         if value is None:
             self.log.add(
                 self.file,
@@ -370,12 +372,12 @@ class _FileReader:
         sex: str | None = None
         ethnicity: str | None = None
         details: list[_Node] = []
-        for part in node[2]:
+        for part in node[2:]:
             name = part[0]
             if name == "CINdetails":
                 details.append(part)
             elif name == "ChildIdentifiers":
-                for item in part[2]:
+                for item in part[2:]:
                     item_name = item[0]
                     if item_name == "LAchildID":
                         child_id = item[1].strip()
@@ -384,7 +386,7 @@ class _FileReader:
                     elif item_name in ("Sex", "GenderCurrent"):
                         sex = item[1].strip() or None
             elif name == "ChildCharacteristics":
-                for item in part[2]:
+                for item in part[2:]:
                     if item[0] == "Ethnicity":
                         ethnicity = item[1].strip() or None
         if not child_id:
@@ -416,17 +418,18 @@ class _FileReader:
     def _episode(self, child_id: str, where: str, number: int, node: _Node) -> None:
         leaves: dict[str, str] = {}
         nested: list[_Node] = []
-        for part in node[2]:
+        for part in node[2:]:
             if part[0] in _NESTED:
                 nested.append(part)
             else:
                 leaves[part[0]] = part[1].strip()
         where = f"{where}/CINdetails {number}"
         get = leaves.get
-        referral_date: dt.date | None = self._date(
+        text = get("CINreferralDate", "")
+        referral_date: dt.date | None = _DATES(text) or self._date(
             where,
             "CINreferralDate",
-            get("CINreferralDate", ""),
+            text,
             missing=f"the CINdetails and the {len(nested)} record(s) in it were dropped",
         )
         if referral_date is None:
@@ -442,20 +445,24 @@ class _FileReader:
                 referral_date.isoformat(),
                 f"a second referral of the child on the same date; kept as {shown(referral_id)}",
             )
+        nfa = get("ReferralNFA", "")
+        closure = get("CINclosureDate", "")
+        reason = get("ReasonForClosure", "")
+        need = get("PrimaryNeedCode", "")
         episode = _Episode(
             Referral(
                 referral_id=referral_id,
                 child_id=child_id,
                 referral_date=referral_date,
                 source=get("ReferralSource") or None,
-                nfa=self._flag(where, "ReferralNFA", get("ReferralNFA", ""), required=True),
-                closure_date=self._date(where, "CINclosureDate", get("CINclosureDate", "")),
-                closure_reason=self._code(
-                    where, "ReasonForClosure", get("ReasonForClosure", ""), CLOSURE_REASON_CODES
-                ),
-                primary_need=self._code(
-                    where, "PrimaryNeedCode", get("PrimaryNeedCode", ""), PRIMARY_NEED_CODES
-                ),
+                nfa=_FLAGS.get(nfa) or self._flag(where, "ReferralNFA", nfa, required=True),
+                closure_date=_DATES(closure) or self._date(where, "CINclosureDate", closure),
+                closure_reason=reason
+                if reason in CLOSURE_REASON_CODES
+                else self._code(where, "ReasonForClosure", reason, CLOSURE_REASON_CODES),
+                primary_need=need
+                if need in PRIMARY_NEED_CODES
+                else self._code(where, "PrimaryNeedCode", need, PRIMARY_NEED_CODES),
             )
         )
         group.append(episode)
@@ -476,27 +483,29 @@ class _FileReader:
     def _assessment(
         self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
     ) -> None:
-        leaves: dict[str, str] = {}
+        start = end = ""
         factors: list[str] = []
-        for part in node[2]:
-            if part[0] == "FactorsIdentifiedAtAssessment":
-                factors.extend(t for t in (f[1].strip() for f in part[2]) if t)
-            else:
-                leaves[part[0]] = part[1].strip()
-        get = leaves.get
+        for part in node[2:]:
+            name = part[0]
+            if name == "AssessmentActualStartDate":
+                start = part[1].strip()
+            elif name == "AssessmentAuthorisationDate":
+                end = part[1].strip()
+            elif name == "FactorsIdentifiedAtAssessment":
+                factors.extend(t for t in (f[1].strip() for f in part[2:]) if t)
         episode.nested.append(
             Assessment(
                 child_id=child_id,
                 referral_id=referral_id,
-                start_date=self._date(
+                start_date=_DATES(start)
+                or self._date(
                     where,
                     "AssessmentActualStartDate",
-                    get("AssessmentActualStartDate", ""),
+                    start,
                     missing="the assessment was kept without a start date",
                 ),
-                authorisation_date=self._date(
-                    where, "AssessmentAuthorisationDate", get("AssessmentAuthorisationDate", "")
-                ),
+                authorisation_date=_DATES(end)
+                or self._date(where, "AssessmentAuthorisationDate", end),
                 kind=AssessmentKind.SINGLE,
                 factors=factors,
             )
@@ -505,22 +514,26 @@ class _FileReader:
     def _section47(
         self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
     ) -> None:
-        get = {part[0]: part[1].strip() for part in node[2]}.get
+        get = {part[0]: part[1].strip() for part in node[2:]}.get
+        start = get("S47ActualStartDate", "")
+        target = get("InitialCPCtarget", "")
+        icpc = get("DateOfInitialCPC", "")
+        flag = get("ICPCnotRequired", "")
         episode.nested.append(
             Section47(
                 child_id=child_id,
                 referral_id=referral_id,
-                start_date=self._date(
+                start_date=_DATES(start)
+                or self._date(
                     where,
                     "S47ActualStartDate",
-                    get("S47ActualStartDate", ""),
+                    start,
                     missing="the enquiry was kept without a start date",
                 ),
-                icpc_target=self._date(where, "InitialCPCtarget", get("InitialCPCtarget", "")),
-                icpc_date=self._date(where, "DateOfInitialCPC", get("DateOfInitialCPC", "")),
-                icpc_not_required=self._flag(
-                    where, "ICPCnotRequired", get("ICPCnotRequired", ""), required=False
-                ),
+                icpc_target=_DATES(target) or self._date(where, "InitialCPCtarget", target),
+                icpc_date=_DATES(icpc) or self._date(where, "DateOfInitialCPC", icpc),
+                icpc_not_required=_FLAGS.get(flag)
+                or self._flag(where, "ICPCnotRequired", flag, required=False),
             )
         )
 
@@ -529,13 +542,14 @@ class _FileReader:
     ) -> None:
         leaves: dict[str, str] = {}
         reviews: list[dt.date] = []
-        for part in node[2]:
+        for part in node[2:]:
             if part[0] == "Reviews":
-                for number, review in enumerate(part[2], start=1):
-                    value = self._date(
+                for number, review in enumerate(part[2:], start=1):
+                    text = review[1].strip()
+                    value = _DATES(text) or self._date(
                         f"{where}/Reviews/CPPreviewDate {number}",
                         "CPPreviewDate",
-                        review[1].strip(),
+                        text,
                         missing="the review date was left out",
                     )
                     if value is not None:
@@ -543,17 +557,19 @@ class _FileReader:
             else:
                 leaves[part[0]] = part[1].strip()
         get = leaves.get
-        start = self._date(
-            where, "CPPstartDate", get("CPPstartDate", ""), missing="the plan was dropped"
+        text = get("CPPstartDate", "")
+        start = _DATES(text) or self._date(
+            where, "CPPstartDate", text, missing="the plan was dropped"
         )
         if start is None:
             return
+        end = get("CPPendDate", "")
         episode.nested.append(
             CPPlan(
                 child_id=child_id,
                 referral_id=referral_id,
                 start_date=start,
-                end_date=self._date(where, "CPPendDate", get("CPPendDate", "")),
+                end_date=_DATES(end) or self._date(where, "CPPendDate", end),
                 previous_plans=self._count(
                     where, "NumberOfPreviousCPP", get("NumberOfPreviousCPP", "")
                 ),
@@ -576,18 +592,23 @@ class _FileReader:
     def _cin_plan(
         self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
     ) -> None:
-        get = {part[0]: part[1].strip() for part in node[2]}.get
-        start = self._date(
-            where, "CINPlanStartDate", get("CINPlanStartDate", ""), missing="the plan was dropped"
+        start = end = ""
+        for part in node[2:]:
+            if part[0] == "CINPlanStartDate":
+                start = part[1].strip()
+            elif part[0] == "CINPlanEndDate":
+                end = part[1].strip()
+        start_date = _DATES(start) or self._date(
+            where, "CINPlanStartDate", start, missing="the plan was dropped"
         )
-        if start is None:
+        if start_date is None:
             return
         episode.nested.append(
             CINPlan(
                 child_id=child_id,
                 referral_id=referral_id,
-                start_date=start,
-                end_date=self._date(where, "CINPlanEndDate", get("CINPlanEndDate", "")),
+                start_date=start_date,
+                end_date=_DATES(end) or self._date(where, "CINPlanEndDate", end),
             )
         )
 

@@ -1,0 +1,174 @@
+"""The readers on returns written outside this project (shared/external-samples).
+
+The samples are not part of the repository; these tests are skipped where they are absent
+(CI may not have them). Each file must read without a crash, lose nothing (checked against a
+plain count made with the standard library), and report every problem as a diagnostic.
+"""
+
+import csv
+import datetime as dt
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from safeguarding_metrics.io import read_cin_census, read_ssda903
+
+REPO = Path(__file__).resolve().parents[1]
+CANDIDATES = (Path("/work/shared/external-samples"), REPO.parent / "shared" / "external-samples")
+SAMPLES = next((p for p in CANDIDATES if p.is_dir()), None)
+
+pytestmark = pytest.mark.skipif(
+    SAMPLES is None, reason="shared/external-samples is not present (it is not in the repository)"
+)
+
+
+def samples(pattern: str) -> list[Path]:
+    """Sample paths matching *pattern*, sorted."""
+    assert SAMPLES is not None
+    return sorted(SAMPLES.glob(pattern))
+
+
+def iso_or_uk(text: str | None) -> dt.date | None:
+    """Oracle date parser: strptime in either form the readers accept."""
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime((text or "").strip(), form).date()  # noqa: DTZ007
+        except ValueError:
+            pass
+    return None
+
+
+# -- CIN census ----------------------------------------------------------------------------------
+
+
+def cin_oracle(path: Path) -> Counter[str]:
+    """Counts of what the reader should return, from a plain ElementTree walk."""
+    counts: Counter[str] = Counter()
+    ids = set()
+    for child in ET.parse(path).getroot().iter("Child"):  # known sample files, no DTD
+        child_id = (child.findtext("ChildIdentifiers/LAchildID") or "").strip()
+        if not child_id:
+            continue
+        ids.add(child_id)
+        for details in child.findall("CINdetails"):
+            if iso_or_uk(details.findtext("CINreferralDate")) is None:
+                continue
+            counts["referrals"] += 1
+            counts["assessments"] += len(details.findall("Assessments"))
+            counts["section47s"] += len(details.findall("Section47"))
+            counts["cp_plans"] += sum(
+                iso_or_uk(p.findtext("CPPstartDate")) is not None
+                for p in details.findall("ChildProtectionPlans")
+            )
+            counts["cin_plans"] += sum(
+                iso_or_uk(p.findtext("CINPlanStartDate")) is not None
+                for p in details.findall("CINPlanDates")
+            )
+    counts["children"] = len(ids)
+    return counts
+
+
+@pytest.mark.parametrize("path", samples("cin-census/*.xml"), ids=lambda p: p.name)
+def test_each_cin_sample_reads_and_loses_nothing(path: Path) -> None:
+    """Every sample CIN file reads; record counts match a plain ElementTree count."""
+    data = read_cin_census(path)
+    counts = {table: n for table, n in data.counts().items() if n}
+    assert counts == {k: v for k, v in cin_oracle(path).items() if v}
+    for diagnostic in data.diagnostics:
+        assert diagnostic.file == str(path)
+        assert diagnostic.problem
+
+
+def test_dfe_sample_icpc_target_is_15_working_days_after_the_s47() -> None:
+    """The DfE specimen's S47 (1970-06-02) has InitialCPCtarget 1970-06-23 (SPEC §1)."""
+    data = read_cin_census(samples("cin-census/dfe-sample-cin-2022.xml"))
+    (s47,) = data.section47s
+    assert (s47.start_date, s47.icpc_target) == (dt.date(1970, 6, 2), dt.date(1970, 6, 23))
+    assert s47.referral_id == "DfEX0000001/1970-10-06"
+
+
+def test_cin_samples_of_two_years_merge() -> None:
+    """The 2024 and 2026 fixtures share children: merged, each child and episode once."""
+    first, second = samples("cin-census/CIN_Census_2024.xml") + samples(
+        "cin-census/CIN_Census_2026.xml"
+    )
+    merged = read_cin_census([first, second])
+    later = read_cin_census(second)
+    assert {c.child_id for c in merged.children} == {
+        c.child_id for c in read_cin_census(first).children
+    } | {c.child_id for c in later.children}
+    assert len({r.referral_id for r in merged.referrals}) == len(merged.referrals)
+
+
+def test_cin_sample_strict_mode_raises_only_with_problems() -> None:
+    """Strict mode passes the clean DfE specimen."""
+    data = read_cin_census(samples("cin-census/dfe-sample-cin-2022.xml"), strict=True)
+    assert len(data.children) == 1
+
+
+# -- SSDA903 -------------------------------------------------------------------------------------
+
+
+def rows(folder: Path, first_column: str) -> list[dict[str, str]]:
+    """Rows of the table in *folder* whose header includes *first_column*."""
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if first_column in (reader.fieldnames or []):
+                return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+    return []
+
+
+def ssda903_oracle(folders: list[Path]) -> dict[str, int]:
+    """Record counts the merge rules give, by plain dictionaries over csv rows."""
+    episodes: dict[tuple[str, dt.date], int] = {}
+    children: set[str] = set()
+    reviews: set[tuple[str, dt.date]] = set()
+    leavers: set[str] = set()
+    for folder in folders:
+        year: Counter[tuple[str, dt.date]] = Counter()
+        for row in rows(folder, "DECOM"):
+            start = iso_or_uk(row["DECOM"])
+            if row["CHILD"] and start is not None:
+                year[(row["CHILD"], start)] += 1
+        episodes.update(year)
+        children |= {r["CHILD"] for r in rows(folder, "ETHNIC") if r["CHILD"]}
+        reviews |= {
+            (r["CHILD"], day)
+            for r in rows(folder, "REVIEW")
+            if r["CHILD"] and (day := iso_or_uk(r["REVIEW"])) is not None
+        }
+        leavers |= {
+            r["CHILD"]
+            for r in rows(folder, "IN_TOUCH")
+            if r["CHILD"] and iso_or_uk(r["DOB"]) is not None
+        }
+    return {
+        "children": len(children),
+        "episodes": sum(episodes.values()),
+        "lac_reviews": len(reviews),
+        "care_leavers": len(leavers),
+    }
+
+
+@pytest.mark.parametrize(
+    "folders",
+    [
+        pytest.param(["ssda903-single-year"], id="single-year"),
+        pytest.param([f"ssda903-multi-year/{y}" for y in range(2017, 2022)], id="five-years"),
+        *(pytest.param([f"ssda903-multi-year/{y}"], id=str(y)) for y in range(2017, 2022)),
+    ],
+)
+def test_each_ssda903_sample_reads_and_loses_nothing(folders: list[str]) -> None:
+    """Every sample return reads; counts match the merge rules applied to plain csv rows."""
+    assert SAMPLES is not None
+    paths = [SAMPLES / f for f in folders]
+    data = read_ssda903(paths)
+    counts = data.counts()
+    assert {k: counts[k] for k in ssda903_oracle(paths)} == ssda903_oracle(paths)
+    for diagnostic in data.diagnostics:
+        assert Path(diagnostic.file).parent in paths
+        assert diagnostic.where.startswith("line ")
+        assert diagnostic.problem

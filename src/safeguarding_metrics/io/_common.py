@@ -99,7 +99,7 @@ def parse_date(text: str) -> dt.date | None:
     except KeyError:
         pass
     value = _parse_date_uncached(text)
-    if len(DATE_CACHE) < 200_000:
+    if len(DATE_CACHE) < 50_000:  # about 70 years of days, in two spellings
         DATE_CACHE[text] = value
     return value
 

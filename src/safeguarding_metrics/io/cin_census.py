@@ -446,6 +446,7 @@ class _FileReader:
                 f"a second referral of the child on the same date; kept as {shown(referral_id)}",
             )
         nfa = get("ReferralNFA", "")
+        flag = _FLAGS.get(nfa)
         closure = get("CINclosureDate", "")
         reason = get("ReasonForClosure", "")
         need = get("PrimaryNeedCode", "")
@@ -455,7 +456,9 @@ class _FileReader:
                 child_id=child_id,
                 referral_date=referral_date,
                 source=get("ReferralSource") or None,
-                nfa=_FLAGS.get(nfa) or self._flag(where, "ReferralNFA", nfa, required=True),
+                nfa=flag
+                if flag is not None
+                else self._flag(where, "ReferralNFA", nfa, required=True),
                 closure_date=_DATES(closure) or self._date(where, "CINclosureDate", closure),
                 closure_reason=reason
                 if reason in CLOSURE_REASON_CODES
@@ -519,6 +522,7 @@ class _FileReader:
         target = get("InitialCPCtarget", "")
         icpc = get("DateOfInitialCPC", "")
         flag = get("ICPCnotRequired", "")
+        not_required = _FLAGS.get(flag)
         episode.nested.append(
             Section47(
                 child_id=child_id,
@@ -532,8 +536,9 @@ class _FileReader:
                 ),
                 icpc_target=_DATES(target) or self._date(where, "InitialCPCtarget", target),
                 icpc_date=_DATES(icpc) or self._date(where, "DateOfInitialCPC", icpc),
-                icpc_not_required=_FLAGS.get(flag)
-                or self._flag(where, "ICPCnotRequired", flag, required=False),
+                icpc_not_required=not_required
+                if not_required is not None
+                else self._flag(where, "ICPCnotRequired", flag, required=False),
             )
         )
 

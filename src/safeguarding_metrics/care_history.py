@@ -26,7 +26,7 @@ Two forms are provided: `care_history` gives per-episode numpy arrays, computed 
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 import attrs
@@ -428,7 +428,7 @@ def _optional(day: np.datetime64) -> dt.date | None:
 
 def _period(
     history: CareHistory,
-    episodes: tuple[Episode, ...],
+    episodes: Sequence[Episode],
     rows: list[int],
     child_id: str,
     labels: list[str],
@@ -478,6 +478,6 @@ def episode_problems(data: Dataset | Iterable[Record]) -> tuple[tuple[Episode, s
     history = care_history(dataset)
     labels = [p.value for p in _PROBLEMS]
     return tuple(
-        (dataset.episodes[row], labels[int(history.problem[row])])
+        (dataset.episodes[int(row)], labels[int(history.problem[row])])
         for row in np.flatnonzero(history.problem)
     )

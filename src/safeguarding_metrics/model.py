@@ -11,14 +11,15 @@ import datetime as dt
 import enum
 import types
 import typing
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import Any, ClassVar, Literal, TypeAlias
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, overload
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._dates import DayArray, as_day_array
+from safeguarding_metrics._arrays import factorize
+from safeguarding_metrics._dates import DayArray, as_day_array, to_date
 from safeguarding_metrics.errors import InvalidRecordError
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Episode",
     "LACReview",
     "Record",
+    "RecordTable",
     "Referral",
     "Section47",
     "TableName",
@@ -470,47 +472,248 @@ def _diagnostics(values: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
 
 _MISSING_INT = np.iinfo(np.int64).min
 
+
+R = TypeVar("R")
+
+
+@attrs.frozen
+class _FieldSpec:
+    name: str
+    kind: str
+    optional: bool
+    identifier: bool
+    default: Any
+    converter: Any
+
+
+_SPECS: dict[str, tuple[_FieldSpec, ...]] = {}
+
+
+def _specs(table: str) -> tuple[_FieldSpec, ...]:
+    cached = _SPECS.get(table)
+    if cached is None:
+        record_class = _RECORD_CLASSES[table]
+        hints = typing.get_type_hints(record_class)
+        cached = tuple(
+            _FieldSpec(
+                name=field.name,
+                kind=_check_field(table, field.name),
+                optional=_is_union(hints[field.name])
+                and type(None) in typing.get_args(hints[field.name]),
+                identifier=field.validator is _identifier,
+                default=field.default,
+                converter=field.converter,
+            )
+            for field in attrs.fields(record_class)
+        )
+        _SPECS[table] = cached
+    return cached
+
+
+class RecordTable(Sequence[R]):
+    """A collection of records held as columns; a record is built only when it is read.
+
+    `Dataset.from_columns` makes these, so a national-scale dataset costs a few numpy arrays
+    rather than a million Python objects. A table behaves as a read-only sequence of records
+    and equals a tuple of the same records; indicators read its columns directly.
+    """
+
+    __slots__ = ("_columns", "_length", "_table")
+
+    def __init__(self, table: TableName, columns: Mapping[str, npt.NDArray[Any]]) -> None:
+        """Wrap *columns* already checked and normalised by `RecordTable.from_arrays`."""
+        self._table = table
+        self._columns = dict(columns)
+        lengths = {len(values) for values in self._columns.values()}
+        self._length = lengths.pop() if lengths else 0
+
+    @classmethod
+    def from_arrays(cls, table: TableName, columns: Mapping[str, Any]) -> "RecordTable[Any]":
+        """Check and normalise *columns* (field name -> values) for collection *table*.
+
+        Raises:
+            InvalidRecordError: For an unknown or missing field, columns of different
+                lengths, or a value of the wrong type (naming the field and the row).
+        """
+        _check_table(table)
+        specs = {spec.name: spec for spec in _specs(table)}
+        unknown = sorted(set(columns) - set(specs))
+        if unknown:
+            raise InvalidRecordError(
+                f"Dataset.from_columns: {table} has no field {', '.join(map(repr, unknown))}; "
+                f"its fields are {', '.join(specs)}"
+            )
+        lengths = {name: len(values) for name, values in columns.items()}
+        if len(set(lengths.values())) > 1:
+            raise InvalidRecordError(
+                f"Dataset.from_columns: the {table} columns have different lengths: {lengths}"
+            )
+        n = next(iter(lengths.values()), 0)
+        normalised = {
+            name: _freeze(_normalise_column(table, spec, columns.get(name, attrs.NOTHING), n))
+            for name, spec in specs.items()
+        }
+        return cls(table, normalised)
+
+    @property
+    def table(self) -> TableName:
+        """The collection the records belong to."""
+        return self._table
+
+    def column(self, field: str) -> npt.NDArray[Any]:
+        """The read-only column of *field*."""
+        return self._columns[field]
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[R, ...]: ...
+    def __getitem__(self, index: int | slice) -> R | tuple[R, ...]:
+        if isinstance(index, slice):
+            return tuple(self._record(i) for i in range(*index.indices(self._length)))
+        if not -self._length <= index < self._length:
+            raise IndexError(f"record {index} of a {self._length}-record {self._table} table")
+        return self._record(index % self._length if self._length else index)
+
+    def __iter__(self) -> Iterator[R]:
+        for i in range(self._length):
+            yield self._record(i)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"<RecordTable: {self._length} {self._table}>"
+
+    def _record(self, i: int) -> R:
+        values = {
+            spec.name: _cell(spec, self._columns[spec.name][i]) for spec in _specs(self._table)
+        }
+        record: R = _RECORD_CLASSES[self._table](**values)
+        return record
+
+
+def _cell(spec: _FieldSpec, value: Any) -> Any:
+    if spec.kind == "date":
+        return None if np.isnat(value) else to_date(value)
+    if spec.kind == "text":
+        return None if spec.optional and value == "" else str(value)
+    if spec.kind == "int":
+        return None if np.isnan(value) else int(value)
+    if spec.kind == "bool":
+        return bool(value)
+    return value
+
+
+def _normalise_column(table: str, spec: _FieldSpec, values: Any, n: int) -> npt.NDArray[Any]:
+    where = f"Dataset.from_columns: {table}.{spec.name}"
+    column: npt.NDArray[Any]
+    if values is attrs.NOTHING:
+        if spec.default is attrs.NOTHING:
+            raise InvalidRecordError(f"{where} is required")
+        values = [spec.default] * n
+    try:
+        if spec.kind == "date":
+            column = as_day_array(values)
+            if not spec.optional and np.isnat(column).any():
+                row = int(np.flatnonzero(np.isnat(column))[0])
+                raise InvalidRecordError(f"{where}[{row}] is missing; the field is required")
+            return column
+        if spec.kind == "bool":
+            column = np.asarray(values)
+            if column.dtype != np.bool_:
+                if column.dtype != object or not all(isinstance(v, bool) for v in column):
+                    raise InvalidRecordError(f"{where} must hold True or False")
+                column = column.astype(np.bool_)
+            return column
+        if spec.kind == "int":
+            column = np.asarray(values)
+            if column.dtype == object:
+                column = np.array([np.nan if v is None else v for v in column], dtype=np.float64)
+            column = column.astype(np.float64)
+            present = column[~np.isnan(column)]
+            if (present < 0).any() or (present != np.floor(present)).any():
+                raise InvalidRecordError(f"{where} must hold whole numbers >= 0 or missing")
+            return column
+        if spec.kind == "text":
+            column = np.asarray(values)
+            if column.dtype.kind != "U":
+                column = np.array(["" if v is None else str(v) for v in column], dtype=np.str_)
+            if spec.identifier:
+                blank = np.char.strip(column) == ""
+                if spec.optional:
+                    blank &= column != ""
+                if blank.any():
+                    row = int(np.flatnonzero(blank)[0])
+                    raise InvalidRecordError(
+                        f"{where}[{row}] must be a non-empty identifier, got {column[row]!r}"
+                    )
+            if spec.converter is not None and spec.converter is not attrs.NOTHING:
+                allowed = {choice.value for choice in AssessmentKind}
+                bad = ~np.isin(column, list(allowed))
+                if bad.any():
+                    row = int(np.flatnonzero(bad)[0])
+                    raise InvalidRecordError(
+                        f"{where}[{row}] must be one of {sorted(allowed)}, got {column[row]!r}"
+                    )
+            return column
+        column = np.empty(n, dtype=object)
+        column[:] = [spec.converter(v) for v in values]
+        return column
+    except TypeError as error:
+        raise InvalidRecordError(f"{where}: {error}") from None
+
+
 # Typed converters: `converter=tuple` leaves mypy unable to type `Dataset(children=[...])`.
+# A `RecordTable` is kept as it is, so column-backed collections stay columns.
 
 
-def _children(values: Iterable[Child]) -> tuple[Child, ...]:
-    return tuple(values)
+def _children(values: Iterable[Child]) -> Sequence[Child]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
-def _contacts(values: Iterable[Contact]) -> tuple[Contact, ...]:
-    return tuple(values)
+def _contacts(values: Iterable[Contact]) -> Sequence[Contact]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
-def _referrals(values: Iterable[Referral]) -> tuple[Referral, ...]:
-    return tuple(values)
+def _referrals(values: Iterable[Referral]) -> Sequence[Referral]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
-def _assessments(values: Iterable[Assessment]) -> tuple[Assessment, ...]:
-    return tuple(values)
+def _assessments(values: Iterable[Assessment]) -> Sequence[Assessment]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
-def _section47s(values: Iterable[Section47]) -> tuple[Section47, ...]:
-    return tuple(values)
+def _section47s(values: Iterable[Section47]) -> Sequence[Section47]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
-def _cp_plans(values: Iterable[CPPlan]) -> tuple[CPPlan, ...]:
-    return tuple(values)
+def _cp_plans(values: Iterable[CPPlan]) -> Sequence[CPPlan]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
-def _cin_plans(values: Iterable[CINPlan]) -> tuple[CINPlan, ...]:
-    return tuple(values)
+def _cin_plans(values: Iterable[CINPlan]) -> Sequence[CINPlan]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
-def _episodes(values: Iterable[Episode]) -> tuple[Episode, ...]:
-    return tuple(values)
+def _episodes(values: Iterable[Episode]) -> Sequence[Episode]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
-def _lac_reviews(values: Iterable[LACReview]) -> tuple[LACReview, ...]:
-    return tuple(values)
+def _lac_reviews(values: Iterable[LACReview]) -> Sequence[LACReview]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
-def _care_leavers(values: Iterable[CareLeaver]) -> tuple[CareLeaver, ...]:
-    return tuple(values)
+def _care_leavers(values: Iterable[CareLeaver]) -> Sequence[CareLeaver]:
+    return values if isinstance(values, RecordTable) else tuple(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -531,16 +734,16 @@ class Dataset:
         (1, array(['2015-06-01'], dtype='datetime64[D]'))
     """
 
-    children: tuple[Child, ...] = attrs.field(default=(), converter=_children)
-    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
-    referrals: tuple[Referral, ...] = attrs.field(default=(), converter=_referrals)
-    assessments: tuple[Assessment, ...] = attrs.field(default=(), converter=_assessments)
-    section47s: tuple[Section47, ...] = attrs.field(default=(), converter=_section47s)
-    cp_plans: tuple[CPPlan, ...] = attrs.field(default=(), converter=_cp_plans)
-    cin_plans: tuple[CINPlan, ...] = attrs.field(default=(), converter=_cin_plans)
-    episodes: tuple[Episode, ...] = attrs.field(default=(), converter=_episodes)
-    lac_reviews: tuple[LACReview, ...] = attrs.field(default=(), converter=_lac_reviews)
-    care_leavers: tuple[CareLeaver, ...] = attrs.field(default=(), converter=_care_leavers)
+    children: Sequence[Child] = attrs.field(default=(), converter=_children)
+    contacts: Sequence[Contact] = attrs.field(default=(), converter=_contacts)
+    referrals: Sequence[Referral] = attrs.field(default=(), converter=_referrals)
+    assessments: Sequence[Assessment] = attrs.field(default=(), converter=_assessments)
+    section47s: Sequence[Section47] = attrs.field(default=(), converter=_section47s)
+    cp_plans: Sequence[CPPlan] = attrs.field(default=(), converter=_cp_plans)
+    cin_plans: Sequence[CINPlan] = attrs.field(default=(), converter=_cin_plans)
+    episodes: Sequence[Episode] = attrs.field(default=(), converter=_episodes)
+    lac_reviews: Sequence[LACReview] = attrs.field(default=(), converter=_lac_reviews)
+    care_leavers: Sequence[CareLeaver] = attrs.field(default=(), converter=_care_leavers)
     diagnostics: tuple[Diagnostic, ...] = attrs.field(default=(), converter=_diagnostics)
     _cache: dict[Hashable, Any] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, hash=False
@@ -550,7 +753,49 @@ class Dataset:
 
     def __attrs_post_init__(self) -> None:
         for name in TABLES:
-            _check_records(name, getattr(self, name))
+            collection = getattr(self, name)
+            if isinstance(collection, RecordTable):
+                if collection.table != name:
+                    raise InvalidRecordError(
+                        f"Dataset.{name} was given a table of {collection.table}"
+                    )
+            else:
+                _check_records(name, collection)
+
+    @classmethod
+    def from_columns(
+        cls,
+        *,
+        diagnostics: Iterable[Diagnostic] = (),
+        **collections: Mapping[str, Any],
+    ) -> "Dataset":
+        """A dataset whose collections are given as columns: field name -> array of values.
+
+        Dates may be `datetime64` arrays (`NaT` for missing) or sequences of dates and
+        `None`; text may be unicode arrays (`""` for missing) or sequences of strings and
+        `None`. A field with a default may be left out. Records are built only when read, so
+        this is the way to hand a national-scale extract to the indicators.
+
+        Raises:
+            InvalidRecordError: For an unknown collection or field, a required field left
+                out, columns of different lengths, or a value of the wrong type.
+
+        Examples:
+            >>> import numpy as np
+            >>> data = Dataset.from_columns(
+            ...     lac_reviews={
+            ...         "child_id": np.array(["C1", "C2"]),
+            ...         "review_date": np.array(["2024-05-01", "2024-06-03"], "datetime64[D]"),
+            ...     }
+            ... )
+            >>> data.lac_reviews[1]
+            LACReview(child_id='C2', review_date=datetime.date(2024, 6, 3), participation=None)
+        """
+        tables = {
+            name: RecordTable.from_arrays(name, columns)  # type: ignore[arg-type]
+            for name, columns in collections.items()
+        }
+        return cls(**tables, diagnostics=diagnostics)
 
     @classmethod
     def of(cls, *records: Record) -> "Dataset":
@@ -588,10 +833,10 @@ class Dataset:
             merged[name] = (*(r for r in left if identity(r) not in replaced), *right)
         return Dataset(**merged, diagnostics=(*self.diagnostics, *other.diagnostics))
 
-    def records(self, table: TableName) -> tuple[Record, ...]:
+    def records(self, table: TableName) -> Sequence[Record]:
         """The records of collection *table*."""
         _check_table(table)
-        result: tuple[Record, ...] = getattr(self, table)
+        result: Sequence[Record] = getattr(self, table)
         return result
 
     def __iter__(self) -> Iterator[Record]:
@@ -636,9 +881,14 @@ class Dataset:
         if cached is None:
             records = self.records(table)
             _check_field(table, field)
-            lengths = np.fromiter((len(getattr(r, field)) for r in records), dtype=np.int64)
+            per_row: Any = (
+                records.column(field)
+                if isinstance(records, RecordTable)
+                else [getattr(r, field) for r in records]
+            )
+            lengths = np.fromiter((len(v) for v in per_row), dtype=np.int64, count=len(per_row))
             rows = np.repeat(np.arange(len(records), dtype=np.int64), lengths)
-            values = as_day_array(d for r in records for d in getattr(r, field))
+            values = as_day_array(d for v in per_row for d in v)
             cached = (_freeze(rows), _freeze(values))
             self._cache[key] = cached
         result: tuple[npt.NDArray[np.int64], DayArray] = cached
@@ -647,12 +897,8 @@ class Dataset:
     @property
     def child_ids(self) -> npt.NDArray[np.str_]:
         """Every child id in any collection, sorted, each once."""
-        cached = self._cache.get("child_ids")
-        if cached is None:
-            ids = [r.child_id for r in self]
-            cached = _freeze(np.unique(np.array(ids, dtype=np.str_)))
-            self._cache["child_ids"] = cached
-        result: npt.NDArray[np.str_] = cached
+        self._code_children()
+        result: npt.NDArray[np.str_] = self._cache["child_ids"]
         return result
 
     def child_codes(self, table: TableName) -> npt.NDArray[np.int64]:
@@ -660,14 +906,24 @@ class Dataset:
 
         Codes agree across collections, so they join records of one child.
         """
-        key = ("child_codes", table)
-        cached = self._cache.get(key)
-        if cached is None:
-            ids = self.column(table, "child_id")
-            cached = _freeze(np.searchsorted(self.child_ids, ids).astype(np.int64))
-            self._cache[key] = cached
-        result: npt.NDArray[np.int64] = cached
+        _check_table(table)
+        self._code_children()
+        result: npt.NDArray[np.int64] = self._cache[("child_codes", table)]
         return result
+
+    def _code_children(self) -> None:
+        if "child_ids" in self._cache:
+            return
+        columns = [self.column(name, "child_id") for name in TABLES]
+        everything = (
+            np.concatenate(columns) if any(len(c) for c in columns) else np.array([], np.str_)
+        )
+        uniques, codes = factorize(everything)
+        self._cache["child_ids"] = _freeze(uniques)
+        start = 0
+        for name, column in zip(TABLES, columns, strict=True):
+            self._cache[("child_codes", name)] = _freeze(codes[start : start + len(column)])
+            start += len(column)
 
     def referral_rows(self, table: TableName) -> npt.NDArray[np.int64]:
         """For each record of *table*, the row of its linked referral in `referrals`, or -1.
@@ -680,16 +936,13 @@ class Dataset:
         if cached is None:
             ids = self.column(table, "referral_id")
             referral_ids = self.column("referrals", "referral_id")
-            order = np.argsort(referral_ids, kind="stable")
-            ordered = referral_ids[order]
-            position = np.searchsorted(ordered, ids)
-            position = np.clip(position, 0, max(len(ordered) - 1, 0))
-            found = (ids != "") & (len(ordered) > 0)
-            if len(ordered):
-                found &= ordered[position] == ids
-                rows = np.where(found, order[position], -1)
-            else:
-                rows = np.full(len(ids), -1, dtype=np.int64)
+            both = np.concatenate([referral_ids, ids]) if len(ids) else referral_ids
+            uniques, codes = factorize(both)
+            first_row = np.full(len(uniques), -1, dtype=np.int64)
+            # Assign in reverse so the first referral with an id wins.
+            first_row[codes[: len(referral_ids)][::-1]] = np.arange(len(referral_ids))[::-1]
+            rows = first_row[codes[len(referral_ids) :]]
+            rows[ids == ""] = -1
             cached = _freeze(rows.astype(np.int64))
             self._cache[key] = cached
         result: npt.NDArray[np.int64] = cached
@@ -698,6 +951,8 @@ class Dataset:
     def _build_column(self, table: TableName, field: str) -> npt.NDArray[Any]:
         records = self.records(table)
         kind = _check_field(table, field)
+        if isinstance(records, RecordTable) and kind != "many":
+            return records.column(field)
         values = (getattr(r, field) for r in records)
         if kind == "date":
             return as_day_array(values)

@@ -18,8 +18,13 @@ _NAT_INT = np.iinfo(np.int64).min
 def as_day_array(values: Iterable[dt.date | None] | npt.ArrayLike) -> DayArray:
     """Return *values* as a `datetime64[D]` array, `None` becoming `NaT`.
 
-    Accepts a numpy array of any `datetime64` unit or a sequence of `datetime.date` / `None`.
+    Accepts a numpy array of any `datetime64` unit, a single `numpy.datetime64`, or a
+    sequence of `datetime.date` / `None`. Text is refused: parse dates before counting.
     """
+    if isinstance(values, str | bytes):
+        raise TypeError(f"expected dates, got the text {values!r}; parse it into dates first")
+    if isinstance(values, np.datetime64):
+        return np.asarray(values, dtype="datetime64[D]")
     if isinstance(values, np.ndarray):
         if not np.issubdtype(values.dtype, np.datetime64):
             raise TypeError(f"expected a datetime64 array, got an array of dtype {values.dtype}")

@@ -118,7 +118,7 @@ class Option:
 
     def check(self, indicator_id: str, value: Any) -> None:
         """Raise `InvalidOptionError` unless *value* is acceptable."""
-        if self.choices and value not in self.choices:
+        if self.choices and not any(_same(value, choice) for choice in self.choices):
             choices = ", ".join(repr(c) for c in self.choices)
             raise InvalidOptionError(
                 f"{indicator_id}: option {self.name}={value!r} is not one of {choices}"
@@ -142,6 +142,11 @@ class EnglandFigure:
     value: float
     period: str
     source: Source
+
+
+def _same(value: Any, choice: Any) -> bool:
+    """Equal and of the same kind: `True` is not the choice `1`, nor `0` the choice `False`."""
+    return bool(value == choice) and isinstance(value, bool) == isinstance(choice, bool)
 
 
 def _kebab(instance: object, attribute: "attrs.Attribute[str]", value: str) -> None:
@@ -236,6 +241,10 @@ class Indicator:
         """
         if not isinstance(period, ReportingPeriod):
             raise InvalidOptionError(f"{self.id}: period must be a ReportingPeriod, got {period!r}")
+        if calendar is not None and not isinstance(calendar, WorkingDayCalendar):
+            raise InvalidOptionError(
+                f"{self.id}: calendar must be a WorkingDayCalendar or None, got {calendar!r}"
+            )
         known = {option.name: option for option in self.options}
         unknown = sorted(set(options) - set(known))
         if unknown:

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import types
 import typing
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, overload
 
 import attrs
@@ -437,19 +437,50 @@ _RECORD_CLASSES: dict[str, type[Any]] = {
 TABLES: tuple[TableName, ...] = typing.get_args(TableName)
 """The names of a `Dataset`'s record collections, in a fixed order."""
 
-# What makes two records "the same record" when datasets are merged with `|`.
-_IDENTITY: dict[str, Callable[[Any], Hashable]] = {
-    "children": lambda r: r.child_id,
-    "contacts": lambda r: (r.child_id, r.contact_date),
-    "referrals": lambda r: r.referral_id,
-    "assessments": lambda r: (r.child_id, r.referral_id, r.start_date, r.kind),
-    "section47s": lambda r: (r.child_id, r.referral_id, r.start_date),
-    "cp_plans": lambda r: (r.child_id, r.start_date),
-    "cin_plans": lambda r: (r.child_id, r.referral_id, r.start_date),
-    "episodes": lambda r: (r.child_id, r.start),
-    "lac_reviews": lambda r: (r.child_id, r.review_date),
-    "care_leavers": lambda r: r.child_id,
+
+_IDENTITY_FIELDS: dict[str, tuple[str, ...]] = {
+    "children": ("child_id",),
+    "contacts": ("child_id", "contact_date"),
+    "referrals": ("referral_id",),
+    "assessments": ("child_id", "referral_id", "start_date", "kind"),
+    "section47s": ("child_id", "referral_id", "start_date"),
+    "cp_plans": ("child_id", "start_date"),
+    "cin_plans": ("child_id", "referral_id", "start_date"),
+    "episodes": ("child_id", "start"),
+    "lac_reviews": ("child_id", "review_date"),
+    "care_leavers": ("child_id",),
 }
+"""The fields that make two records "the same record" when datasets merge with `|`."""
+
+
+# Collections whose records belong to a referral's CIN episode.
+_LINKED_TO_REFERRAL = ("assessments", "section47s", "cp_plans", "cin_plans")
+
+
+def _identity_keys(dataset: "Dataset", table: TableName) -> list[Hashable]:
+    """Each record's identity (see `_IDENTITY_FIELDS`), read from columns, building no record."""
+    columns = [dataset.column(table, field).tolist() for field in _IDENTITY_FIELDS[table]]
+    keys: list[Hashable] = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
+    return keys
+
+
+def _concatenate(
+    table: TableName, left: Sequence[Any], keep: npt.NDArray[np.bool_], right: Sequence[Any]
+) -> Sequence[Any]:
+    if not len(left):
+        return right
+    if keep.all() and not len(right):
+        return left
+    if isinstance(left, RecordTable) and (isinstance(right, RecordTable) or not len(right)):
+        columns: dict[str, npt.NDArray[Any]] = {}
+        for spec in _specs(table):
+            parts = [left.column(spec.name)[keep]]
+            if isinstance(right, RecordTable):
+                parts.append(right.column(spec.name))
+            columns[spec.name] = _freeze(np.concatenate(parts))
+        return RecordTable(table, columns)
+    kept = (record for record, wanted in zip(left, keep.tolist(), strict=True) if wanted)
+    return (*kept, *right)
 
 
 def _check_records(name: str, items: tuple[Any, ...]) -> None:
@@ -819,18 +850,33 @@ class Dataset:
         return cls(**by_table)
 
     def __or__(self, other: object) -> "Dataset":
+        """Merge two datasets, the right-hand one winning, as a later year's return wins.
+
+        A record of the right replaces the left's record with the same identity (the same
+        child; or the same child's referral, plan, episode or review on the same date). A
+        referral on the right also replaces the whole CIN episode: the left's assessments,
+        section 47 enquiries and plans linked to that referral are dropped, so a later
+        return that removed or corrected one of them wins.
+        """
         if not isinstance(other, Dataset):
             return NotImplemented
+        replaced_referrals = np.unique(other.column("referrals", "referral_id"))
+        replaced_referrals = replaced_referrals[replaced_referrals != ""]
         merged: dict[str, Any] = {}
         for name in TABLES:
-            left: tuple[Any, ...] = getattr(self, name)
-            right: tuple[Any, ...] = getattr(other, name)
-            if not left or not right:
-                merged[name] = left or right
-                continue
-            identity = _IDENTITY[name]
-            replaced = {identity(record) for record in right}
-            merged[name] = (*(r for r in left if identity(r) not in replaced), *right)
+            left = self.records(name)
+            right = other.records(name)
+            drop = np.zeros(len(left), dtype=np.bool_)
+            if len(left) and len(right):
+                right_keys = set(_identity_keys(other, name))
+                drop |= np.fromiter(
+                    (key in right_keys for key in _identity_keys(self, name)),
+                    dtype=np.bool_,
+                    count=len(left),
+                )
+            if len(left) and name in _LINKED_TO_REFERRAL and len(replaced_referrals):
+                drop |= np.isin(self.column(name, "referral_id"), replaced_referrals)
+            merged[name] = _concatenate(name, left, ~drop, right)
         return Dataset(**merged, diagnostics=(*self.diagnostics, *other.diagnostics))
 
     def records(self, table: TableName) -> Sequence[Record]:

@@ -259,7 +259,7 @@ class ReportingPeriod:
         return self.start <= day <= self.end
 
     def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.contains(day)
+        return isinstance(day, dt.date) and not isinstance(day, dt.datetime) and self.contains(day)
 
     def contains_many(self, days: DayArray) -> npt.NDArray[np.bool_]:
         """Element-wise `start <= day <= end`; a missing day (`NaT`) is in no period."""

@@ -51,6 +51,8 @@ IntArray = npt.NDArray[np.int64]
 
 
 def _frozen_dates(values: Iterable[dt.date]) -> frozenset[dt.date]:
+    if isinstance(values, str | bytes | dt.date):
+        raise TypeError(f"non-working days must be a collection of dates, got {values!r}")
     return frozenset(check_plain_date(value, "a non-working day") for value in values)
 
 
@@ -214,7 +216,13 @@ class WorkingDayCalendar:
         table = self._cumulative_or_nan
         counts: FloatArray = np.take(table, self._offsets(end))
         before = np.take(table, self._offsets(start))
-        if counts.ndim and counts.shape == np.broadcast_shapes(counts.shape, before.shape):
+        try:
+            shape = np.broadcast_shapes(counts.shape, before.shape)
+        except ValueError:
+            raise ValueError(
+                f"start and end cannot be paired: shapes {before.shape} and {counts.shape}"
+            ) from None
+        if counts.ndim and counts.shape == shape:
             np.subtract(counts, before, out=counts)
             return counts
         return np.asarray(counts - before, dtype=np.float64)
@@ -251,7 +259,12 @@ class WorkingDayCalendar:
         if not np.issubdtype(steps.dtype, np.integer):
             raise TypeError(f"n must be an int or an integer array, got dtype {steps.dtype}")
         index, missing = self._indices(start)
-        index, steps = np.broadcast_arrays(index, steps.astype(np.int64))
+        try:
+            index, steps = np.broadcast_arrays(index, steps.astype(np.int64))
+        except ValueError:
+            raise ValueError(
+                f"start and n cannot be paired: shapes {np.shape(index)} and {steps.shape}"
+            ) from None
         target = self._target_positions(index, steps, missing)
         first = day_numbers(np.array([self.first_day], dtype="datetime64[D]"))[0]
         result = np.where(target < 0, index, target) + first

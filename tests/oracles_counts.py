@@ -117,15 +117,30 @@ def assessments_in_period(
     """Outcome of each assessment for `assessments-in-period`."""
     outcomes = []
     for a in assessments:
-        day = a.authorisation_date if basis == "completed" else a.start_date
-        right_kind = kind in ("any", a.kind)
-        outcomes.append(_dated(day, period) if right_kind else OUT)
+        if kind not in ("any", a.kind):
+            outcomes.append(OUT)
+        elif basis == "completed":
+            outcomes.append(_dated(a.authorisation_date, period))
+        elif a.start_date is None:
+            # Authorised in the period, so started by its end: reported, not dropped.
+            authorised = _dated(a.authorisation_date, period) == COUNTED
+            outcomes.append("missing-start" if authorised else OUT)
+        else:
+            outcomes.append(_dated(a.start_date, period))
     return outcomes
 
 
 def section47s_in_period(enquiries: Sequence[Section47], period: ReportingPeriod) -> list[str]:
     """Outcome of each enquiry for `s47s-in-period`."""
-    return [_dated(s.start_date, period) for s in enquiries]
+    outcomes = []
+    for s in enquiries:
+        if s.start_date is not None:
+            outcomes.append(_dated(s.start_date, period))
+        elif _dated(s.icpc_date, period) == COUNTED:
+            outcomes.append("missing-start")  # its conference places it in the period
+        else:
+            outcomes.append(OUT)
+    return outcomes
 
 
 def icpcs_in_period(enquiries: Sequence[Section47], period: ReportingPeriod) -> list[str]:

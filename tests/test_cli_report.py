@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -322,3 +323,77 @@ def test_working_days_still_works(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "working-days", "2024-03-28", "2024-04-02", "--quiet")
     assert code == 0
     assert out == "1\n"
+
+
+# -- an indicator that fails -----------------------------------------------------------------
+
+
+@pytest.fixture
+def failing_report(monkeypatch: pytest.MonkeyPatch) -> str:
+    """`report --demo` over a small dataset where assessment-45wd fails on a 1965 start date.
+
+    The real cards never time the still-open 1965 assessment, so the card is replaced by
+    one that first checks every start date against the calendar (CalendarCoverageError).
+    """
+    import attrs
+
+    from safeguarding_metrics import WorkingDayCalendar, synthetic
+    from safeguarding_metrics import report as report_module
+
+    card = INDICATORS["assessment-45wd"]
+    original = card.function
+
+    def function(data: Dataset, *, period: Any, calendar: Any = None, **options: Any) -> Any:
+        starts = data.dates("assessments", "start_date")
+        (calendar or WorkingDayCalendar.england()).working_days_between(starts, starts)
+        return original(data, period=period, calendar=calendar, **options)
+
+    data = Dataset(
+        referrals=[Referral(referral_id="R", child_id="A", referral_date=dt.date(2024, 6, 3))],
+        assessments=[
+            Assessment(
+                child_id="A",
+                start_date=dt.date(2024, 6, 3),
+                authorisation_date=dt.date(2024, 6, 10),
+            ),
+            Assessment(child_id="B", start_date=dt.date(1965, 3, 1)),  # still open
+        ],
+    )
+    monkeypatch.setattr(synthetic, "synthetic_dataset", lambda **_: data)
+    monkeypatch.setattr(
+        report_module,
+        "INDICATORS",
+        {**INDICATORS, card.id: attrs.evolve(card, function=function)},
+    )
+    return card.id
+
+
+@pytest.mark.parametrize("format", ["table", "markdown", "csv", "json"])
+def test_report_prints_everything_when_one_indicator_fails(
+    capsys: pytest.CaptureFixture[str], failing_report: str, format: str
+) -> None:
+    """The report is printed in full, the failing indicator with its error, no traceback."""
+    _, out, err = run(capsys, "report", "--demo", "--format", format)
+    assert "Traceback" not in err
+    assert "1965-03-01" in out
+    assert "referrals-in-period" in out
+    if format == "json":
+        indicators = json.loads(out)["indicators"]
+        assert set(indicators[failing_report]) == {"error"}
+        assert indicators["referrals-in-period"]["count"] == 1
+
+
+def test_report_exits_1_when_an_indicator_fails(
+    capsys: pytest.CaptureFixture[str], failing_report: str
+) -> None:
+    """After printing the report, the command exits 1 because an indicator failed."""
+    code, out, _ = run(capsys, "report", "--demo", "--format", "json")
+    assert failing_report in json.loads(out)["indicators"]
+    assert code == 1
+
+
+def test_report_exits_0_when_every_indicator_computes(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without failures the exit status stays 0 (the demo cohort computes cleanly)."""
+    code, out, _ = run(capsys, "report", "--demo", "--format", "json", "--no-compare")
+    assert code == 0
+    assert all("error" not in entry for entry in json.loads(out)["indicators"].values())

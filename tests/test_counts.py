@@ -26,6 +26,7 @@ from safeguarding_metrics.indicators.counts import (
     referrals_in_period,
     section47s_in_period,
 )
+from safeguarding_metrics.indicators.referrals import S47_TO_ICPC
 from safeguarding_metrics.model import (
     Assessment,
     Contact,
@@ -37,7 +38,7 @@ from safeguarding_metrics.model import (
     Section47,
 )
 from safeguarding_metrics.periods import ReportingPeriod
-from safeguarding_metrics.results import Count, Distribution
+from safeguarding_metrics.results import Count, Distribution, Rate
 from tests import oracles_counts as oracle
 from tests.strategies import LEGAL_STATUSES, Draw, child_ids, optional
 
@@ -162,6 +163,35 @@ def test_nfa_referral_left_open_is_excluded_nfa() -> None:
     result = children_in_need_at_period_end(data, period=YEAR)
     assert result.count == 1
     assert outcomes(result) == ["nfa", "numerator"]
+    assert result.excluded == {"nfa": 1}
+
+
+def test_cin_at_period_end_reports_nfa_and_duplicate_exclusions() -> None:
+    """The count carries its exclusions per reason, every card reason listed, zeros included."""
+    data = [
+        referral("A", D(2024, 6, 3), nfa=True),  # open NFA: nfa
+        referral("A", D(2024, 6, 3), suffix="-2"),  # A's one real episode: counted
+        referral("B", D(2024, 7, 1)),  # counted
+        referral("B", D(2024, 7, 1), suffix="-2"),  # same day as B's: duplicate
+        referral("B", D(2024, 7, 1), suffix="-3"),  # and again: duplicate
+        referral("C", D(2024, 8, 1), nfa=True),  # open NFA, C has nothing else: nfa
+    ]
+    result = children_in_need_at_period_end(data, period=YEAR)
+    assert result.count == 2
+    assert result.excluded == {"nfa": 2, "duplicate": 2}
+    assert result.excluded_counts == (
+        ("nfa", 2),
+        ("duplicate", 2),
+        ("second-open-episode", 0),
+    )
+    assert outcomes(result) == [
+        "nfa",
+        "numerator",
+        "numerator",
+        "duplicate",
+        "duplicate",
+        "nfa",
+    ]
 
 
 def test_child_with_two_open_episodes_counts_once() -> None:
@@ -182,6 +212,7 @@ def test_child_with_two_open_episodes_counts_once() -> None:
         "out-of-scope",
         "numerator",
     ]
+    assert result.excluded == {"duplicate": 1, "second-open-episode": 1}
 
 
 def test_child_with_two_open_plans_counts_once() -> None:
@@ -307,6 +338,33 @@ def test_same_day_referrals_are_one_referral() -> None:
     result = referrals_in_period(data, period=YEAR)
     assert result.count == 3
     assert outcomes(result) == ["numerator", "duplicate", "numerator", "numerator"]
+    assert result.excluded == {"duplicate": 1}
+
+
+def test_three_same_day_referrals_count_once_with_two_duplicates() -> None:
+    """Three referrals of one child on one day: count 1, excluded {"duplicate": 2}."""
+    data = [referral("A", D(2024, 5, 1), suffix=f"-{i}") for i in range(3)]
+    result = referrals_in_period(data, period=YEAR)
+    assert result.count == 1
+    assert result.excluded == {"duplicate": 2}
+    assert result.excluded_counts == (("duplicate", 2),)
+    assert outcomes(result) == ["numerator", "duplicate", "duplicate"]
+
+
+def test_duplicates_outside_the_period_are_not_exclusions() -> None:
+    """Same-day referrals dated outside the period are out of scope, not duplicates."""
+    data = [referral("A", D(2024, 3, 31), suffix=f"-{i}") for i in range(2)]
+    result = referrals_in_period(data, period=YEAR)
+    assert result.count == 0
+    assert result.excluded == {}
+    assert result.excluded_counts == (("duplicate", 0),)
+
+
+def test_counts_without_exclusions_report_none() -> None:
+    """A count whose card lists no reasons has empty excluded counts."""
+    result = contacts_in_period([Contact(child_id="A", contact_date=D(2024, 5, 1))], period=YEAR)
+    assert result.excluded_counts == ()
+    assert result.excluded == {}
 
 
 def test_same_day_referrals_need_not_be_next_to_each_other() -> None:
@@ -349,11 +407,42 @@ def test_assessment_authorised_before_its_start_still_counts() -> None:
     assert assessments_in_period(data, period=YEAR).count == 1
 
 
-def test_assessment_without_start_is_out_of_scope_when_counting_starts() -> None:
-    """With basis="started" an assessment with no start date is out of scope."""
+@pytest.mark.parametrize(
+    ("authorised", "outcome"),
+    [
+        pytest.param(D(2024, 4, 1), "missing-start", id="authorised-on-the-first-day"),
+        pytest.param(D(2025, 3, 31), "missing-start", id="authorised-on-the-last-day"),
+        pytest.param(D(2024, 3, 31), "out-of-scope", id="authorised-the-day-before"),
+        pytest.param(D(2025, 4, 1), "out-of-scope", id="authorised-the-day-after"),
+        pytest.param(None, "out-of-scope", id="not-authorised"),
+    ],
+)
+def test_assessment_without_start_is_missing_start_when_counting_starts(
+    authorised: dt.date | None, outcome: str
+) -> None:
+    """basis="started": no start date but authorised in the period is excluded missing-start."""
+    data = [Assessment(child_id="A", start_date=None, authorisation_date=authorised)]
+    result = assessments_in_period(data, period=YEAR, basis="started")
+    assert result.count == 0
+    assert outcomes(result) == [outcome]
+    assert result.excluded == ({"missing-start": 1} if outcome == "missing-start" else {})
+
+
+def test_assessment_without_start_counts_when_counting_completions() -> None:
+    """basis="completed" needs no start date: missing-start is listed with zero."""
     data = [Assessment(child_id="A", start_date=None, authorisation_date=D(2024, 6, 3))]
-    assert assessments_in_period(data, period=YEAR, basis="started").count == 0
-    assert assessments_in_period(data, period=YEAR).count == 1
+    result = assessments_in_period(data, period=YEAR)
+    assert result.count == 1
+    assert result.excluded_counts == (("missing-start", 0),)
+
+
+def test_assessment_of_another_kind_without_start_is_out_of_scope() -> None:
+    """The kind option is a cohort rule: another kind is out of scope before missing-start."""
+    data = [
+        Assessment(child_id="A", start_date=None, authorisation_date=D(2024, 6, 3), kind="core")
+    ]
+    result = ASSESSMENTS_IN_PERIOD.compute(data, period=YEAR, basis="started", kind="single")
+    assert outcomes(result) == ["out-of-scope"]
 
 
 def test_assessment_kind_option_keeps_one_kind() -> None:
@@ -368,10 +457,27 @@ def test_assessment_kind_option_keeps_one_kind() -> None:
     assert ASSESSMENTS_IN_PERIOD.compute(data, period=year, kind="core").value == 1
 
 
-def test_s47_without_start_is_out_of_scope() -> None:
-    """An enquiry with no start date cannot be in the period."""
-    result = section47s_in_period([s47("A", None), s47("B", D(2024, 5, 1))], period=YEAR)
-    assert outcomes(result) == ["out-of-scope", "numerator"]
+@pytest.mark.parametrize(
+    ("icpc", "not_required", "outcome"),
+    [
+        pytest.param(None, False, "out-of-scope", id="no-dates-at-all"),
+        pytest.param(D(2024, 4, 1), False, "missing-start", id="icpc-on-the-first-day"),
+        pytest.param(D(2025, 3, 31), False, "missing-start", id="icpc-on-the-last-day"),
+        pytest.param(D(2024, 3, 31), False, "out-of-scope", id="icpc-the-day-before"),
+        pytest.param(D(2025, 4, 1), False, "out-of-scope", id="icpc-the-day-after"),
+        pytest.param(D(2024, 9, 2), True, "missing-start", id="icpc-dated-but-not-required"),
+    ],
+)
+def test_s47_without_start_is_missing_start_when_its_icpc_is_in_period(
+    icpc: dt.date | None, not_required: bool, outcome: str
+) -> None:
+    """No start date but a conference dated in the period: excluded missing-start, not dropped."""
+    data = [s47("A", None, icpc, not_required=not_required), s47("B", D(2024, 5, 1))]
+    result = section47s_in_period(data, period=YEAR)
+    assert outcomes(result) == [outcome, "numerator"]
+    assert result.count == 1
+    assert result.excluded == ({"missing-start": 1} if outcome == "missing-start" else {})
+    assert result.excluded_counts[0][0] == "missing-start"
 
 
 def test_icpc_dated_before_its_enquiry_still_counts() -> None:
@@ -665,6 +771,9 @@ def shuffled(items: list[Any], seed: int) -> list[Any]:
     return copy
 
 
+CARD_OF = {card.id: card for card in CARDS}
+
+
 def assert_accounted(result: Count | Distribution, rows: int) -> None:
     assert result.audit is not None
     tally = result.audit.tally()
@@ -672,6 +781,11 @@ def assert_accounted(result: Count | Distribution, rows: int) -> None:
     assert sum(tally.values()) == rows
     counted = result.count if isinstance(result, Count) else result.total
     assert tally["numerator"] == counted
+    # Exclusions are reported, never silently dropped (SPEC §0): one pair per card reason,
+    # each equal to the audit's tally of that reason.
+    reasons = list(CARD_OF[result.indicator_id].exclusions)
+    assert [reason for reason, _ in result.excluded_counts] == reasons
+    assert dict(result.excluded_counts) == {reason: tally[reason] for reason in reasons}
 
 
 @given(referral_lists(), periods)
@@ -739,6 +853,16 @@ def test_in_period_counts_match_oracles(
         assert_accounted(result, len(expected))
 
 
+@given(dated_lists(), periods)
+def test_s47_count_reconciles_with_s47_to_icpc(data: Dataset, period: ReportingPeriod) -> None:
+    """s47s-in-period and s47-to-icpc reach the same enquiries: counted and excluded alike."""
+    count = section47s_in_period(data, period=period)
+    rate = S47_TO_ICPC.compute(data, period=period)
+    assert isinstance(rate, Rate)
+    assert count.count == rate.denominator
+    assert count.excluded == rate.excluded
+
+
 @given(referral_lists(), periods, st.sampled_from(("dfe", "stockton")), st.booleans())
 def test_closure_durations_match_oracle(
     data: list[Referral], period: ReportingPeriod, bands: str, include_nfa: bool
@@ -773,7 +897,10 @@ def test_results_do_not_depend_on_input_order(
     for card in CARDS:
         first = card.compute(original, period=period)
         second = card.compute(mixed, period=period)
-        assert first == second  # count (or bands and quartiles) and excluded counts
+        # Results compare their figures and their excluded counts per reason; the audits
+        # (in input order) are compared by their tallies below.
+        assert first == second
+        assert first.excluded == second.excluded
         assert first.audit is not None
         assert second.audit is not None
         assert first.audit.tally() == second.audit.tally()

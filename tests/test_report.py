@@ -23,8 +23,13 @@ from safeguarding_metrics import (
     Rate,
     Referral,
     ReportingPeriod,
+    WorkingDayCalendar,
 )
+from safeguarding_metrics import report as report_module
+from safeguarding_metrics.catalogue import Indicator
+from safeguarding_metrics.errors import CalendarCoverageError
 from safeguarding_metrics.report import Report, run_report, write_audit
+from safeguarding_metrics.results import Result
 from safeguarding_metrics.synthetic import synthetic_dataset, write_synthetic
 
 YEAR = ReportingPeriod.year_ending(2025)
@@ -47,7 +52,8 @@ OLD_REFERRAL = Referral(referral_id="Z", child_id="Z", referral_date=dt.date(202
 def assessments_only() -> Dataset:
     """Three single assessments in 2024-25 (one late, one without a start) and one in 2023-24.
 
-    The one referral, from 2020, is there because the assessment cards read referrals too.
+    The one referral, from 2020 and never closed, puts the referral cards in the report too,
+    so it holds rates, counts and distributions (cin-at-period-end counts that referral).
     """
     return Dataset(
         referrals=[OLD_REFERRAL],
@@ -166,7 +172,6 @@ def test_direction_compares_the_values_shown() -> None:
         ]
 
     data = Dataset(
-        referrals=[OLD_REFERRAL],
         assessments=assessments(6, 7, dt.date(2024, 5, 1))
         + assessments(6001, 6999, dt.date(2023, 5, 1)),
     )
@@ -188,7 +193,10 @@ def check_shape(entry: dict[str, Any], kind: str, *, compare: bool) -> None:
         extra = set(entry) - {"numerator", "denominator", "value", "excluded"}
     elif kind == "count":
         assert isinstance(entry["count"], int)
-        extra = set(entry) - {"count"}
+        if "excluded" in entry:  # present only when some record was excluded
+            assert entry["excluded"]
+            assert all(isinstance(n, int) and n > 0 for n in entry["excluded"].values())
+        extra = set(entry) - {"count", "excluded"}
     else:
         assert all(isinstance(n, int) for n in entry["bands"].values())
         assert entry["median"] is None or isinstance(entry["median"], float)
@@ -210,9 +218,11 @@ def test_json_has_the_documented_shape() -> None:
     assert list(document) == ["period", "indicators", "diagnostics"]
     assert document["period"] == {"start": "2024-04-01", "end": "2025-03-31", "label": "2024-25"}
     kinds = set()
+    counts_with_exclusions = 0
     for indicator_id, entry in document["indicators"].items():
         kind = INDICATORS[indicator_id].kind
         kinds.add(kind)
+        counts_with_exclusions += kind == "count" and "excluded" in entry
         check_shape(entry, kind, compare=True)
         previous = dict(entry["previous"])
         assert previous.pop("period") == "2023-24"
@@ -226,6 +236,7 @@ def test_json_has_the_documented_shape() -> None:
             "down",
         }
     assert kinds == {"rate", "count", "distribution"}
+    assert counts_with_exclusions  # the cohort has same-day duplicate referrals
 
 
 def test_json_lists_diagnostics_with_their_five_keys() -> None:
@@ -255,6 +266,47 @@ def test_per_10k_appears_only_with_a_population() -> None:
     with_population = run_report(data, period=YEAR, compare=False, population=60_000)
     entry = with_population.to_dict()["indicators"]["referrals-in-period"]
     assert entry == {"count": 3, "per_10k": 0.5}
+
+
+def three_same_day_referrals() -> Dataset:
+    """Three referrals of one child on 3 June 2024: one referral and two duplicates."""
+    return Dataset(
+        referrals=[
+            Referral(
+                referral_id=f"R{i}",
+                child_id="A",
+                referral_date=dt.date(2024, 6, 3),
+                closure_date=dt.date(2024, 6, 3),
+                nfa=True,
+            )
+            for i in range(3)
+        ]
+    )
+
+
+def test_count_exclusions_appear_in_the_json() -> None:
+    """Three same-day referrals: {"count": 1, "excluded": {"duplicate": 2}}, previous year {"count": 0}."""
+    report = run_report(three_same_day_referrals(), period=YEAR)
+    entry = report.to_dict()["indicators"]["referrals-in-period"]
+    assert entry == {
+        "count": 1,
+        "excluded": {"duplicate": 2},
+        "previous": {"period": "2023-24", "count": 0},
+        "direction": "up",
+    }
+    assert json.loads(report.to_json())["indicators"]["referrals-in-period"] == entry
+
+
+def test_count_json_has_no_excluded_key_when_none_were_excluded() -> None:
+    """A count with nothing excluded stays exactly SPEC §6's {"count": n}."""
+    data = Dataset(
+        referrals=[
+            Referral(referral_id="R1", child_id="A", referral_date=dt.date(2024, 6, 3)),
+            Referral(referral_id="R2", child_id="B", referral_date=dt.date(2024, 6, 3)),
+        ]
+    )
+    entry = run_report(data, period=YEAR, compare=False).to_dict()["indicators"]
+    assert entry["referrals-in-period"] == {"count": 2}
 
 
 def test_synthetic_snapshot() -> None:
@@ -309,6 +361,31 @@ def test_markdown_has_a_table_per_kind() -> None:
     assert "| Single assessments completed within 45 working days | `assessment-45wd` |" in text
 
 
+def test_table_and_markdown_show_count_exclusions() -> None:
+    """The table's note and the Markdown counts table list a count's exclusions."""
+    report = run_report(three_same_day_referrals(), period=YEAR)
+    assert "referrals-in-period · excluded: duplicate 2" in report.to_table()
+    markdown = report.to_markdown()
+    line = next(x for x in markdown.splitlines() if "`referrals-in-period`" in x)
+    # | title | id | count | per 10,000 | excluded | previous | direction |
+    assert [cell.strip() for cell in line.strip("|").split("|")][2:5] == [
+        "1",
+        "",
+        "duplicate 2",
+    ]
+
+
+def test_csv_shows_count_exclusions_and_whole_number_values() -> None:
+    """CSV: a count's value is printed as a whole number and its exclusions as reason=n."""
+    report = run_report(three_same_day_referrals(), period=YEAR)
+    line = next(
+        x for x in csv.DictReader(io.StringIO(report.to_csv())) if x["id"] == "referrals-in-period"
+    )
+    assert (line["count"], line["value"], line["previous_value"]) == ("1", "1", "0")
+    assert line["excluded"] == "duplicate=2"
+    assert line["error"] == ""
+
+
 def test_csv_has_a_line_per_indicator() -> None:
     """CSV: one line per row, with the figures of each kind."""
     report = small_report()
@@ -321,6 +398,8 @@ def test_csv_has_a_line_per_indicator() -> None:
             assert int(line["denominator"]) == result.denominator
         elif isinstance(result, Count):
             assert int(line["count"]) == result.count
+            assert line["value"] == line["count"]
+            assert line["excluded"] == ";".join(f"{k}={n}" for k, n in result.excluded.items())
         else:
             assert isinstance(result, Distribution)
             assert line["bands"] == ";".join(f"{k}={n}" for k, n in result.bands.items())
@@ -344,6 +423,140 @@ def test_render_refuses_unknown_formats() -> None:
     """An unknown format is an InvalidOptionError."""
     with pytest.raises(InvalidOptionError, match="xml"):
         run_report(assessments_only(), period=YEAR).render("xml")  # type: ignore[arg-type]
+
+
+# -- an indicator that fails -----------------------------------------------------------------
+
+# Nothing in a return stops a start date from lying outside the England calendar's coverage
+# (1970 to 2050). This assessment is still open, so the real cards never time it.
+STRAY = Assessment(child_id="E", start_date=dt.date(1965, 3, 1))
+
+
+def with_stray() -> Dataset:
+    return attrs.evolve(assessments_only(), assessments=(*assessments_only().assessments, STRAY))
+
+
+def coverage_checked(card: Indicator) -> Indicator:
+    """*card*, made to check every assessment start date against the calendar first."""
+    original = card.function
+
+    def function(
+        data: Dataset,
+        *,
+        period: ReportingPeriod,
+        calendar: WorkingDayCalendar | None = None,
+        **options: Any,
+    ) -> Result:
+        starts = data.dates("assessments", "start_date")
+        (calendar or WorkingDayCalendar.england()).working_days_between(starts, starts)
+        return original(data, period=period, calendar=calendar, **options)
+
+    return attrs.evolve(card, function=function)
+
+
+def replace_card(monkeypatch: pytest.MonkeyPatch, card: Indicator) -> None:
+    """Make run_report use *card* in place of the registered card with its id."""
+    monkeypatch.setattr(report_module, "INDICATORS", {**INDICATORS, card.id: card})
+
+
+@pytest.fixture
+def failing_card(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Registers a version of assessment-45wd that fails on a start date outside 1970–2050."""
+    card_id = "assessment-45wd"
+    replace_card(monkeypatch, coverage_checked(INDICATORS[card_id]))
+    return card_id
+
+
+def test_one_failing_indicator_does_not_stop_the_report(failing_card: str) -> None:
+    """The failing indicator's row carries the error; every other indicator is computed."""
+    report = run_report(with_stray(), period=YEAR)
+    row = report.row(failing_card)
+    assert row.current is None
+    assert row.error is not None
+    assert "1965-03-01" in row.error
+    assert "1970-01-01 to 2050-12-31" in row.error
+    assert report.errors[failing_card] == row.error
+    assert failing_card not in report.results
+    # Every other indicator of the report without the stray record is there, computed.
+    others = [r for r in report.rows if r.id != failing_card]
+    assert [r.id for r in report.rows] == [
+        r.id for r in run_report(assessments_only(), period=YEAR).rows
+    ]
+    assert all(r.current is not None and r.error is None for r in others)
+    counted = report.row("assessments-in-period").current
+    assert isinstance(counted, Count)
+    assert counted.count == 3  # A, B and C were authorised in 2024-25; the stray is still open
+
+
+def test_a_report_without_failures_has_no_errors() -> None:
+    """Report.errors is empty when every indicator computed."""
+    report = run_report(assessments_only(), period=YEAR)
+    assert report.errors == {}
+    assert all(row.error is None and row.previous_error is None for row in report.rows)
+
+
+def test_failing_indicator_is_shown_in_every_format(failing_card: str) -> None:
+    """JSON {"error": ...}; a table and Markdown section; a CSV line with the error column."""
+    report = run_report(with_stray(), period=YEAR)
+    message = report.row(failing_card).error
+    assert message is not None
+    document = json.loads(report.to_json())
+    assert document["indicators"][failing_card] == {"error": message}
+    table = report.to_table()
+    assert "Not computed because of an error" in table
+    assert f"{failing_card} · error: {message[:30]}" in table
+    markdown = report.to_markdown()
+    assert "## Not computed because of an error" in markdown
+    assert f"| `{failing_card}` | 2024-25 | {message} |" in markdown
+    line = next(x for x in csv.DictReader(io.StringIO(report.to_csv())) if x["id"] == failing_card)
+    assert line["error"] == message
+    assert line["value"] == line["numerator"] == ""
+
+
+def test_failure_in_the_previous_period_keeps_the_current_figure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only 2023-24 fails: the 2024-25 figures stay, the comparison is not-comparable."""
+    card = INDICATORS["assessment-45wd"]
+    original = card.function
+
+    def function(data: Dataset, *, period: ReportingPeriod, **options: Any) -> Result:
+        if period == YEAR.preceding():
+            raise CalendarCoverageError("2023-24 failed")
+        return original(data, period=period, **options)
+
+    replace_card(monkeypatch, attrs.evolve(card, function=function))
+    report = run_report(assessments_only(), period=YEAR, indicators=[card.id, "referrals-nfa"])
+    row = report.row(card.id)
+    assert isinstance(row.current, Rate)
+    assert (row.current.numerator, row.current.denominator) == (1, 2)
+    assert row.previous is None
+    assert row.previous_error == "2023-24 failed"
+    assert row.direction is not None
+    assert row.direction.value == "not-comparable"
+    assert report.errors == {card.id: "2023-24: 2023-24 failed"}
+    entry = report.to_dict()["indicators"][card.id]
+    assert entry["previous"] == {"period": "2023-24", "error": "2023-24 failed"}
+    assert entry["direction"] == "not-comparable"
+    assert entry["numerator"] == 1
+    assert "2023-24 not computed: 2023-24 failed" in report.to_table()
+    assert "| `assessment-45wd` | 2023-24 | 2023-24 failed |" in report.to_markdown()
+    line = next(x for x in csv.DictReader(io.StringIO(report.to_csv())) if x["id"] == card.id)
+    assert (line["previous_value"], line["previous_error"]) == ("", "2023-24 failed")
+
+
+def test_a_bad_population_still_raises() -> None:
+    """A population the counts refuse is the caller's mistake: run_report raises, as before."""
+    with pytest.raises(InvalidOptionError, match="population"):
+        run_report(assessments_only(), period=YEAR, population=0)
+
+
+def test_audit_leaves_out_failed_indicators(tmp_path: Path, failing_card: str) -> None:
+    """write_audit writes a file for each computed indicator and none for a failed one."""
+    report = run_report(with_stray(), period=YEAR)
+    written = write_audit(report, with_stray(), tmp_path)
+    assert f"{failing_card}.csv" not in {p.name for p in written}
+    assert len(written) == len(report.rows) - 1
 
 
 # -- audit files -------------------------------------------------------------------------------

@@ -302,6 +302,76 @@ def test_count_from_flags() -> None:
     assert result.population == 100
     assert result.audit is not None
     assert list(result.audit.outcomes()) == ["numerator", "out-of-scope", "numerator"]
+    assert result.excluded_counts == ()
+    assert result.excluded == {}
+
+
+def test_count_from_flags_excludes_with_the_first_reason() -> None:
+    """Counted rows flagged by a reason are excluded, the first matching reason winning."""
+    # Rows: 0 counted; 1 both reasons -> "nfa" (listed first); 2 "duplicate"; 3 counted;
+    # 4 flagged but not in scope -> out of scope, not an exclusion.
+    result = Count.from_flags(
+        indicator_id="x",
+        table="referrals",
+        counted=flags(1, 1, 1, 1, 0),
+        child_ids=ids(5),
+        excluded={"nfa": flags(0, 1, 0, 0, 1), "duplicate": flags(0, 1, 1, 0, 1)},
+    )
+    assert result.count == 2
+    assert result.excluded_counts == (("nfa", 1), ("duplicate", 1))
+    assert result.audit is not None
+    assert list(result.audit.outcomes()) == [
+        "numerator",
+        "nfa",
+        "duplicate",
+        "numerator",
+        "out-of-scope",
+    ]
+
+
+def test_count_excluded_leaves_out_reasons_with_none() -> None:
+    """Count.excluded maps reason -> n for reasons with some; excluded_counts keeps zeros."""
+    result = Count.from_flags(
+        indicator_id="x",
+        table="referrals",
+        counted=flags(1, 1, 1),
+        child_ids=ids(3),
+        excluded={"nfa": flags(0, 0, 0), "duplicate": flags(0, 1, 1)},
+    )
+    assert result.excluded == {"duplicate": 2}
+    assert result.excluded_counts == (("nfa", 0), ("duplicate", 2))
+
+
+def test_counts_compare_their_exclusions() -> None:
+    """Two counts with the same count but different exclusions are not equal."""
+    plain = Count(indicator_id="x", count=3)
+    with_duplicates = Count(indicator_id="x", count=3, excluded_counts=(("duplicate", 2),))
+    assert plain != with_duplicates
+    assert with_duplicates == Count(indicator_id="x", count=3, excluded_counts=(("duplicate", 2),))
+
+
+@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.booleans()), max_size=40))
+def test_count_accounts_for_every_row(rows: list[tuple[bool, bool, bool]]) -> None:
+    """Counted, excluded and out-of-scope rows add up to all rows; each is worked out by hand."""
+    in_scope = np.array([r[0] for r in rows], dtype=np.bool_)
+    first = np.array([r[1] for r in rows], dtype=np.bool_)
+    second = np.array([r[2] for r in rows], dtype=np.bool_)
+    result = Count.from_flags(
+        indicator_id="x",
+        table="t",
+        counted=in_scope,
+        child_ids=ids(len(rows)),
+        excluded={"a": first, "b": second},
+    )
+    # Plain-Python expectations, row by row.
+    expected_a = sum(1 for s, a, _ in rows if s and a)
+    expected_b = sum(1 for s, a, b in rows if s and not a and b)
+    expected_count = sum(1 for s, a, b in rows if s and not a and not b)
+    assert result.count == expected_count
+    assert result.excluded_counts == (("a", expected_a), ("b", expected_b))
+    assert result.audit is not None
+    assert len(result.audit) == len(rows)
+    assert sum(result.audit.tally().values()) == len(rows)
 
 
 # -- Distribution ------------------------------------------------------------------------------

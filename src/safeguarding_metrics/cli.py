@@ -202,6 +202,13 @@ def _report(args: argparse.Namespace) -> int:
     if args.audit is not None:
         written = write_audit(report, data, args.audit)
         print(f"Wrote {len(written)} audit file(s) to {args.audit}", file=sys.stderr)
+    if report.errors:
+        print(
+            f"safeguarding-metrics: error: {len(report.errors)} indicator(s) could not be "
+            f"computed: {', '.join(report.errors)} (see the report)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     return EXIT_OK
 
 

@@ -26,22 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics.catalogue import Indicator
-from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.model import (
-    TABLES,
-    Assessment,
-    CareLeaver,
-    Child,
-    CINPlan,
-    Contact,
-    CPPlan,
-    Dataset,
-    Diagnostic,
-    Episode,
-    LACReview,
-    Referral,
-    Section47,
-)
+from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
+from safeguarding_metrics.model import _RECORD_CLASSES, TABLES, Dataset, Diagnostic
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.registry import INDICATORS
 from safeguarding_metrics.results import (
@@ -71,15 +57,21 @@ class ReportRow:
 
     Attributes:
         card: The indicator's definition card.
-        current: Its result for the report's period.
-        previous: Its result for the preceding comparable period, if compared.
+        current: Its result for the report's period; `None` when computing it failed.
+        previous: Its result for the preceding comparable period, if compared and computed.
         direction: How it moved, by the card's polarity, if compared.
+        error: Why the result for the report's period could not be computed (the error's
+            message), or `None`.
+        previous_error: Why the result for the preceding period could not be computed, or
+            `None`.
     """
 
     card: Indicator
-    current: Result
+    current: Result | None = None
     previous: Result | None = None
     direction: Direction | None = None
+    error: str | None = None
+    previous_error: str | None = None
 
     @property
     def id(self) -> str:
@@ -113,8 +105,23 @@ class Report:
 
     @property
     def results(self) -> dict[str, Result]:
-        """Indicator id -> its result for the period."""
-        return {row.id: row.current for row in self.rows}
+        """Indicator id -> its result for the period (indicators that failed left out)."""
+        return {row.id: row.current for row in self.rows if row.current is not None}
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Indicator id -> why it could not be computed; empty when every indicator was.
+
+        A failure for the previous period only is prefixed with that period's label
+        (``"2023-24: ..."``).
+        """
+        found: dict[str, str] = {}
+        for row in self.rows:
+            if row.error is not None:
+                found[row.id] = row.error
+            elif row.previous_error is not None and self.previous_period is not None:
+                found[row.id] = f"{self.previous_period.label}: {row.previous_error}"
+        return found
 
     def row(self, indicator_id: str) -> ReportRow:
         """The row of indicator *indicator_id*."""
@@ -127,13 +134,19 @@ class Report:
         """The report as plain data, in the JSON shape of SPEC §6 (see `to_json`)."""
         indicators: dict[str, Any] = {}
         for row in self.rows:
+            if row.current is None:
+                indicators[row.id] = {"error": row.error or "not computed"}
+                continue
             entry = _result_dict(row.current)
-            if self.previous_period is not None and row.previous is not None:
-                entry["previous"] = {
-                    "period": self.previous_period.label,
-                    **_result_dict(row.previous),
-                }
-                entry["direction"] = (row.direction or Direction.NOT_COMPARABLE).value
+            if self.previous_period is not None:
+                before: dict[str, Any] | None = None
+                if row.previous is not None:
+                    before = _result_dict(row.previous)
+                elif row.previous_error is not None:
+                    before = {"error": row.previous_error}
+                if before is not None:
+                    entry["previous"] = {"period": self.previous_period.label, **before}
+                    entry["direction"] = (row.direction or Direction.NOT_COMPARABLE).value
             indicators[row.id] = entry
         return {
             "period": _period_dict(self.period),
@@ -209,7 +222,8 @@ def run_report(
         The `Report`.
 
     Raises:
-        InvalidOptionError: For an id that is not registered.
+        InvalidOptionError: For an id that is not registered, or a *population* the
+            indicators refuse (a mistake in the call, not in the data).
 
     Notes:
         - An indicator is computed only when every record collection it reads
@@ -217,6 +231,11 @@ def run_report(
         - Each indicator uses its card's default options.
         - Direction of travel compares values as the report shows them: rates and medians
           rounded to one decimal place, counts exactly.
+        - One indicator failing (a `SafeguardingMetricsError` such as a date outside the
+          working-day calendar's coverage) does not stop the report: its row carries the
+          error's message (`ReportRow.error`, or `ReportRow.previous_error` when only the
+          previous period failed), every format shows it, and the other indicators are
+          computed as usual. `Report.errors` lists the failures.
     """
     chosen = _choose(indicators)
     calendar = calendar or WorkingDayCalendar.england()
@@ -230,14 +249,27 @@ def run_report(
         options: dict[str, Any] = {}
         if population is not None and any(o.name == "population" for o in card.options):
             options["population"] = population
-        current = card.compute(dataset, period=period, calendar=calendar, **options)
-        previous = direction = None
+        current, error = _attempt(card, dataset, period, calendar, options)
+        if current is None:
+            rows.append(ReportRow(card=card, error=error))
+            continue
+        previous = direction = previous_error = None
         if previous_period is not None:
-            previous = card.compute(dataset, period=previous_period, calendar=calendar, **options)
+            previous, previous_error = _attempt(card, dataset, previous_period, calendar, options)
             direction = direction_of_travel(
-                _shown(current), _shown(previous), polarity=card.polarity
+                _shown(current),
+                None if previous is None else _shown(previous),
+                polarity=card.polarity,
             )
-        rows.append(ReportRow(card=card, current=current, previous=previous, direction=direction))
+        rows.append(
+            ReportRow(
+                card=card,
+                current=current,
+                previous=previous,
+                direction=direction,
+                previous_error=previous_error,
+            )
+        )
     return Report(
         period=period,
         previous_period=previous_period,
@@ -245,6 +277,22 @@ def run_report(
         skipped=tuple(skipped),
         diagnostics=dataset.diagnostics,
     )
+
+
+def _attempt(
+    card: Indicator,
+    dataset: Dataset,
+    period: ReportingPeriod,
+    calendar: WorkingDayCalendar,
+    options: Mapping[str, Any],
+) -> tuple[Result | None, str | None]:
+    """*card*'s result for *period*, or `None` and the message of the error that stopped it."""
+    try:
+        return card.compute(dataset, period=period, calendar=calendar, **options), None
+    except InvalidOptionError:
+        raise
+    except SafeguardingMetricsError as error:
+        return None, str(error) or type(error).__name__
 
 
 def _choose(indicators: Iterable[str] | None) -> list[Indicator]:
@@ -290,6 +338,8 @@ def _result_dict(result: Result) -> dict[str, Any]:
         entry: dict[str, Any] = {"count": result.count}
         if result.population is not None:
             entry["per_10k"] = result.per_10k
+        if result.excluded:  # only when some were: {"count": n} stays SPEC §6's shape
+            entry["excluded"] = result.excluded
         return entry
     return {
         "bands": result.bands,
@@ -382,6 +432,10 @@ class _Table:
             if rows:
                 lines.append("")
                 lines += self.section(name, rows)
+        failed = [row for row in report.rows if row.current is None]
+        if failed:
+            lines.append("")
+            lines += self.failures(failed)
         if not report.rows:
             lines += ["", "No indicator could be computed: the data holds none of their records."]
         if report.skipped:
@@ -406,6 +460,19 @@ class _Table:
             lines += self.row(row)
         return lines
 
+    def failures(self, rows: list[ReportRow]) -> list[str]:
+        width = self.title_width + 50
+        lines = ["Not computed because of an error", "─" * width]
+        for row in rows:
+            lines += textwrap.wrap(row.title, width=width) or [""]
+            lines += textwrap.wrap(
+                f"{row.id} · error: {row.error}",
+                width=width - 2,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
+        return lines
+
     def line(self, title: str, cells: Sequence[str], arrow: str) -> str:
         widths = (10, 12, 9, 11)
         text = title.ljust(self.title_width)
@@ -414,6 +481,7 @@ class _Table:
 
     def row(self, row: ReportRow) -> list[str]:
         result, previous = row.current, row.previous
+        assert result is not None
         notes: list[str] = []
         if isinstance(result, Rate):
             cells = [
@@ -434,6 +502,8 @@ class _Table:
                 shown,
                 _thousands(previous.count) if isinstance(previous, Count) else "",
             ]
+            if result.excluded:
+                notes.append(f"excluded: {_excluded_text(result.excluded)}")
         else:
             unit = f" {result.unit}" if result.unit else ""
             cells = [
@@ -447,6 +517,10 @@ class _Table:
                 notes.append(f"excluded: {_excluded_text(result.excluded)}")
         if not self.compare:
             cells[3] = ""
+        elif row.previous_error is not None and self.report.previous_period is not None:
+            cells[3] = "error"
+            label = self.report.previous_period.label
+            notes.append(f"{label} not computed: {row.previous_error}")
         title_lines = textwrap.wrap(row.title, width=self.title_width - 1) or [""]
         lines = [self.line(title_lines[0], cells, _arrow(row))]
         lines += [f"{extra}" for extra in title_lines[1:]]
@@ -471,6 +545,13 @@ def _direction_text(row: ReportRow) -> str:
     if row.direction is None:
         return ""
     return f"{row.direction.arrow} {row.direction.value}"
+
+
+def _previous_cell(row: ReportRow, shown: str) -> str:
+    """The previous period's figure *shown*, or ``error`` when it could not be computed."""
+    if row.previous is None:
+        return "error" if row.previous_error is not None else ""
+    return shown
 
 
 def _markdown(report: Report) -> str:
@@ -502,8 +583,9 @@ def _markdown(report: Report) -> str:
                 _md(_excluded_text(rate.excluded)),
             ]
             if compare:
+                before = row.previous
                 cells += [
-                    _percent(row.previous.value) if row.previous is not None else "",
+                    _previous_cell(row, _percent(before.value) if before is not None else ""),
                     _direction_text(row),
                 ]
             lines.append("| " + " | ".join(cells) + " |")
@@ -512,18 +594,26 @@ def _markdown(report: Report) -> str:
         lines += [
             "## Counts",
             "",
-            f"| Indicator | Id | Count | Per 10,000 |{previous_cols}",
-            f"|---|---|---:|---:|{previous_rule}",
+            f"| Indicator | Id | Count | Per 10,000 | Excluded |{previous_cols}",
+            f"|---|---|---:|---:|---|{previous_rule}",
         ]
         for row in counts:
             count = row.current
             assert isinstance(count, Count)
             per_10k = "" if count.per_10k is None else f"{count.per_10k:.1f}"
-            cells = [_md(row.title), f"`{row.id}`", _thousands(count.count), per_10k]
+            cells = [
+                _md(row.title),
+                f"`{row.id}`",
+                _thousands(count.count),
+                per_10k,
+                _md(_excluded_text(count.excluded)),
+            ]
             if compare:
                 before = row.previous
                 cells += [
-                    _thousands(before.count) if isinstance(before, Count) else "",
+                    _previous_cell(
+                        row, _thousands(before.count) if isinstance(before, Count) else ""
+                    ),
                     _direction_text(row),
                 ]
             lines.append("| " + " | ".join(cells) + " |")
@@ -546,11 +636,25 @@ def _markdown(report: Report) -> str:
                 _md(_bands_text(spread.bands)),
             ]
             if compare:
+                before = row.previous
                 cells += [
-                    _decimal(row.previous.value) if row.previous is not None else "",
+                    _previous_cell(row, _decimal(before.value) if before is not None else ""),
                     _direction_text(row),
                 ]
             lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    failures = _failures(report)
+    if failures:
+        lines += [
+            "## Not computed because of an error",
+            "",
+            "| Indicator | Id | Period | Error |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {_md(row.title)} | `{row.id}` | {label} | {_md(message)} |"
+            for row, label, message in failures
+        ]
         lines.append("")
     if report.skipped:
         lines += ["Not computed (no records of a kind they read): "
@@ -560,6 +664,17 @@ def _markdown(report: Report) -> str:
         lines += [f"- {_md(line)}" for line in _diagnostic_summary(report.diagnostics)]
         lines.append("")
     return "\n".join(lines)
+
+
+def _failures(report: Report) -> list[tuple[ReportRow, str, str]]:
+    """(row, period label, message) for every computation that failed, in row order."""
+    found = []
+    for row in report.rows:
+        if row.error is not None:
+            found.append((row, report.period.label, row.error))
+        if row.previous_error is not None and report.previous_period is not None:
+            found.append((row, report.previous_period.label, row.previous_error))
+    return found
 
 
 # -- CSV -------------------------------------------------------------------------------------
@@ -583,6 +698,8 @@ _CSV_COLUMNS = (
     "previous_period",
     "previous_value",
     "direction",
+    "error",
+    "previous_error",
 )
 
 
@@ -590,6 +707,13 @@ def _csv_number(value: float | int | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
+
+
+def _csv_value(result: Result) -> str:
+    """A result's value for CSV: counts as whole numbers, rates and medians in full."""
+    if isinstance(result, Count):
+        return str(result.count)
+    return _csv_number(result.value)
 
 
 def _pairs(mapping: Mapping[str, int]) -> str:
@@ -611,8 +735,12 @@ def _csv(report: Report) -> str:
             "period": report.period.label,
             "period_start": report.period.start.isoformat(),
             "period_end": report.period.end.isoformat(),
-            "value": _csv_number(result.value),
         }
+        if result is None:
+            line["error"] = row.error or "not computed"
+            writer.writerow(line)
+            continue
+        line["value"] = _csv_value(result)
         if isinstance(result, Rate):
             line |= {
                 "numerator": str(result.numerator),
@@ -620,33 +748,31 @@ def _csv(report: Report) -> str:
                 "excluded": _pairs(result.excluded),
             }
         elif isinstance(result, Count):
-            line |= {"count": str(result.count), "per_10k": _csv_number(result.per_10k)}
+            line |= {
+                "count": str(result.count),
+                "per_10k": _csv_number(result.per_10k),
+                "excluded": _pairs(result.excluded),
+            }
         else:
             line |= {
                 "median": _csv_number(result.median),
                 "bands": _pairs(result.bands),
                 "excluded": _pairs(result.excluded),
             }
-        if report.previous_period is not None and row.previous is not None:
+        if report.previous_period is not None and (
+            row.previous is not None or row.previous_error is not None
+        ):
             line |= {
                 "previous_period": report.previous_period.label,
-                "previous_value": _csv_number(row.previous.value),
+                "previous_value": "" if row.previous is None else _csv_value(row.previous),
                 "direction": (row.direction or Direction.NOT_COMPARABLE).value,
+                "previous_error": row.previous_error or "",
             }
         writer.writerow(line)
     return buffer.getvalue()
 
 
 # -- audit files -----------------------------------------------------------------------------
-
-_RECORD_CLASSES: dict[str, type[Any]] = dict(
-    zip(
-        TABLES,
-        (Child, Contact, Referral, Assessment, Section47, CPPlan, CINPlan, Episode, LACReview,
-         CareLeaver),
-        strict=True,
-    )
-)  # fmt: skip
 
 
 def _key_fields(table: str) -> list[str]:
@@ -683,7 +809,7 @@ def _results_of(
     report_or_results: "Report | Mapping[str, Result] | Iterable[Result]",
 ) -> list[Result]:
     if isinstance(report_or_results, Report):
-        return [row.current for row in report_or_results.rows]
+        return list(report_or_results.results.values())
     if isinstance(report_or_results, Mapping):
         return list(report_or_results.values())
     return list(report_or_results)

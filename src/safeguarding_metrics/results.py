@@ -238,18 +238,22 @@ class Rate:
 
 @attrs.frozen(kw_only=True)
 class Count:
-    """A number of records or children, with an optional rate per 10,000 children.
+    """A number of records or children, with exclusions and an optional rate per 10,000 children.
 
     Attributes:
         indicator_id: The card the count was computed for.
         count: How many.
         population: The child population (aged under 18) for a rate per 10,000, if given.
-        audit: Which records were counted (numerator) and which were not (out of scope).
+        excluded_counts: (reason, count) pairs for every reason on the card, zero included:
+            records in the cohort's reach that were not counted, and why.
+        audit: Which records were counted (numerator), excluded (by reason) or not in the
+            cohort (out of scope).
     """
 
     indicator_id: str
     count: int
     population: int | None = None
+    excluded_counts: tuple[tuple[str, int], ...] = ()
     audit: Audit | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -264,6 +268,11 @@ class Count:
         """The count as a number, for direction of travel."""
         return float(self.count)
 
+    @property
+    def excluded(self) -> dict[str, int]:
+        """How many records were excluded, by reason code (reasons with none left out)."""
+        return {reason: n for reason, n in self.excluded_counts if n}
+
     @classmethod
     def from_flags(
         cls,
@@ -274,14 +283,28 @@ class Count:
         child_ids: npt.NDArray[np.str_],
         rows: npt.NDArray[np.int64] | None = None,
         population: int | None = None,
+        excluded: Mapping[str, BoolArray] | None = None,
         measures: Mapping[str, npt.NDArray[Any]] | None = None,
     ) -> "Count":
-        """Build a count from the per-row flag of what was counted."""
-        codes, reasons = _outcome_codes(counted, None, {})
+        """Build a count from per-row flags.
+
+        Args:
+            indicator_id: The card's id.
+            table: The collection the rows come from.
+            counted: The rows in the cohort: each is counted unless it is excluded.
+            child_ids: The child of each row.
+            rows: Each row's position in *table*; defaults to 0, 1, 2...
+            population: The child population, for `per_10k`.
+            excluded: Reason code -> rows excluded for it (read only where *counted*); the
+                first matching reason wins.
+            measures: Extra per-row values for the audit.
+        """
+        codes, reasons = _outcome_codes(counted, None, excluded or {})
         return cls(
             indicator_id=indicator_id,
             count=int(np.count_nonzero(codes == 1)),
             population=population,
+            excluded_counts=_excluded_tuple(codes, reasons),
             audit=Audit(
                 table=table,
                 codes=codes,

@@ -26,7 +26,7 @@ from safeguarding_metrics.catalogue import (
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.model import Dataset, Record, TableName
 from safeguarding_metrics.periods import ReportingPeriod, add_months
-from safeguarding_metrics.results import Audit, Band, Count, Distribution, Polarity
+from safeguarding_metrics.results import Band, Count, Distribution, Polarity
 
 __all__ = [
     "ASSESSMENTS_IN_PERIOD",
@@ -142,48 +142,6 @@ def _repeats_of_day(
     return repeat
 
 
-def _record_count(
-    *,
-    indicator_id: str,
-    table: str,
-    counted: BoolArray,
-    child_ids: npt.NDArray[np.str_],
-    population: int | None,
-    excluded: Mapping[str, BoolArray] | None = None,
-    measures: Mapping[str, npt.NDArray[Any]] | None = None,
-) -> Count:
-    """A count of rows of *table*: in scope rows count unless excluded (first reason wins)."""
-    if not excluded:
-        return Count.from_flags(
-            indicator_id=indicator_id,
-            table=table,
-            counted=counted,
-            child_ids=child_ids,
-            population=population,
-            measures=measures,
-        )
-    codes = np.zeros(len(counted), dtype=np.int8)
-    remaining = np.asarray(counted, dtype=np.bool_).copy()
-    for offset, flags in enumerate(excluded.values()):
-        hit = remaining & flags
-        codes[hit] = 3 + offset
-        remaining &= ~hit
-    codes[remaining] = 1
-    return Count(
-        indicator_id=indicator_id,
-        count=int(np.count_nonzero(remaining)),
-        population=population,
-        audit=Audit(
-            table=table,
-            codes=codes,
-            reasons=tuple(excluded),
-            child_ids=child_ids,
-            rows=np.arange(len(codes), dtype=np.int64),
-            measures=dict(measures or {}),
-        ),
-    )
-
-
 def _child_count(
     *,
     indicator_id: str,
@@ -232,7 +190,8 @@ def children_in_need_at_period_end(
         population: Children aged under 18 in the area, for `per_10k`.
 
     Returns:
-        A `Count` of episodes (so of children), with an audit row per referral.
+        A `Count` of episodes (so of children), its exclusions by reason, and an audit
+        row per referral.
 
     Notes:
         - An episode closed on the period's last day is not open at it.
@@ -260,7 +219,7 @@ def children_in_need_at_period_end(
     candidates = open_now & ~nfa
     same_day = _repeats_of_day(child_codes, referred, candidates)
     first = _first_per_child(child_codes, referred, candidates & ~same_day)
-    return _record_count(
+    return Count.from_flags(
         indicator_id=CIN_AT_PERIOD_END.id,
         table="referrals",
         counted=open_now,
@@ -514,7 +473,7 @@ def contacts_in_period(
     """
     dataset = as_dataset(data)
     population = _population(CONTACTS_IN_PERIOD.id, population)
-    return _record_count(
+    return Count.from_flags(
         indicator_id=CONTACTS_IN_PERIOD.id,
         table="contacts",
         counted=period.contains_many(dataset.dates("contacts", "contact_date")),
@@ -555,7 +514,7 @@ def referrals_in_period(
         population: Children aged under 18 in the area, for `per_10k`.
 
     Returns:
-        A `Count` of referrals, with an audit row per referral.
+        A `Count` of referrals, its exclusions by reason, and an audit row per referral.
 
     Notes:
         - A referral dated on the period's first or last day is in the period.
@@ -571,7 +530,7 @@ def referrals_in_period(
     population = _population(REFERRALS_IN_PERIOD.id, population)
     referred = dataset.dates("referrals", "referral_date")
     in_period = period.contains_many(referred)
-    return _record_count(
+    return Count.from_flags(
         indicator_id=REFERRALS_IN_PERIOD.id,
         table="referrals",
         counted=in_period,
@@ -632,14 +591,19 @@ def assessments_in_period(
             that kind.
 
     Returns:
-        A `Count` of assessments, with an audit row per assessment.
+        A `Count` of assessments, its exclusions by reason, and an audit row per
+        assessment.
 
     Notes:
         - By default an assessment counts in the period its authorisation date falls in;
           one still open is out of scope.
         - An assessment authorised before its recorded start still counts as completed
           (the timescale indicators exclude it, the count does not).
-        - With ``basis="started"`` an assessment with no start date is out of scope.
+        - With ``basis="started"`` an assessment with no start date is excluded
+          ``missing-start`` when it was authorised in the period (it started by then), and
+          is out of scope otherwise (nothing places it in the period).
+        - With ``basis="completed"`` the start date is not needed: an assessment with no
+          start date counts by its authorisation date.
         - With a *kind* other than ``"any"``, assessments of the other kinds are out of
           scope.
 
@@ -652,16 +616,24 @@ def assessments_in_period(
     population = _population(ASSESSMENTS_IN_PERIOD.id, population)
     _choice(ASSESSMENTS_IN_PERIOD.id, "basis", basis, _ASSESSMENT_BASES)
     _choice(ASSESSMENTS_IN_PERIOD.id, "kind", kind, _ASSESSMENT_KINDS)
-    field = "authorisation_date" if basis == "completed" else "start_date"
-    counted = period.contains_many(dataset.dates("assessments", field))
+    started = dataset.dates("assessments", "start_date")
+    authorised = period.contains_many(dataset.dates("assessments", "authorisation_date"))
+    if basis == "completed":
+        in_scope = authorised
+        missing_start = np.zeros(len(started), dtype=np.bool_)  # the start is not needed
+    else:
+        # With no start date, an assessment authorised in the period is in its reach.
+        missing_start = np.isnat(started)
+        in_scope = period.contains_many(started) | (missing_start & authorised)
     if kind != "any":
-        counted &= dataset.column("assessments", "kind") == kind
-    return _record_count(
+        in_scope &= dataset.column("assessments", "kind") == kind
+    return Count.from_flags(
         indicator_id=ASSESSMENTS_IN_PERIOD.id,
         table="assessments",
-        counted=counted,
+        counted=in_scope,
         child_ids=dataset.column("assessments", "child_id"),
         population=population,
+        excluded={"missing-start": missing_start},
     )
 
 
@@ -670,8 +642,18 @@ ASSESSMENTS_IN_PERIOD = Indicator(
     title="Assessments completed in the period",
     kind="count",
     polarity=Polarity.NEUTRAL,
-    cohort="Assessments (of the chosen kind).",
+    cohort=(
+        "Assessments (of the chosen kind) with authorisation_date in the period; with "
+        "basis='started', those with start_date in the period, or with no start_date and "
+        "authorisation_date in the period."
+    ),
     numerator="Assessments with authorisation_date in the period (or start_date, by option).",
+    exclusions={
+        "missing-start": (
+            "basis='started' only: the assessment has no start date but was authorised in "
+            "the period."
+        )
+    },
     options=(
         POPULATION,
         Option(
@@ -698,6 +680,10 @@ ASSESSMENTS_IN_PERIOD = Indicator(
         "DfE counts assessments completed, so the default counts by authorisation date; "
         "an open assessment is not counted.",
         "An assessment authorised before its start date is still a completed assessment.",
+        "With basis='started', an assessment with no start date cannot be placed by its "
+        "start; if it was authorised in the period it started by then, so it is in the "
+        "period's reach and reported as missing-start rather than dropped. One with neither "
+        "date is out of scope (no period can claim it).",
     ),
     sources=(
         CHILDREN_IN_NEED.at("assessments completed (table C2)"),
@@ -722,12 +708,14 @@ def section47s_in_period(
         population: Children aged under 18 in the area, for `per_10k`.
 
     Returns:
-        A `Count` of enquiries, with an audit row per enquiry.
+        A `Count` of enquiries, its exclusions by reason, and an audit row per enquiry.
 
     Notes:
         - An enquiry counts in the period its start date (the strategy discussion) falls
           in, first and last days included.
-        - An enquiry with no start date is out of scope.
+        - An enquiry with no start date is excluded ``missing-start`` when its initial
+          conference is dated in the period (the enquiry started by then), and is out of
+          scope otherwise (nothing places it in the period).
 
     References:
         - DfE, Characteristics of children in need, section 47 enquiries (table C3).
@@ -735,12 +723,18 @@ def section47s_in_period(
     """
     dataset = as_dataset(data)
     population = _population(S47S_IN_PERIOD.id, population)
-    return _record_count(
+    started = dataset.dates("section47s", "start_date")
+    missing_start = np.isnat(started)
+    # As in s47-to-icpc's cohort: with no start date, a conference dated in the period
+    # places the enquiry in the period's reach.
+    conference = period.contains_many(dataset.dates("section47s", "icpc_date"))
+    return Count.from_flags(
         indicator_id=S47S_IN_PERIOD.id,
         table="section47s",
-        counted=period.contains_many(dataset.dates("section47s", "start_date")),
+        counted=period.contains_many(started) | (missing_start & conference),
         child_ids=dataset.column("section47s", "child_id"),
         population=population,
+        excluded={"missing-start": missing_start},
     )
 
 
@@ -749,10 +743,26 @@ S47S_IN_PERIOD = Indicator(
     title="Section 47 enquiries started in the period",
     kind="count",
     polarity=Polarity.NEUTRAL,
-    cohort="Section 47 enquiries.",
+    cohort=(
+        "Section 47 enquiries with start_date in the period, or with no start_date and "
+        "icpc_date in the period."
+    ),
     numerator="Enquiries with start_date in the period.",
+    exclusions={
+        "missing-start": (
+            "The enquiry has no start date but its initial conference is dated in the period."
+        )
+    },
     options=(POPULATION,),
-    notes=("An enquiry without a start date cannot be placed in a period: out of scope.",),
+    notes=(
+        "An enquiry with no start date whose initial conference is dated in the period "
+        "started by then, so it is in the period's reach and reported as missing-start, "
+        "not dropped; the same rule as s47-to-icpc's cohort, so the two reconcile (this "
+        "count plus its exclusions equals s47-to-icpc's denominator plus its exclusions). "
+        "The conference date places it whether or not ICPCnotRequired is set.",
+        "An enquiry with no start date and no conference date in the period cannot be "
+        "placed in it: out of scope.",
+    ),
     sources=(
         CHILDREN_IN_NEED.at("section 47 enquiries (table C3)"),
         CIN_CENSUS_GUIDE.at("S47ActualStartDate"),
@@ -793,7 +803,7 @@ def icpcs_in_period(
     dataset = as_dataset(data)
     population = _population(ICPCS_IN_PERIOD.id, population)
     held = period.contains_many(dataset.dates("section47s", "icpc_date"))
-    return _record_count(
+    return Count.from_flags(
         indicator_id=ICPCS_IN_PERIOD.id,
         table="section47s",
         counted=held & ~dataset.column("section47s", "icpc_not_required"),

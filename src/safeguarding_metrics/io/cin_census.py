@@ -14,8 +14,6 @@ from typing import IO, Any
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
-import attrs
-
 from safeguarding_metrics.errors import InvalidRecordError, ReadError
 from safeguarding_metrics.io._common import (
     DATE_CACHE,
@@ -32,6 +30,7 @@ from safeguarding_metrics.model import (
     CINPlan,
     CPPlan,
     Dataset,
+    Diagnostic,
     Referral,
     Section47,
 )
@@ -153,8 +152,11 @@ def read_cin_census(
         reader = _FileReader(path, log)
         file_children, file_episodes = reader.read(progress, done, total)
         done += size
-        children.update(file_children)
-        episodes.update(file_episodes)
+        if not children and not episodes:  # the first file: its indexes are the merge's
+            children, episodes = file_children, file_episodes
+        else:
+            children.update(file_children)
+            episodes.update(file_episodes)
         reference = reader.reference_date
         if reference is not None:
             if previous is not None and reference < previous[1]:
@@ -167,13 +169,14 @@ def read_cin_census(
                     "the order given, the later one winning",
                 )
             previous = (str(path), reference)
-    dataset = _build(children, episodes)
     diagnostics = log.finish(strict=strict, what="CIN census")
-    return attrs.evolve(dataset, diagnostics=diagnostics)
+    return _build(children, episodes, diagnostics)
 
 
 def _build(
-    children: dict[str, Child], episodes: dict[tuple[str, dt.date], list[_Episode]]
+    children: dict[str, Child],
+    episodes: dict[tuple[str, dt.date], list[_Episode]],
+    diagnostics: tuple[Diagnostic, ...],
 ) -> Dataset:
     referrals: list[Referral] = []
     nested: dict[type[Any], list[Any]] = {Assessment: [], Section47: [], CPPlan: [], CINPlan: []}
@@ -189,6 +192,7 @@ def _build(
         section47s=nested[Section47],
         cp_plans=nested[CPPlan],
         cin_plans=nested[CINPlan],
+        diagnostics=diagnostics,
     )
 
 
@@ -234,15 +238,17 @@ class _FileReader:
         external reference) means no entity is ever expanded or fetched.
         """
         file = self.file
-        current: _Node = ["", ""]  # the element being read; its ancestors on the stack
+        # Character data goes straight into a list (a C method as the handler costs far
+        # less than a Python function); an element records where its text starts.
+        texts: list[str] = []
+        current: _Node = ["", 0]  # the element being read; its ancestors on the stack
         stack: list[_Node] = []
         push = stack.append
         pop = stack.pop
 
         def start(name: str, attributes: Any) -> None:
             nonlocal current
-            current[1] = ""  # whitespace before a child element is no text
-            node = [name, ""]
+            node = [name, len(texts)]
             current.append(node)
             push(current)
             current = node
@@ -264,16 +270,19 @@ class _FileReader:
             nonlocal current
             node = current
             current = pop()
-            name = node[0]
-            if name == "Child":
-                current.pop()  # the Child is done with: forget it
-                self.count += 1
-                self._child(node)
-            elif name == "ReferenceDate":
-                self._reference(node[1].strip())
-
-        def text(data: str) -> None:
-            current[1] += data
+            if len(node) == 2:  # a leaf: its text is all character data since it began
+                begun = node[1]
+                node[1] = texts[begun] if len(texts) == begun + 1 else "".join(texts[begun:])
+                if node[0] == "ReferenceDate":
+                    self._reference(node[1].strip())
+            else:
+                # Elements still open are ancestors, whose text is not read: start afresh.
+                texts.clear()
+                node[1] = ""
+                if node[0] == "Child":
+                    current.pop()  # the Child is done with: forget it
+                    self.count += 1
+                    self._child(node)
 
         def refuse_doctype(*args: Any) -> None:
             raise ReadError(
@@ -297,7 +306,7 @@ class _FileReader:
         parser.ExternalEntityRefHandler = refuse_reference
         parser.StartElementHandler = start_root
         parser.EndElementHandler = end
-        parser.CharacterDataHandler = text
+        parser.CharacterDataHandler = texts.append
         parser.buffer_text = True
         parser.buffer_size = 1 << 16
         parser.ordered_attributes = True

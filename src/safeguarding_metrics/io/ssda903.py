@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from safeguarding_metrics.errors import ReadError
 from safeguarding_metrics.io._common import (
+    DATE_CACHE,
     DiagnosticLog,
     as_paths,
     looked_after_ids,
@@ -79,6 +80,7 @@ ACCOMMODATION_CODES = frozenset(f"{letter}{n}" for letter in "BCDEGHKRSTUVWXYZ" 
 SEX_CODES = frozenset({"1", "2"})
 
 _NOT_A_DATE = "not a date (expected DD/MM/YYYY or YYYY-MM-DD)"
+_DATES = DATE_CACHE.get  # the fast path; _Table.date parses, caches and reports
 
 
 def _table_kind(columns: set[str]) -> TableKind | None:
@@ -156,8 +158,13 @@ def read_ssda903(
     episodes: dict[tuple[str, dt.date], list[Episode]] = {}
     reviews: dict[tuple[str, dt.date], LACReview] = {}
     leavers: dict[str, CareLeaver] = {}
-    for folder in folders:
-        year = _read_folder(folder, log)
+    strings: dict[str, str] = {}
+    for number, folder in enumerate(folders):
+        year = _read_folder(folder, log, strings)
+        if number == 0:  # the first year: its indexes are the merge's
+            children, episodes = year.children, year.episodes
+            reviews, leavers = year.reviews, year.leavers
+            continue
         children.update(year.children)
         episodes.update(year.episodes)
         reviews.update(year.reviews)
@@ -183,7 +190,7 @@ def _folder_files(folder: Path) -> list[Path]:
         raise ReadError(f"{folder}: cannot be read: {error.strerror}") from None
 
 
-def _read_folder(folder: Path, log: DiagnosticLog) -> _YearTables:
+def _read_folder(folder: Path, log: DiagnosticLog, strings: dict[str, str]) -> _YearTables:
     year = _YearTables()
     found = 0
     for path in _folder_files(folder):
@@ -193,7 +200,7 @@ def _read_folder(folder: Path, log: DiagnosticLog) -> _YearTables:
         if path.suffix.lower() != ".csv":
             log.add(str(path), "file", "", "", "not a .csv file; ignored")
             continue
-        if _read_table(path, year, log):
+        if _read_table(path, year, log, strings):
             found += 1
     if not found:
         raise ReadError(
@@ -203,14 +210,14 @@ def _read_folder(folder: Path, log: DiagnosticLog) -> _YearTables:
     return year
 
 
-def _read_table(path: Path, year: _YearTables, log: DiagnosticLog) -> bool:
+def _read_table(path: Path, year: _YearTables, log: DiagnosticLog, strings: dict[str, str]) -> bool:
     """Read one CSV file into *year*; False when it is no SSDA903 table (reported)."""
     try:
         if path.stat().st_size == 0:
             raise ReadError(f"{path}: the file is empty")
         mark = len(log.items)
         try:
-            return _read_table_as(path, "utf-8-sig", year, log)
+            return _read_table_as(path, "utf-8-sig", year, log, strings)
         except UnicodeDecodeError as error:
             del log.items[mark:]  # read again from the start: forget the first pass
             log.add(
@@ -220,14 +227,16 @@ def _read_table(path: Path, year: _YearTables, log: DiagnosticLog) -> bool:
                 "",
                 "not UTF-8; read as Windows-1252 text",
             )
-            return _read_table_as(path, "cp1252", year, log)
+            return _read_table_as(path, "cp1252", year, log, strings)
     except csv.Error as error:
         raise ReadError(f"{path}: not a readable CSV file: {error}") from None
     except OSError as error:
         raise ReadError(f"{path}: cannot be read: {error.strerror}") from None
 
 
-def _read_table_as(path: Path, encoding: str, year: _YearTables, log: DiagnosticLog) -> bool:
+def _read_table_as(
+    path: Path, encoding: str, year: _YearTables, log: DiagnosticLog, strings: dict[str, str]
+) -> bool:
     file = str(path)
     errors = "replace" if encoding == "cp1252" else "strict"
     with path.open(encoding=encoding, errors=errors, newline="") as handle:
@@ -252,7 +261,7 @@ def _read_table_as(path: Path, encoding: str, year: _YearTables, log: Diagnostic
                 f"{path}: looks like the SSDA903 {kind} table but has no "
                 f"{', '.join(missing)} column(s)"
             )
-        table = _Table(file, kind, columns, log)
+        table = _Table(file, kind, columns, log, strings)
         rows = table.rows(reader)
         # Read into a list first, so a decoding error part-way leaves *year* untouched.
         records = list(getattr(table, kind)(rows))
@@ -263,71 +272,76 @@ def _read_table_as(path: Path, encoding: str, year: _YearTables, log: Diagnostic
 class _Table:
     """Turns the rows of one recognised table into records, reporting problems."""
 
-    def __init__(self, file: str, kind: TableKind, columns: list[str], log: DiagnosticLog):
+    def __init__(
+        self,
+        file: str,
+        kind: TableKind,
+        columns: list[str],
+        log: DiagnosticLog,
+        strings: dict[str, str],
+    ) -> None:
         self.file = file
         self.kind = kind
         self.width = len(columns)
         self.index = {name: i for i, name in reversed(list(enumerate(columns)))}
         self.log = log
+        # One str object per distinct value (codes, ids, postcodes repeat row after row).
+        self.strings = strings
 
-    def rows(self, reader: Any) -> Iterator[tuple[str, list[str]]]:
+    def positions(self, *columns: str) -> list[int]:
+        """Where each column is in a row; -1 (the empty cell `rows` appends) when absent."""
+        return [self.index.get(column, -1) for column in columns]
+
+    def rows(self, reader: Any) -> Iterator[tuple[int, list[str]]]:
+        """(line number, cells stripped, with one empty cell appended) of each row."""
+        keep = self.strings.setdefault
+        width = self.width
         for row in reader:
-            where = f"line {reader.line_num}"
-            if not any(cell.strip() for cell in row):
+            cells = [keep(cell, cell) for cell in map(str.strip, row)]
+            if not any(cells):
                 continue
-            if len(row) != self.width:
+            if len(cells) != width:
                 self.note(
-                    where,
+                    reader.line_num,
                     "",
-                    str(len(row)),
-                    f"the row has {len(row)} cells, the header "
-                    f"{self.width}; missing cells read as empty",
+                    str(len(cells)),
+                    f"the row has {len(cells)} cells, the header {width}; "
+                    "missing cells read as empty, extra ones ignored",
                 )
-                row = row + [""] * (self.width - len(row))
-            yield where, row
+                cells = cells[:width] + [""] * (width - len(cells))
+            cells.append("")
+            yield reader.line_num, cells
 
-    def note(self, where: str, field: str, value: str, problem: str) -> None:
-        self.log.add(self.file, where, field, shown(value), problem)
+    def note(self, line: int, field: str, value: str, problem: str) -> None:
+        self.log.add(self.file, f"line {line}", field, shown(value), problem)
 
-    def getter(self, row: list[str]) -> Any:
-        index = self.index
-
-        def get(column: str) -> str:
-            position = index.get(column)
-            return row[position].strip() if position is not None else ""
-
-        return get
-
-    def child_id(self, where: str, get: Any, what: str) -> str | None:
-        child_id: str = get("CHILD")
+    def child_id(self, line: int, child_id: str, what: str) -> str | None:
         if not child_id:
-            self.note(where, "CHILD", "", f"missing; the {what} was dropped")
+            self.note(line, "CHILD", "", f"missing; the {what} was dropped")
             return None
         return child_id
 
-    def date(self, where: str, field: str, text: str, *, dropped: str | None = None) -> Any:
+    def date(self, line: int, field: str, text: str, *, dropped: str | None = None) -> Any:
         if not text:
             if dropped is not None:
-                self.note(where, field, "", f"missing; {dropped}")
+                self.note(line, field, "", f"missing; {dropped}")
             return None
         value = parse_date(text)
         if value is None:
-            self.note(
-                where, field, text, f"{_NOT_A_DATE}; {dropped or 'read as missing, row kept'}"
-            )
+            self.note(line, field, text, f"{_NOT_A_DATE}; {dropped or 'read as missing, row kept'}")
         return value
 
     def code(
-        self, where: str, field: str, text: str, codes: frozenset[str], *, required: bool = False
+        self, line: int, field: str, text: str, codes: frozenset[str], *, required: bool = False
     ) -> str | None:
         if not text:
             if required:
-                self.note(where, field, "", "missing; read as the empty code, row kept")
+                self.note(line, field, "", "missing; read as the empty code, row kept")
                 return ""
             return None
         if text not in codes:
             self.note(
-                where,
+                line,
                 field,
                 text,
                 f"not a code of the SSDA903 list ({', '.join(sorted(codes))}); kept as given",
@@ -336,124 +350,151 @@ class _Table:
 
     # -- one table each ------------------------------------------------------------------
 
-    def header(self, rows: Iterable[tuple[str, list[str]]]) -> Iterator[tuple[str, Child]]:
-        for where, row in rows:
-            get = self.getter(row)
-            child_id = self.child_id(where, get, "header row")
+    def header(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, Child]]:
+        c_child, c_dob, c_sex, c_ethnic = self.positions("CHILD", "DOB", "SEX", "ETHNIC")
+        for line, row in rows:
+            child_id = self.child_id(line, row[c_child], "header row")
             if child_id is None:
                 continue
+            dob, sex = row[c_dob], row[c_sex]
             yield (
-                where,
+                line,
                 Child(
                     child_id=child_id,
-                    birth_date=self.date(where, "DOB", get("DOB")),
-                    sex=self.code(where, "SEX", get("SEX"), SEX_CODES),
-                    ethnicity=get("ETHNIC") or None,
+                    birth_date=_DATES(dob) or self.date(line, "DOB", dob),
+                    sex=sex if sex in SEX_CODES else self.code(line, "SEX", sex, SEX_CODES),
+                    ethnicity=row[c_ethnic] or None,
                 ),
             )
 
-    def episodes(self, rows: Iterable[tuple[str, list[str]]]) -> Iterator[tuple[str, Episode]]:
-        for where, row in rows:
-            get = self.getter(row)
-            child_id = self.child_id(where, get, "episode")
+    def episodes(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, Episode]]:
+        (c_child, c_decom, c_dec, c_rne, c_ls, c_place, c_rec, c_provider, c_post, c_urn, c_cin) = (
+            self.positions(
+                "CHILD",
+                "DECOM",
+                "DEC",
+                "RNE",
+                "LS",
+                "PLACE",
+                "REC",
+                "PLACE_PROVIDER",
+                "PL_POST",
+                "URN",
+                "CIN",
+            )
+        )
+        for line, row in rows:
+            child_id = self.child_id(line, row[c_child], "episode")
             if child_id is None:
                 continue
-            start = self.date(where, "DECOM", get("DECOM"), dropped="the episode was dropped")
+            text = row[c_decom]
+            start = _DATES(text) or self.date(
+                line, "DECOM", text, dropped="the episode was dropped"
+            )
             if start is None:
                 continue
+            dec, rne, ls, place, rec = row[c_dec], row[c_rne], row[c_ls], row[c_place], row[c_rec]
             yield (
-                where,
+                line,
                 Episode(
                     child_id=child_id,
                     start=start,
-                    end=self.date(where, "DEC", get("DEC")),
-                    reason_new=self.code(where, "RNE", get("RNE"), REASON_NEW_CODES, required=True)
-                    or "",
-                    legal_status=self.code(
-                        where, "LS", get("LS"), LEGAL_STATUS_CODES, required=True
-                    )
-                    or "",
-                    placement=self.code(
-                        where, "PLACE", get("PLACE"), PLACEMENT_CODES, required=True
-                    )
-                    or "",
-                    reason_ceased=self.code(where, "REC", get("REC"), REASON_CEASED_CODES),
-                    provider=get("PLACE_PROVIDER") or None,
-                    postcode=get("PL_POST") or None,
-                    urn=get("URN") or None,
-                    category_of_need=get("CIN") or None,
+                    end=_DATES(dec) or self.date(line, "DEC", dec),
+                    reason_new=rne
+                    if rne in REASON_NEW_CODES
+                    else self.code(line, "RNE", rne, REASON_NEW_CODES, required=True) or "",
+                    legal_status=ls
+                    if ls in LEGAL_STATUS_CODES
+                    else self.code(line, "LS", ls, LEGAL_STATUS_CODES, required=True) or "",
+                    placement=place
+                    if place in PLACEMENT_CODES
+                    else self.code(line, "PLACE", place, PLACEMENT_CODES, required=True) or "",
+                    reason_ceased=rec
+                    if rec in REASON_CEASED_CODES
+                    else self.code(line, "REC", rec, REASON_CEASED_CODES),
+                    provider=row[c_provider] or None,
+                    postcode=row[c_post] or None,
+                    urn=row[c_urn] or None,
+                    category_of_need=row[c_cin] or None,
                 ),
             )
 
-    def reviews(self, rows: Iterable[tuple[str, list[str]]]) -> Iterator[tuple[str, LACReview]]:
-        for where, row in rows:
-            get = self.getter(row)
-            child_id = self.child_id(where, get, "review")
+    def reviews(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, LACReview]]:
+        c_child, c_review, c_code = self.positions("CHILD", "REVIEW", "REVIEW_CODE")
+        for line, row in rows:
+            child_id = self.child_id(line, row[c_child], "review")
             if child_id is None:
                 continue
-            day = self.date(where, "REVIEW", get("REVIEW"), dropped="the review was dropped")
+            text = row[c_review]
+            day = _DATES(text) or self.date(line, "REVIEW", text, dropped="the review was dropped")
             if day is None:
                 continue
+            code = row[c_code]
             yield (
-                where,
+                line,
                 LACReview(
                     child_id=child_id,
                     review_date=day,
-                    participation=self.code(where, "REVIEW_CODE", get("REVIEW_CODE"), REVIEW_CODES),
+                    participation=code
+                    if code in REVIEW_CODES
+                    else self.code(line, "REVIEW_CODE", code, REVIEW_CODES),
                 ),
             )
 
-    def oc3(self, rows: Iterable[tuple[str, list[str]]]) -> Iterator[tuple[str, CareLeaver]]:
-        for where, row in rows:
-            get = self.getter(row)
-            child_id = self.child_id(where, get, "OC3 row")
+    def oc3(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, CareLeaver]]:
+        c_child, c_dob, c_touch, c_activ, c_accom = self.positions(
+            "CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"
+        )
+        for line, row in rows:
+            child_id = self.child_id(line, row[c_child], "OC3 row")
             if child_id is None:
                 continue
-            birth = self.date(where, "DOB", get("DOB"), dropped="the OC3 row was dropped")
+            text = row[c_dob]
+            birth = _DATES(text) or self.date(line, "DOB", text, dropped="the OC3 row was dropped")
             if birth is None:
                 continue
             yield (
-                where,
+                line,
                 CareLeaver(
                     child_id=child_id,
                     birth_date=birth,
-                    in_touch=self.code(where, "IN_TOUCH", get("IN_TOUCH"), IN_TOUCH_CODES),
-                    activity=self.code(where, "ACTIV", get("ACTIV"), ACTIVITY_CODES),
-                    accommodation=self.code(where, "ACCOM", get("ACCOM"), ACCOMMODATION_CODES),
+                    in_touch=self.code(line, "IN_TOUCH", row[c_touch], IN_TOUCH_CODES),
+                    activity=self.code(line, "ACTIV", row[c_activ], ACTIVITY_CODES),
+                    accommodation=self.code(line, "ACCOM", row[c_accom], ACCOMMODATION_CODES),
                 ),
             )
 
     # -- into the year's tables ----------------------------------------------------------
 
-    def merge_header(self, records: list[tuple[str, Child]], year: _YearTables) -> None:
-        for where, child in records:
+    def merge_header(self, records: list[tuple[int, Child]], year: _YearTables) -> None:
+        for line, child in records:
             if child.child_id in year.children:
                 self.note(
-                    where,
+                    line,
                     "CHILD",
                     child.child_id,
                     "a second header row of the child in this year; the last kept",
                 )
             year.children[child.child_id] = child
 
-    def merge_episodes(self, records: list[tuple[str, Episode]], year: _YearTables) -> None:
-        for where, episode in records:
+    def merge_episodes(self, records: list[tuple[int, Episode]], year: _YearTables) -> None:
+        for line, episode in records:
             group = year.episodes.setdefault((episode.child_id, episode.start), [])
             if group:
                 self.note(
-                    where,
+                    line,
                     "DECOM",
                     episode.start.isoformat(),
                     "a second episode of the child starting on this day in this year; both kept",
                 )
             group.append(episode)
 
-    def merge_reviews(self, records: list[tuple[str, LACReview]], year: _YearTables) -> None:
-        for where, review in records:
+    def merge_reviews(self, records: list[tuple[int, LACReview]], year: _YearTables) -> None:
+        for line, review in records:
             key = (review.child_id, review.review_date)
             if key in year.reviews:
                 self.note(
-                    where,
+                    line,
                     "REVIEW",
                     review.review_date.isoformat(),
                     "the child's review "
@@ -461,11 +502,11 @@ class _Table:
                 )
             year.reviews[key] = review
 
-    def merge_oc3(self, records: list[tuple[str, CareLeaver]], year: _YearTables) -> None:
-        for where, leaver in records:
+    def merge_oc3(self, records: list[tuple[int, CareLeaver]], year: _YearTables) -> None:
+        for line, leaver in records:
             if leaver.child_id in year.leavers:
                 self.note(
-                    where,
+                    line,
                     "CHILD",
                     leaver.child_id,
                     "a second OC3 row of the child in this year; the last kept",

@@ -4,6 +4,14 @@ Working days, reporting periods, the records of the CIN census and SSDA903 retur
 indicator as a documented definition card with a columnar implementation.
 """
 
+from safeguarding_metrics.care_history import (
+    CareHistory,
+    PeriodOfCare,
+    Placement,
+    care_history,
+    episode_problems,
+    periods_of_care,
+)
 from safeguarding_metrics.catalogue import (
     EnglandFigure,
     Indicator,
@@ -19,6 +27,59 @@ from safeguarding_metrics.errors import (
     ReadError,
     SafeguardingMetricsError,
 )
+from safeguarding_metrics.indicators.child_protection import (
+    long_plan_ended_rate,
+    long_plan_open_rate,
+    plan_duration_distribution,
+    repeat_plan_within_2y_rate,
+    second_plan_rate,
+)
+from safeguarding_metrics.indicators.counts import (
+    assessments_in_period,
+    children_in_need_at_period_end,
+    children_looked_after_at_period_end,
+    children_on_cp_plan_at_period_end,
+    cin_closure_durations,
+    contacts_in_period,
+    icpcs_in_period,
+    referrals_in_period,
+    section47s_in_period,
+)
+from safeguarding_metrics.indicators.looked_after import (
+    care_leavers_accommodation_17_18_rate,
+    care_leavers_accommodation_19_21_rate,
+    care_leavers_eet_17_18_rate,
+    care_leavers_eet_19_21_rate,
+    ceased_care_permanence_distribution,
+    lac_review_timeliness_rate,
+    long_term_stability_rate,
+    three_plus_placements_rate,
+)
+from safeguarding_metrics.indicators.referrals import (
+    children_re_referred_rate,
+    icpc_to_plan_rate,
+    nfa_referral_rate,
+    re_referral_rate,
+    referral_to_s47_rate,
+    s47_to_icpc_rate,
+)
+from safeguarding_metrics.indicators.timescales import (
+    assessment_duration_distribution,
+    assessment_timeliness_rate,
+    contact_decision_timeliness_rate,
+    core_assessment_timeliness_rate,
+    cp_review_timeliness_rate,
+    icpc_duration_distribution,
+    icpc_timeliness_rate,
+    initial_assessment_timeliness_rate,
+)
+from safeguarding_metrics.io import (
+    StrictReadError,
+    read_cin_census,
+    read_ssda903,
+    write_cin_census,
+    write_ssda903,
+)
 from safeguarding_metrics.model import (
     TABLES,
     Assessment,
@@ -33,11 +94,18 @@ from safeguarding_metrics.model import (
     Episode,
     LACReview,
     Record,
+    RecordTable,
     Referral,
     Section47,
 )
 from safeguarding_metrics.periods import PeriodKind, ReportingPeriod, add_months
 from safeguarding_metrics.registry import INDICATORS
+from safeguarding_metrics.report import (
+    Report,
+    ReportRow,
+    run_report,
+    write_audit,
+)
 from safeguarding_metrics.results import (
     Audit,
     Band,
@@ -49,6 +117,10 @@ from safeguarding_metrics.results import (
     Rate,
     Result,
     direction_of_travel,
+)
+from safeguarding_metrics.synthetic import (
+    synthetic_dataset,
+    write_synthetic,
 )
 from safeguarding_metrics.working_days import (
     WorkingDayCalendar,
@@ -69,6 +141,7 @@ __all__ = [
     "CINPlan",
     "CPPlan",
     "CalendarCoverageError",
+    "CareHistory",
     "CareLeaver",
     "Child",
     "Contact",
@@ -87,22 +160,75 @@ __all__ = [
     "Option",
     "Outcome",
     "PeriodKind",
+    "PeriodOfCare",
+    "Placement",
     "Polarity",
     "Rate",
     "ReadError",
     "Record",
+    "RecordTable",
     "Referral",
+    "Report",
+    "ReportRow",
     "ReportingPeriod",
     "Result",
     "SafeguardingMetricsError",
     "Section47",
     "Source",
+    "StrictReadError",
     "WorkingDayCalendar",
     "__version__",
     "add_months",
     "add_working_days",
     "as_dataset",
+    "assessment_duration_distribution",
+    "assessment_timeliness_rate",
+    "assessments_in_period",
+    "care_history",
+    "care_leavers_accommodation_17_18_rate",
+    "care_leavers_accommodation_19_21_rate",
+    "care_leavers_eet_17_18_rate",
+    "care_leavers_eet_19_21_rate",
+    "ceased_care_permanence_distribution",
+    "children_in_need_at_period_end",
+    "children_looked_after_at_period_end",
+    "children_on_cp_plan_at_period_end",
+    "children_re_referred_rate",
+    "cin_closure_durations",
+    "contact_decision_timeliness_rate",
+    "contacts_in_period",
+    "core_assessment_timeliness_rate",
+    "cp_review_timeliness_rate",
     "direction_of_travel",
+    "episode_problems",
+    "icpc_duration_distribution",
+    "icpc_timeliness_rate",
+    "icpc_to_plan_rate",
+    "icpcs_in_period",
+    "initial_assessment_timeliness_rate",
     "is_working_day",
+    "lac_review_timeliness_rate",
+    "long_plan_ended_rate",
+    "long_plan_open_rate",
+    "long_term_stability_rate",
+    "nfa_referral_rate",
+    "periods_of_care",
+    "plan_duration_distribution",
+    "re_referral_rate",
+    "read_cin_census",
+    "read_ssda903",
+    "referral_to_s47_rate",
+    "referrals_in_period",
+    "repeat_plan_within_2y_rate",
+    "run_report",
+    "s47_to_icpc_rate",
+    "second_plan_rate",
+    "section47s_in_period",
+    "synthetic_dataset",
+    "three_plus_placements_rate",
     "working_days_between",
+    "write_audit",
+    "write_cin_census",
+    "write_ssda903",
+    "write_synthetic",
 ]

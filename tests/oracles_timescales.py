@@ -34,6 +34,11 @@ def _timed(
 ) -> Outcome:
     if start is None:
         return "missing-start", None
+    covered = calendar.first_day <= start <= calendar.last_day and (
+        end is None or calendar.first_day <= end <= calendar.last_day
+    )
+    if not covered:
+        return "outside-calendar", None
     if end is None:
         return DENOMINATOR, None
     days = calendar.working_days_between(start, end)

@@ -3,7 +3,9 @@
 Child ids come from a small pool so that a child has several records; optional fields are
 drawn explicitly (never left to `st.builds`); durations are drawn as offsets from a start so
 that they straddle the 1, 10, 15, 35 and 45 working-day limits, and review dates are drawn
-exactly at, a day before or a day after their due dates as often as at random.
+exactly at, a day before or a day after their due dates as often as at random. About one
+date in twenty that a duration is counted from or to is a typo outside the England calendar's
+coverage (year 1904 or 2204), so `outside-calendar` is exercised too.
 """
 
 import datetime as dt
@@ -33,6 +35,13 @@ def _maybe(draw: st.DrawFn, value: dt.date) -> dt.date | None:
     return None if draw(st.integers(0, 5)) == 0 else value
 
 
+def _typo(draw: st.DrawFn, value: dt.date) -> dt.date:
+    """*value*, or about one time in twenty the same day in 1904 or 2204 (both leap years)."""
+    if draw(st.integers(0, 19)) != 0:
+        return value
+    return value.replace(year=draw(st.sampled_from([1904, 2204])))
+
+
 def _shift(day: dt.date, offset: int) -> dt.date:
     return min(max(day + dt.timedelta(days=offset), FIRST_DAY), LAST_DAY)
 
@@ -58,7 +67,7 @@ def referrals(draw: st.DrawFn, referral_id: str) -> Referral:
     return Referral(
         referral_id=referral_id,
         child_id=draw(CHILD_IDS),
-        referral_date=draw(days),
+        referral_date=_typo(draw, draw(days)),
         nfa=draw(st.booleans()),
     )
 
@@ -73,6 +82,7 @@ def assessments(draw: st.DrawFn, referral_list: tuple[Referral, ...] = ()) -> As
     start = _maybe(draw, _shift(base, draw(st.integers(-3, 20))))
     clock = start if start is not None and draw(st.booleans()) else base
     authorised = _maybe(draw, _shift(clock, draw(short_or_long)))
+    start = None if start is None else _typo(draw, start)
     return Assessment(
         child_id=draw(CHILD_IDS),
         referral_id=referral_id,
@@ -88,6 +98,7 @@ def section47s(draw: st.DrawFn) -> Section47:
     start = _maybe(draw, draw(days))
     offset = draw(st.one_of(st.integers(-3, 20), st.integers(-6, 40)))
     icpc = _maybe(draw, _shift(start or draw(days), offset))
+    start = None if start is None else _typo(draw, start)
     return Section47(
         child_id=draw(CHILD_IDS),
         start_date=start,
@@ -100,7 +111,7 @@ def section47s(draw: st.DrawFn) -> Section47:
 def contacts(draw: st.DrawFn) -> Contact:
     """A contact, decided within a few days of it (or before it, or not yet)."""
     contact_date = draw(days)
-    decision = _maybe(draw, _shift(contact_date, draw(st.integers(-3, 6))))
+    decision = _maybe(draw, _typo(draw, _shift(contact_date, draw(st.integers(-3, 6)))))
     return Contact(child_id=draw(CHILD_IDS), contact_date=contact_date, decision_date=decision)
 
 

@@ -240,6 +240,54 @@ def test_reviews_use_the_given_calendar() -> None:
     assert (default.numerator, local.numerator) == (0, 1)
 
 
+def test_care_start_outside_the_calendar_is_excluded() -> None:
+    """A start of care typed as 1905 is `outside-calendar`, not an error, and others count."""
+    records = (ep(D(1905, 4, 10), reason="S"), ep(D(2024, 4, 8), reason="S", child="B"))
+    result = la.lac_review_timeliness_rate(records, period=YEAR)
+    assert outcomes(result) == {"A": "outside-calendar", "B": "denominator-only"}
+    assert result.excluded == {"outside-calendar": 1}
+    assert (result.numerator, result.denominator) == (0, 1)
+    assert "outside-calendar" in la.LAC_REVIEWS_IN_TIMESCALE.exclusions
+    assert "1970-01-01 to 2050-12-31" in la.LAC_REVIEWS_IN_TIMESCALE.exclusions["outside-calendar"]
+
+
+def test_episode_error_wins_over_outside_calendar() -> None:
+    """A child with episode errors and a care start outside coverage is `episode-error`."""
+    records = (ep(D(1905, 4, 10), reason="S"), ep(D(2022, 5, 1), D(2022, 4, 1), "S"))
+    assert reviews_outcome(*records) == "episode-error"
+
+
+# After Mon 12 Dec 2050 only 14 weekdays remain in the England calendar (13-16, 19-23 and
+# 26-30 Dec; it ends on Sat 31 Dec 2050), so the 20th working day cannot be counted.
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        # The period ends on the calendar's last day: the first review is surely not yet due.
+        pytest.param(ReportingPeriod.month(2050, 12), "out-of-scope", id="period-within"),
+        # The period runs to 31 Mar 2051: whether the review was due cannot be counted.
+        pytest.param(ReportingPeriod.year_ending(2051), "outside-calendar", id="period-beyond"),
+    ],
+)
+def test_20th_working_day_after_the_calendar_ends(period: ReportingPeriod, expected: str) -> None:
+    """A first review due after the calendar's last day is out of scope or excluded, never raises."""
+    assert reviews_outcome(ep(D(2050, 12, 12), reason="S"), period=period) == expected
+
+
+def test_review_coverage_comes_from_the_calendar_passed() -> None:
+    """A care start before a custom calendar's first day is excluded; England times it."""
+    from_2020 = WorkingDayCalendar(
+        name="from 2020",
+        bank_holidays=CALENDAR.bank_holidays,
+        first_day=D(2020, 1, 1),
+        last_day=D(2030, 12, 31),
+    )
+    records = (ep(D(2019, 6, 3), reason="S"),)
+    england = la.lac_review_timeliness_rate(records, period=YEAR)
+    custom = la.lac_review_timeliness_rate(records, period=YEAR, calendar=from_2020)
+    assert outcomes(england)["A"] == "denominator-only"  # no review held since 2019
+    assert outcomes(custom)["A"] == "outside-calendar"
+
+
 # -- cla-3-plus-placements -------------------------------------------------------------------
 
 

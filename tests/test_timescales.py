@@ -25,6 +25,7 @@ from safeguarding_metrics import (
     Rate,
     Referral,
     ReportingPeriod,
+    SafeguardingMetricsError,
     Section47,
     WorkingDayCalendar,
 )
@@ -173,6 +174,45 @@ def test_assessment_across_christmas(authorised: dt.date, working_days: int, out
     rate = assessment_timeliness_rate([single(D(2023, 12, 4), authorised)], period=Y2023_24)
     assert only_outcome(rate) == outcome
     assert measure(rate, "working_days") == working_days
+
+
+# Start Mon 5 Sep 2022, bank holiday Mon 19 Sep 2022 (the late Queen's funeral): 6-9 Sep (4),
+# 12-16 (9), 20-23 (13), 26-30 (18), then five a week through Oct to 4 Nov (43), 7 Nov (44),
+# 8 Nov (45), 9 Nov (46). Without 19 Sep the 45th working day would be Mon 7 Nov.
+# Start Mon 17 Apr 2023, bank holidays 1 May, 8 May (coronation) and 29 May: 18-21 Apr (4),
+# 24-28 (9), 2-5 May (13), 9-12 (17), 15-19 (22), 22-26 (27), 30 May-2 Jun (31), 5-9 Jun (36),
+# 12-16 (41), 19, 20, 21 Jun (44), Thu 22 Jun (45), Fri 23 Jun (46).
+ONE_OFF_HOLIDAY_ASSESSMENTS = (
+    single(D(2022, 9, 5), D(2022, 11, 8)),  # 45: on time
+    single(D(2022, 9, 5), D(2022, 11, 9)),  # 46: late
+    single(D(2023, 4, 17), D(2023, 6, 22)),  # 45: on time
+    single(D(2023, 4, 17), D(2023, 6, 23)),  # 46: late
+)
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        # 2022-23 holds the two November 2022 authorisations: one on time of two.
+        pytest.param(ReportingPeriod.year_ending(2023), (1, 2, [45, 46]), id="2022-23"),
+        # 2023-24 holds the two June 2023 authorisations: one on time of two.
+        pytest.param(ReportingPeriod.year_ending(2024), (1, 2, [45, 46]), id="2023-24"),
+        # Both years together: two on time of four.
+        pytest.param(
+            ReportingPeriod.between(D(2022, 4, 1), D(2024, 3, 31)),
+            (2, 4, [45, 46, 45, 46]),
+            id="both-years",
+        ),
+    ],
+)
+def test_assessment_across_19_sep_2022_and_8_may_2023(
+    period: ReportingPeriod, expected: tuple[int, int, list[int]]
+) -> None:
+    """The one-off bank holidays of 2022 and 2023 are not working days."""
+    rate = assessment_timeliness_rate(ONE_OFF_HOLIDAY_ASSESSMENTS, period=period)
+    assert rate.audit is not None
+    days = rate.audit.measures["working_days"]
+    assert (rate.numerator, rate.denominator, _days(days[~np.isnan(days)])) == expected
 
 
 def test_council_closure_days_do_not_count() -> None:
@@ -355,6 +395,7 @@ def test_pre_2013_assessments_exclude_unusable_dates(
     assert only_outcome(initial) == only_outcome(core) == outcome
     assert [reason for reason, _ in initial.excluded_counts] == [
         "missing-start",
+        "outside-calendar",
         "end-before-start",
     ]
 
@@ -405,31 +446,31 @@ def test_assessment_durations_in_dfe_bands_with_quartiles() -> None:
     assert result.unit == "working days"
 
 
+# Hand-counted from Mon 8 Apr 2024 (bank holidays 6 and 27 May): 9 Apr is day 1;
+# 9-12 Apr, 15-19 Apr and Mon 22 Apr make 10; 45 is Wed 12 Jun (SPEC §1); 13, 14, 17, 18 and
+# 19 Jun make 46 to 50; 20 Jun is 51; 21, 24-28 Jun, 1, 2 and 3 Jul make 52 to 60.
 @pytest.mark.parametrize(
-    ("value", "label"),
+    ("authorised", "working_days", "label"),
     [
-        (0, "0"),
-        (1, "1–10"),
-        (10, "1–10"),
-        (11, "11–20"),
-        (20, "11–20"),
-        (21, "21–30"),
-        (30, "21–30"),
-        (31, "31–40"),
-        (40, "31–40"),
-        (41, "41–45"),
-        (45, "41–45"),
-        (46, "46–50"),
-        (50, "46–50"),
-        (51, "51–60"),
-        (60, "51–60"),
-        (61, "61+"),
-        (400, "61+"),
+        pytest.param(D(2024, 4, 8), 0, "0", id="0"),
+        pytest.param(D(2024, 4, 9), 1, "1–10", id="1"),
+        pytest.param(D(2024, 4, 22), 10, "1–10", id="10"),
+        pytest.param(D(2024, 4, 23), 11, "11–20", id="11"),
+        pytest.param(D(2024, 6, 12), 45, "41–45", id="45"),
+        pytest.param(D(2024, 6, 13), 46, "46–50", id="46"),
+        pytest.param(D(2024, 6, 19), 50, "46–50", id="50"),
+        pytest.param(D(2024, 6, 20), 51, "51–60", id="51"),
+        pytest.param(D(2024, 7, 3), 60, "51–60", id="60"),
+        pytest.param(D(2024, 7, 4), 61, "61+", id="61"),
     ],
 )
-def test_assessment_band_edges(value: int, label: str) -> None:
-    """Each DfE band holds whole working days from its first to its last number."""
-    assert oracle.band_of(value, ASSESSMENT_DURATION_BANDS) == label
+def test_assessment_band_edges(authorised: dt.date, working_days: int, label: str) -> None:
+    """The production distribution puts an assessment at each band edge in the right band."""
+    result = assessment_duration_distribution([single(D(2024, 4, 8), authorised)], period=Y2024_25)
+    assert result.bands == {
+        band.label: int(band.label == label) for band in ASSESSMENT_DURATION_BANDS
+    }
+    assert result.median == working_days
 
 
 def test_assessment_durations_take_the_anchor_option() -> None:
@@ -550,6 +591,42 @@ def test_contact_decisions(contact: dt.date, decision: dt.date | None, outcome: 
     """Same day or next working day is timely; undecided stays in the denominator."""
     record = Contact(child_id="A", contact_date=contact, decision_date=decision)
     assert only_outcome(contact_decision_timeliness_rate([record], period=Y2024_25)) == outcome
+
+
+@pytest.mark.parametrize(
+    ("decision", "outcome"),
+    [
+        # Sat 11 May 2024: Mon 13 May is the first working day after it, Tue 14 May the second.
+        pytest.param(D(2024, 5, 11), "numerator", id="decided-the-same-saturday"),
+        pytest.param(D(2024, 5, 13), "numerator", id="decided-monday"),
+        pytest.param(D(2024, 5, 14), "denominator-only", id="decided-tuesday"),
+    ],
+)
+def test_saturday_contact_is_due_on_monday(decision: dt.date, outcome: str) -> None:
+    """A Saturday contact decided on Monday took one working day; on Tuesday, two."""
+    record = Contact(child_id="A", contact_date=D(2024, 5, 11), decision_date=decision)
+    assert only_outcome(contact_decision_timeliness_rate([record], period=Y2024_25)) == outcome
+
+
+@pytest.mark.parametrize(
+    ("decision", "closures", "outcome"),
+    [
+        # Tue 24 Dec 2024: 25 and 26 Dec are bank holidays, so Fri 27 Dec is day 1.
+        pytest.param(D(2024, 12, 27), (), "numerator", id="decided-friday-27th"),
+        pytest.param(D(2024, 12, 30), (), "denominator-only", id="decided-monday-30th"),
+        # With the council closed on 27 Dec, Mon 30 Dec is day 1.
+        pytest.param(D(2024, 12, 30), (D(2024, 12, 27),), "numerator", id="closed-27th"),
+        pytest.param(D(2024, 12, 31), (D(2024, 12, 27),), "denominator-only", id="closed-31st"),
+    ],
+)
+def test_contact_across_christmas(
+    decision: dt.date, closures: tuple[dt.date, ...], outcome: str
+) -> None:
+    """Christmas bank holidays and a council's closure days are not working days."""
+    record = Contact(child_id="A", contact_date=D(2024, 12, 24), decision_date=decision)
+    calendar = WorkingDayCalendar.england(extra_closures=closures)
+    rate = contact_decision_timeliness_rate([record], period=Y2024_25, calendar=calendar)
+    assert only_outcome(rate) == outcome
 
 
 def test_undecided_contact_counts_against_the_rate() -> None:
@@ -701,6 +778,30 @@ def test_cp_reviews_considered(record: CPPlan, outcome: str, reviews: int) -> No
     assert measure(rate, "reviews") == reviews
 
 
+@pytest.mark.parametrize(
+    "end",
+    [
+        pytest.param(D(2024, 6, 1), id="ended-in-period"),
+        pytest.param(D(2024, 6, 14), id="day-before"),
+    ],
+)
+def test_cp_plan_ending_before_it_starts_is_out_of_scope(end: dt.date) -> None:
+    """A plan whose end date is before its start date is never open, so out of scope."""
+    # Without the end date the plan (started 15 Jun 2024, reviewed 15 Sep) is in the cohort,
+    # and late: its next review was due 15 Mar 2025.
+    assert (
+        only_outcome(
+            cp_review_timeliness_rate([plan(D(2024, 6, 15), D(2024, 9, 15))], period=Y2024_25)
+        )
+        == "denominator-only"
+    )
+    rate = cp_review_timeliness_rate(
+        [plan(D(2024, 6, 15), D(2024, 9, 15), end=end)], period=Y2024_25
+    )
+    assert only_outcome(rate) == "out-of-scope"
+    assert rate.denominator == 0
+
+
 def test_cp_review_audit_gives_the_next_due_date() -> None:
     """The audit's next_review_due is six months after the last review in period."""
     rate = cp_review_timeliness_rate(
@@ -711,6 +812,276 @@ def test_cp_review_audit_gives_the_next_due_date() -> None:
     due = rate.audit.measures["next_review_due"]
     assert due[0] == np.datetime64("2025-09-15")
     assert np.isnat(due[1])
+
+
+# -- dates outside the calendar's coverage (SPEC §5: bad input never crashes) ----------------
+
+
+CALENDAR_CARDS = tuple(card for card in CARDS if card.uses_calendar)
+FROM_2020 = WorkingDayCalendar(
+    name="from 2020",
+    bank_holidays=ENGLAND.bank_holidays,
+    first_day=D(2020, 1, 1),
+    last_day=D(2030, 12, 31),
+)
+
+
+def test_every_working_day_card_lists_outside_calendar_in_order() -> None:
+    """Each working-day card lists `outside-calendar`, after missing-* and before end-before-start."""
+    assert [card.id for card in CALENDAR_CARDS] == [
+        "assessment-45wd",
+        "assessment-durations",
+        "initial-assessment-10wd",
+        "core-assessment-35wd",
+        "icpc-15wd",
+        "icpc-durations",
+        "contact-decision-1wd",
+    ]
+    for card in CALENDAR_CARDS:
+        reasons = list(card.exclusions)
+        assert reasons[-2:] == ["outside-calendar", "end-before-start"], card.id
+        assert all(reason.startswith("missing-") for reason in reasons[:-2]), card.id
+        assert "1970-01-01 to 2050-12-31" in card.exclusions["outside-calendar"], card.id
+        assert any("outside-calendar" in note for note in card.notes), card.id
+
+
+@pytest.mark.parametrize(
+    ("start", "authorised"),
+    [
+        pytest.param(D(2204, 6, 1), D(2024, 6, 3), id="start-typed-2204"),
+        pytest.param(D(1924, 6, 1), D(2024, 6, 3), id="start-typed-1924"),
+    ],
+)
+def test_assessment_with_a_start_outside_the_calendar_is_excluded(
+    start: dt.date, authorised: dt.date
+) -> None:
+    """An AssessmentActualStartDate typo is `outside-calendar`, not an error."""
+    rate = assessment_timeliness_rate(
+        [single(start, authorised), single(D(2024, 5, 1), D(2024, 5, 2))], period=Y2024_25
+    )
+    assert rate.audit is not None
+    assert list(rate.audit.outcomes()) == ["outside-calendar", "numerator"]
+    assert rate.excluded == {"outside-calendar": 1}
+    assert (rate.numerator, rate.denominator) == (1, 1)
+    assert math.isnan(measure(rate, "working_days"))
+    # The audit still shows the date the clock would have started from.
+    assert rate.audit.measures["clock_start"][0] == np.datetime64(start, "D")
+
+
+def test_outside_calendar_wins_over_end_before_start() -> None:
+    """A start typed as 2204 is reported as a bad date, not as an authorisation before it."""
+    rate = assessment_timeliness_rate([single(D(2204, 6, 1), D(2024, 6, 3))], period=Y2024_25)
+    assert rate.excluded == {"outside-calendar": 1}
+
+
+def test_missing_start_wins_over_outside_calendar() -> None:
+    """With no start at all the reason is `missing-start`, whatever the other date."""
+    # The period runs past the calendar's last day, so the authorisation is in the cohort.
+    period = ReportingPeriod.between(D(2050, 4, 1), D(2051, 3, 31))
+    rate = assessment_timeliness_rate([single(None, D(2051, 1, 6))], period=period)
+    assert rate.excluded == {"missing-start": 1}
+
+
+@pytest.mark.parametrize(
+    ("anchor", "outcome"),
+    [
+        pytest.param("referral", "outside-calendar", id="referral-anchor"),
+        # The assessment's own start (15 Apr 2024) is fine: 41 working days to 13 Jun.
+        pytest.param("assessment-start", "numerator", id="start-anchor"),
+    ],
+)
+def test_referral_anchor_with_a_referral_outside_the_calendar_is_excluded(
+    anchor: str, outcome: str
+) -> None:
+    """A linked referral dated outside coverage excludes the assessment under that anchor."""
+    referral = Referral(referral_id="R1", child_id="A", referral_date=D(1924, 4, 8))
+    assessment = single(D(2024, 4, 15), D(2024, 6, 13), referral_id="R1")
+    for function in (assessment_timeliness_rate, assessment_duration_distribution):
+        result = function([referral, assessment], period=Y2024_25, anchor=anchor)
+        assert result.audit is not None
+        assert list(result.audit.outcomes()) == [outcome], function.__name__
+
+
+def test_referral_anchor_ignores_a_start_outside_the_calendar() -> None:
+    """Under the referral anchor the assessment's own (typo'd) start date is not used."""
+    assessment = single(D(2204, 4, 15), D(2024, 6, 12), referral_id="R1")
+    rate = assessment_timeliness_rate([REFERRAL, assessment], period=Y2024_25, anchor="referral")
+    assert only_outcome(rate) == "numerator"
+    assert measure(rate, "working_days") == 45
+
+
+@pytest.mark.parametrize(
+    ("function", "kind"),
+    [
+        pytest.param(initial_assessment_timeliness_rate, "initial", id="initial-assessment-10wd"),
+        pytest.param(core_assessment_timeliness_rate, "core", id="core-assessment-35wd"),
+    ],
+)
+def test_pre_2013_assessment_with_a_start_outside_the_calendar_is_excluded(
+    function: Any, kind: str
+) -> None:
+    """Initial and core assessments with a typo'd start are `outside-calendar`."""
+    rate = function([single(D(2204, 6, 1), D(2024, 6, 3), kind=kind)], period=Y2024_25)
+    assert only_outcome(rate) == "outside-calendar"
+    assert rate.excluded == {"outside-calendar": 1}
+
+
+def test_assessment_durations_leave_out_dates_outside_the_calendar() -> None:
+    """A typo'd start is excluded from the distribution, not banded nor in the quartiles."""
+    records = [single(D(2204, 4, 8), D(2024, 6, 12)), single(D(2024, 4, 8), D(2024, 6, 12))]
+    result = assessment_duration_distribution(records, period=Y2024_25)
+    assert result.excluded == {"outside-calendar": 1}
+    assert result.total == 1
+    assert result.bands["41–45"] == 1
+    assert result.median == 45
+
+
+@pytest.mark.parametrize(
+    ("start", "icpc"),
+    [
+        pytest.param(D(1924, 5, 1), D(2024, 5, 10), id="start-typed-1924"),
+        pytest.param(D(2204, 5, 1), D(2024, 5, 10), id="start-typed-2204"),
+    ],
+)
+def test_icpc_with_a_date_outside_the_calendar_is_excluded(start: dt.date, icpc: dt.date) -> None:
+    """An S47ActualStartDate typo is `outside-calendar` in the rate and the distribution."""
+    s47 = Section47(child_id="A", start_date=start, icpc_date=icpc)
+    rate = icpc_timeliness_rate([s47], period=Y2024_25)
+    assert only_outcome(rate) == "outside-calendar"
+    distribution = icpc_duration_distribution([s47], period=Y2024_25)
+    assert distribution.excluded == {"outside-calendar": 1}
+    assert distribution.total == 0
+
+
+@pytest.mark.parametrize(
+    ("contact", "decision", "period"),
+    [
+        pytest.param(D(2024, 5, 1), D(2099, 1, 1), Y2024_25, id="decision-typed-2099"),
+        pytest.param(D(2024, 5, 1), D(1924, 5, 2), Y2024_25, id="decision-typed-1924"),
+        # A period beyond the calendar: a contact in it cannot be aged, decided or not.
+        pytest.param(D(2051, 5, 1), None, ReportingPeriod.year_ending(2052), id="undecided-2051"),
+    ],
+)
+def test_contact_with_a_date_outside_the_calendar_is_excluded(
+    contact: dt.date, decision: dt.date | None, period: ReportingPeriod
+) -> None:
+    """A contact decided in 2099 (a typo) is `outside-calendar`, not an error nor late."""
+    record = Contact(child_id="A", contact_date=contact, decision_date=decision)
+    rate = contact_decision_timeliness_rate([record], period=period)
+    assert only_outcome(rate) == "outside-calendar"
+    assert rate.excluded == {"outside-calendar": 1}
+    assert rate.denominator == 0
+
+
+def test_coverage_comes_from_the_calendar_passed() -> None:
+    """A start before a custom calendar's first day is excluded; England times it."""
+    # Fri 20 Dec 2019 to Fri 10 Jan 2020 on the England calendar: 23, 24, 27, 30, 31 Dec and
+    # 2, 3, 6-10 Jan (25, 26 Dec and 1 Jan are bank holidays) = 12 working days.
+    data = Dataset.of(single(D(2019, 12, 20), D(2020, 1, 10)))
+    period = ReportingPeriod.year_ending(2020)
+    for card in (ASSESSMENT_45WD, ASSESSMENT_DURATIONS):
+        england = card.compute(data, period=period)
+        custom = card.compute(data, period=period, calendar=FROM_2020)
+        assert england.excluded == {}, card.id
+        assert custom.excluded == {"outside-calendar": 1}, card.id
+    rate = assessment_timeliness_rate(data, period=period)
+    assert measure(rate, "working_days") == 12
+
+
+@pytest.mark.parametrize("card", CALENDAR_CARDS, ids=lambda card: card.id)
+def test_no_working_day_card_raises_for_a_date_outside_the_calendar(card: Indicator) -> None:
+    """Every working-day card accounts for a record with a typo'd date instead of raising."""
+    data = Dataset.of(
+        single(D(2204, 6, 1), D(2024, 6, 3)),
+        single(D(2204, 6, 1), D(2024, 6, 3), kind="initial"),
+        single(D(2204, 6, 1), D(2024, 6, 3), kind="core"),
+        Section47(child_id="A", start_date=D(2204, 5, 1), icpc_date=D(2024, 5, 10)),
+        Contact(child_id="A", contact_date=D(2024, 5, 1), decision_date=D(2099, 1, 1)),
+    )
+    result = card.compute(data, period=Y2024_25)
+    assert result.excluded == {"outside-calendar": 1}  # type: ignore[union-attr]
+
+
+# -- the kernel cannot lose an exclusion -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("anchor", "reasons", "missing"),
+    [
+        pytest.param(
+            "referral", ("missing-start", "end-before-start"), "missing-referral", id="referral"
+        ),
+        pytest.param(
+            "assessment-start",
+            ("missing-start", "end-before-start"),
+            "outside-calendar",
+            id="outside-calendar",
+        ),
+        pytest.param(
+            "assessment-start",
+            ("missing-referral", "outside-calendar", "end-before-start"),
+            "missing-start",
+            id="missing-start",
+        ),
+    ],
+)
+def test_kernel_refuses_reasons_that_would_drop_an_exclusion(
+    anchor: str, reasons: tuple[str, ...], missing: str
+) -> None:
+    """Leaving out a reason the kernel can give raises instead of counting its rows late."""
+    data = Dataset.of(REFERRAL, single(D(2024, 4, 15), D(2024, 6, 13), referral_id="R9"))
+    with pytest.raises(SafeguardingMetricsError, match=missing):
+        assessments_within_rate(
+            data,
+            period=Y2024_25,
+            kind="single",
+            limit=45,
+            indicator_id="x",
+            anchor=anchor,
+            reasons=reasons,
+        )
+    # It raises even when no row has the reason: a card's list is wrong whatever the data.
+    with pytest.raises(SafeguardingMetricsError, match=missing):
+        assessments_within_rate(
+            [],
+            period=Y2024_25,
+            kind="single",
+            limit=45,
+            indicator_id="x",
+            anchor=anchor,
+            reasons=reasons,
+        )
+
+
+def test_kernel_refuses_an_unknown_reason() -> None:
+    """A misspelt reason would always count zero, so it raises."""
+    with pytest.raises(SafeguardingMetricsError, match="missing-strat"):
+        assessments_within_rate(
+            [],
+            period=Y2024_25,
+            kind="single",
+            limit=45,
+            indicator_id="x",
+            reasons=("missing-strat", "missing-start", "outside-calendar", "end-before-start"),
+        )
+
+
+def test_kernel_reports_a_listed_reason_it_cannot_give_as_zero() -> None:
+    """The start anchor cannot give `missing-referral`; listed, it is reported as 0."""
+    rate = assessments_within_rate(
+        [single(None, D(2024, 6, 3))],
+        period=Y2024_25,
+        kind="single",
+        limit=45,
+        indicator_id="x",
+        reasons=("missing-start", "missing-referral", "outside-calendar", "end-before-start"),
+    )
+    assert rate.excluded_counts == (
+        ("missing-start", 1),
+        ("missing-referral", 0),
+        ("outside-calendar", 0),
+        ("end-before-start", 0),
+    )
 
 
 # -- options through the card ---------------------------------------------------------------

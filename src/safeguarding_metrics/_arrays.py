@@ -76,3 +76,48 @@ def _codes(order: npt.NDArray[np.intp], starts: npt.NDArray[np.bool_]) -> npt.ND
 def _slow(values: npt.NDArray[np.str_]) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int64]]:
     uniques, inverse = np.unique(values, return_inverse=True)
     return uniques, inverse.reshape(-1).astype(np.int64)
+
+
+def factorize_compact(
+    values: npt.NDArray[np.str_],
+) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int64]]:
+    """`factorize(values)`, several times faster for identifiers of a regular shape.
+
+    The returns' identifiers use a narrow range of characters at each position (a letter or
+    two, then digits). Each character is stored as its offset from the smallest character
+    at its position, in just enough bits for that position's range; the offsets, packed
+    with the row number, make one int64 per identifier whose order is the identifiers'
+    string order, so a single integer sort groups them exactly (no hashing). When the
+    packed keys would not fit in 63 bits, or a character is beyond one byte, this is
+    `factorize`.
+    """
+    n = len(values)
+    width = values.dtype.itemsize // 4
+    if n == 0 or width == 0:
+        return factorize(values)
+    chars = np.ascontiguousarray(values).view(np.uint32).reshape(n, width)
+    if int(chars.max()) >= 256:
+        return factorize(values)
+    row_bits = max((n - 1).bit_length(), 1)
+    data = chars.astype(np.uint8)
+    key = np.zeros(n, dtype=np.int64)
+    used = 0
+    for position in range(width):
+        column = data[:, position]
+        low, high = int(column.min()), int(column.max())
+        if low == high:
+            continue  # the same character in every identifier: it orders nothing
+        bits = (high - low).bit_length()
+        used += bits
+        if used + row_bits > 63:
+            return factorize(values)
+        key <<= bits
+        key |= column - np.uint8(low)
+    del data, chars
+    key <<= row_bits
+    key |= np.arange(n, dtype=np.int64)
+    key.sort()
+    order = key & ((1 << row_bits) - 1)
+    key >>= row_bits
+    starts = _run_starts(key)
+    return values[order[starts]], _codes(order, starts)

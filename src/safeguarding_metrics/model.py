@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize
+from safeguarding_metrics._arrays import factorize_compact
 from safeguarding_metrics._dates import DayArray, as_day_array, to_date
 from safeguarding_metrics.errors import InvalidRecordError
 
@@ -964,7 +964,7 @@ class Dataset:
         everything = (
             np.concatenate(columns) if any(len(c) for c in columns) else np.array([], np.str_)
         )
-        uniques, codes = factorize(everything)
+        uniques, codes = factorize_compact(everything)
         self._cache["child_ids"] = _freeze(uniques)
         start = 0
         for name, column in zip(TABLES, columns, strict=True):
@@ -983,7 +983,7 @@ class Dataset:
             ids = self.column(table, "referral_id")
             referral_ids = self.column("referrals", "referral_id")
             both = np.concatenate([referral_ids, ids]) if len(ids) else referral_ids
-            uniques, codes = factorize(both)
+            uniques, codes = factorize_compact(both)
             first_row = np.full(len(uniques), -1, dtype=np.int64)
             # Assign in reverse so the first referral with an id wins.
             first_row[codes[: len(referral_ids)][::-1]] = np.arange(len(referral_ids))[::-1]

@@ -54,6 +54,13 @@ def _frozen(array: npt.ArrayLike, dtype: Any = None) -> npt.NDArray[Any]:
     return result
 
 
+def _row_numbers(n: int) -> npt.NDArray[np.int64]:
+    """0, 1, ..., n - 1, read-only, so an audit keeps it without copying."""
+    rows = np.arange(n, dtype=np.int64)
+    rows.flags.writeable = False
+    return rows
+
+
 def _codes(array: npt.ArrayLike) -> npt.NDArray[np.int8]:
     return _frozen(array, np.int8)
 
@@ -230,7 +237,7 @@ class Rate:
                 codes=codes,
                 reasons=reasons,
                 child_ids=child_ids,
-                rows=np.arange(len(codes)) if rows is None else rows,
+                rows=_row_numbers(len(codes)) if rows is None else rows,
                 measures=dict(measures or {}),
             ),
         )
@@ -310,7 +317,7 @@ class Count:
                 codes=codes,
                 reasons=reasons,
                 child_ids=child_ids,
-                rows=np.arange(len(codes)) if rows is None else rows,
+                rows=_row_numbers(len(codes)) if rows is None else rows,
                 measures=dict(measures or {}),
             ),
         )
@@ -431,7 +438,7 @@ class Distribution:
                 codes=codes,
                 reasons=reasons,
                 child_ids=child_ids,
-                rows=np.arange(len(codes)) if rows is None else rows,
+                rows=_row_numbers(len(codes)) if rows is None else rows,
                 measures={"value": values},
             ),
         )

@@ -1,7 +1,7 @@
 """Child protection plan indicators: repeat plans, long plans and how long plans last."""
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -17,9 +17,15 @@ from safeguarding_metrics.catalogue import (
     Source,
     as_dataset,
 )
-from safeguarding_metrics.indicators.referrals import check_choice, child_day_keys, same_day_groups
+from safeguarding_metrics.indicators.referrals import (
+    add_months_days,
+    cached,
+    check_choice,
+    child_day_keys,
+    same_day_groups,
+)
 from safeguarding_metrics.model import Dataset, Record
-from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
 
 __all__ = [
@@ -65,7 +71,10 @@ HAMPSHIRE_PERFORMANCE_REPORT = Source(
 
 
 class _Plans:
-    """The plan columns every indicator of the family reads, duplicates resolved."""
+    """The plan columns every indicator of the family reads, duplicates resolved.
+
+    Built once per dataset (see `cached`); nothing here depends on the period.
+    """
 
     def __init__(self, dataset: Dataset) -> None:
         self.child_ids = dataset.column("cp_plans", "child_id")
@@ -74,11 +83,24 @@ class _Plans:
         self.end = dataset.dates("cp_plans", "end_date")
         self.start_days = day_numbers(self.start)
         self.end_days = day_numbers(self.end)
-        self.ended = ~np.isnat(self.end)
-        self.representative = same_day_groups(self.codes, self.start_days)
-        self.kept = self.representative == np.arange(len(self.codes))
-        self.duplicate = ~self.kept
-        self.end_before_start = self.ended & (self.end_days < self.start_days)
+        self.ended = _frozen(~np.isnat(self.end))
+        self.representative: IntArray = _frozen(same_day_groups(self.codes, self.start_days))
+        self.kept = _frozen(self.representative == np.arange(len(self.codes)))
+        self.duplicate = _frozen(~self.kept)
+        self.end_before_start = _frozen(self.ended & (self.end_days < self.start_days))
+        self._months: dict[int, IntArray] = {}
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> "_Plans":
+        """The plans of *dataset*, built on first use and kept with it."""
+        return cached(dataset, "cp-plan-groups", lambda: cls(dataset))
+
+    def start_plus_months(self, months: int) -> IntArray:
+        """Day numbers of `add_months(start, months)` for every plan, kept for reuse."""
+        found = self._months.get(months)
+        if found is None:
+            found = self._months[months] = _frozen(add_months_days(self.start, months))
+        return found
 
     def earlier_plans(self) -> IntArray:
         """How many other plans of the child (duplicates once) started before each plan."""
@@ -107,15 +129,25 @@ class _Plans:
         return counts
 
 
-def _lasted(
-    start: DayArray, start_days: IntArray, end: DayArray, end_days: IntArray, threshold: Threshold
-) -> BoolArray:
-    """Whether a plan from *start* to *end* lasted two years or more under *threshold*."""
+def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
+def _lasted(plans: "_Plans", end_days: IntArray, threshold: Threshold) -> BoolArray:
+    """Whether each plan, from its start to *end_days*, lasted two years or more under *threshold*."""
+    start_days = plans.start_days
     if threshold == "ni64":
         return end_days - start_days >= NI64_MIN_DAYS
     if threshold == "730-days":
         return end_days - start_days >= TWO_YEARS_DAYS
-    return end >= add_months(start, TWO_YEARS_MONTHS)
+    return _on_or_after(end_days, plans.start_plus_months(TWO_YEARS_MONTHS))
+
+
+def _on_or_after(days: IntArray, bound: IntArray) -> BoolArray:
+    """`days >= bound` as for dates: False where either is missing (NaT)."""
+    result: BoolArray = (days >= bound) & (days != _NAT_INT) & (bound != _NAT_INT)
+    return result
 
 
 _DUPLICATE = {
@@ -180,7 +212,7 @@ def second_plan_rate(
     """
     dataset = as_dataset(data)
     check_choice(CPP_SECOND_OR_SUBSEQUENT.id, "basis", basis, BASES)
-    plans = _Plans(dataset)
+    plans = _Plans.of(dataset)
     earlier = plans.earlier_plans()
     recorded_count = dataset.column("cp_plans", "previous_plans")
     history = earlier > 0
@@ -271,8 +303,8 @@ def repeat_plan_within_2y_rate(
           variant of NI 65).
     """
     dataset = as_dataset(data)
-    plans = _Plans(dataset)
-    lower = day_numbers(add_months(plans.start, -TWO_YEARS_MONTHS))
+    plans = _Plans.of(dataset)
+    lower = plans.start_plus_months(-TWO_YEARS_MONTHS)
     ended = plans.ended_between(lower, plans.start_days)
     return Rate.from_flags(
         indicator_id=CPP_REPEAT_WITHIN_2Y.id,
@@ -350,12 +382,12 @@ def long_plan_ended_rate(
     """
     dataset = as_dataset(data)
     check_choice(CPP_ENDED_2Y_PLUS.id, "threshold", threshold, THRESHOLDS)
-    plans = _Plans(dataset)
+    plans = _Plans.of(dataset)
     return Rate.from_flags(
         indicator_id=CPP_ENDED_2Y_PLUS.id,
         table="cp_plans",
         in_scope=period.contains_many(plans.end),
-        hit=_lasted(plans.start, plans.start_days, plans.end, plans.end_days, threshold),
+        hit=_lasted(plans, plans.end_days, threshold),
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate, "end-before-start": plans.end_before_start},
         measures={"days": _days(plans.start_days, plans.end_days)},
@@ -429,16 +461,15 @@ def long_plan_open_rate(
     """
     dataset = as_dataset(data)
     check_choice(CPP_OPEN_2Y_PLUS.id, "threshold", threshold, THRESHOLDS)
-    plans = _Plans(dataset)
+    plans = _Plans.of(dataset)
     as_at = np.datetime64(period.end, "D")
     open_at_end = (plans.start <= as_at) & (~plans.ended | (plans.end > as_at))
-    as_at_many = np.full(len(plans.codes), as_at)
-    as_at_days = day_numbers(as_at_many)
+    as_at_days = day_numbers(np.full(len(plans.codes), as_at))
     return Rate.from_flags(
         indicator_id=CPP_OPEN_2Y_PLUS.id,
         table="cp_plans",
         in_scope=open_at_end,
-        hit=_lasted(plans.start, plans.start_days, as_at_many, as_at_days, threshold),
+        hit=_lasted(plans, as_at_days, threshold),
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate},
         measures={"days": _days(plans.start_days, as_at_days)},
@@ -514,18 +545,19 @@ def plan_duration_distribution(
         - DfE, Characteristics of children in need, table D7 (plans ceasing, by duration).
     """
     dataset = as_dataset(data)
-    plans = _Plans(dataset)
-    start, end = plans.start, plans.end
+    plans = _Plans.of(dataset)
+    end = plans.end_days
     band = np.full(len(plans.codes), len(DURATION_BANDS) - 1, dtype=np.int64)
-    band[end < add_months(start, 24)] = 3
-    band[end < add_months(start, 12)] = 2
-    band[end <= add_months(start, 6)] = 1
-    band[end <= add_months(start, 3)] = 0
+    band[~_on_or_after(end, plans.start_plus_months(24))] = 3
+    band[~_on_or_after(end, plans.start_plus_months(12))] = 2
+    band[~_on_or_after(end, plans.start_plus_months(6) + 1)] = 1
+    band[~_on_or_after(end, plans.start_plus_months(3) + 1)] = 0
+    band[~plans.ended] = len(DURATION_BANDS) - 1  # no end: as before any comparison
     return Distribution.from_values(
         indicator_id=CPP_DURATIONS.id,
         table="cp_plans",
         values=_days(plans.start_days, plans.end_days),
-        in_scope=period.contains_many(end),
+        in_scope=period.contains_many(plans.end),
         bands=DURATION_BANDS,
         child_ids=plans.child_ids,
         unit="days",

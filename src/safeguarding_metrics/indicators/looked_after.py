@@ -21,7 +21,11 @@ from safeguarding_metrics.catalogue import (
 from safeguarding_metrics.model import Dataset, Record, TableName
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
-from safeguarding_metrics.working_days import WorkingDayCalendar
+from safeguarding_metrics.working_days import (
+    ENGLAND_FIRST_DAY,
+    ENGLAND_LAST_DAY,
+    WorkingDayCalendar,
+)
 
 __all__ = [
     "CARE_LEAVERS_ACCOMMODATION_17_18",
@@ -158,6 +162,29 @@ def _nat(n: int) -> DayArray:
 # -- lac-reviews-in-timescale ----------------------------------------------------------------
 
 
+def _first_review_due(
+    calendar: WorkingDayCalendar, care_start: DayArray, candidate: BoolArray, end: np.datetime64
+) -> tuple[DayArray, BoolArray]:
+    """The 20th working day after each candidate's care start, and who cannot be timed.
+
+    `NaT` where it cannot be counted. The second array flags candidates whose care start is
+    outside the calendar's coverage, or whose 20th working day falls after its last day
+    while the period ends after that day too (otherwise the review is surely not yet due).
+    """
+    first = _day(calendar.first_day)
+    last = _day(calendar.last_day)
+    covered = candidate & (care_start >= first) & (care_start <= last)
+    fits = np.zeros(len(candidate), dtype=np.bool_)
+    fits[covered] = (
+        calendar.working_days_between(care_start[covered], calendar.last_day)
+        >= FIRST_REVIEW_WORKING_DAYS
+    )
+    first_due = _nat(len(candidate))
+    first_due[fits] = calendar.add_working_days(care_start[fits], FIRST_REVIEW_WORKING_DAYS)
+    outside = candidate & ~fits & ~(covered & (end <= last))
+    return first_due, outside
+
+
 def lac_review_timeliness_rate(
     data: Dataset | Iterable[Record],
     *,
@@ -194,6 +221,11 @@ def lac_review_timeliness_rate(
         - Every review since care started is checked, not only the period's.
         - A child in the cohort with an episode ending before it starts, or overlapping
           episodes, is excluded (``episode-error``).
+        - A child whose care start lies outside the calendar's coverage (a typo such as
+          1905), so that its 20th working day cannot be counted, is excluded
+          (``outside-calendar``), after ``episode-error``. When the 20th working day falls
+          after the calendar's last day, the child is out of scope if the period ends by
+          that last day (the first review is not yet due) and excluded otherwise.
 
     References:
         - The Care Planning, Placement and Case Review (England) Regulations 2010, reg 33.
@@ -207,9 +239,8 @@ def lac_review_timeliness_rate(
     end = _day(period.end)
     row, candidate = _looked_after(dataset, history, period, children)
     care_start = _pick(history.care_start, row, candidate)
-    first_due = _nat(n)
-    first_due[candidate] = cal.add_working_days(care_start[candidate], FIRST_REVIEW_WORKING_DAYS)
-    in_scope = candidate & (first_due <= end)
+    first_due, outside = _first_review_due(cal, care_start, candidate, end)
+    in_scope = candidate & ((first_due <= end) | outside)
 
     # The cohort's reviews from care start to period end, each date once, by child and date.
     position = np.full(len(dataset.child_ids), -1, dtype=np.int64)
@@ -248,7 +279,10 @@ def lac_review_timeliness_rate(
         hit=on_time,
         child_ids=_child_ids(dataset, children),
         rows=np.full(n, -1, dtype=np.int64),
-        excluded={"episode-error": _episode_errors(dataset, history)[children]},
+        excluded={
+            "episode-error": _episode_errors(dataset, history)[children],
+            "outside-calendar": outside,
+        },
         measures={
             "care_start": care_start,
             "first_review_due": first_due,
@@ -277,7 +311,13 @@ LAC_REVIEWS_IN_TIMESCALE = Indicator(
     denominator="The cohort, less exclusions.",
     exclusions={
         "episode-error": "The child has an episode ending before it starts, or overlapping "
-        "episodes, so the start of care is uncertain."
+        "episodes, so the start of care is uncertain.",
+        "outside-calendar": (
+            "The start of care lies outside the working-day calendar's coverage "
+            f"({ENGLAND_FIRST_DAY.isoformat()} to {ENGLAND_LAST_DAY.isoformat()} for England; a "
+            "custom calendar's first_day to last_day), or its 20th working day falls after the "
+            "calendar's last day, so the first review's due date cannot be counted."
+        ),
     },
     notes=(
         "The clock runs from the start of the current period of care (SPEC §4.4), not of the "
@@ -287,6 +327,12 @@ LAC_REVIEWS_IN_TIMESCALE = Indicator(
         "Reviews dated before care started, or after period end, are ignored; two reviews on "
         "one day count once.",
         "The episode-error exclusion looks at all the child's episodes given.",
+        "A start of care outside the working-day calendar's coverage (a typo such as 1905) is "
+        "excluded as `outside-calendar` rather than raising CalendarCoverageError; it is "
+        "judged after episode-error, since a child with episode errors has an uncertain care "
+        "start. A 20th working day after the calendar's last day excludes the child only when "
+        "the period also ends after that day; otherwise the first review is not yet due and "
+        "the child is out of scope.",
     ),
     sources=(
         CARE_PLANNING_REGULATIONS_2010.at("regulation 33"),

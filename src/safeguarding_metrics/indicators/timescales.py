@@ -24,11 +24,15 @@ from safeguarding_metrics.catalogue import (
     Source,
     as_dataset,
 )
-from safeguarding_metrics.errors import InvalidOptionError
+from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
 from safeguarding_metrics.model import AssessmentKind, Dataset, Record
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
-from safeguarding_metrics.working_days import WorkingDayCalendar
+from safeguarding_metrics.working_days import (
+    ENGLAND_FIRST_DAY,
+    ENGLAND_LAST_DAY,
+    WorkingDayCalendar,
+)
 
 __all__ = [
     "ASSESSMENT_45WD",
@@ -108,7 +112,26 @@ ICPC_DURATION_BANDS: tuple[Band, ...] = (
 )
 """DfE table C4's working-day bands from strategy discussion to initial conference."""
 
-_ASSESSMENT_REASONS = ("missing-start", "missing-referral", "end-before-start")
+MISSING_START = "missing-start"
+MISSING_REFERRAL = "missing-referral"
+OUTSIDE_CALENDAR = "outside-calendar"
+END_BEFORE_START = "end-before-start"
+_KNOWN_REASONS = (MISSING_START, MISSING_REFERRAL, OUTSIDE_CALENDAR, END_BEFORE_START)
+"""Every reason the kernel can give, in the cards' order (the kernel's masks are disjoint)."""
+_ASSESSMENT_REASONS = _KNOWN_REASONS
+
+_OUTSIDE_CALENDAR_TEXT = (
+    "A date the duration is counted from or to lies outside the working-day calendar's "
+    f"coverage ({ENGLAND_FIRST_DAY.isoformat()} to {ENGLAND_LAST_DAY.isoformat()} for England; "
+    "a custom calendar's first_day to last_day), e.g. a year typed as 2204."
+)
+_OUTSIDE_CALENDAR_NOTE = (
+    "A date the duration needs that lies outside the working-day calendar's coverage (a "
+    "typo such as 2204) is excluded as `outside-calendar` rather than raising "
+    "CalendarCoverageError; reasons are judged in order missing-*, outside-calendar, "
+    "end-before-start, so a typo'd date is reported as such even when it also makes the end "
+    "fall before the start."
+)
 
 
 # -- shared kernel ---------------------------------------------------------------------------
@@ -124,8 +147,9 @@ class Durations:
         in_scope: The rows in the cohort (before exclusions).
         clock_start: The day each duration is counted from (`NaT` where unknown).
         working_days: `working_days_between(clock_start, end)` for in-scope rows with both
-            dates, `nan` elsewhere.
-        excluded: Reason code -> rows excluded for it, in the order reasons are applied.
+            dates inside the calendar's coverage, `nan` elsewhere.
+        excluded: Reason code -> rows excluded for it, one entry for every reason this
+            computation can give (even when no row has it); no row has two reasons.
     """
 
     table: str
@@ -135,22 +159,58 @@ class Durations:
     working_days: FloatArray
     excluded: Mapping[str, BoolArray]
 
+    def exclusions(self, reasons: Sequence[str]) -> dict[str, BoolArray]:
+        """The exclusion masks in the order of *reasons* (a card's), one for each reason.
+
+        A reason of *reasons* this computation cannot give gets an empty mask, so it is
+        reported with a count of zero.
+
+        Raises:
+            SafeguardingMetricsError: if a reason this computation can give is missing from
+                *reasons* (its rows would silently move into the denominator), or a reason
+                is not one the kernel knows.
+        """
+        unknown = [reason for reason in reasons if reason not in _KNOWN_REASONS]
+        if unknown:
+            known = ", ".join(repr(r) for r in _KNOWN_REASONS)
+            raise SafeguardingMetricsError(
+                f"{self.table}: exclusion reason {unknown[0]!r} is not one of {known}"
+            )
+        unlisted = [reason for reason in self.excluded if reason not in reasons]
+        if unlisted:
+            raise SafeguardingMetricsError(
+                f"{self.table}: exclusion reason {unlisted[0]!r} can apply here "
+                f"({int(np.count_nonzero(self.in_scope & self.excluded[unlisted[0]]))} rows "
+                "now) but is not among the reasons to report, so its rows would be counted "
+                "in the denominator"
+            )
+        empty = np.zeros(len(self.in_scope), dtype=np.bool_)
+        return {reason: self.excluded.get(reason, empty) for reason in reasons}
+
     def within_rate(self, *, indicator_id: str, limit: int, reasons: Sequence[str]) -> Rate:
-        """The share of in-scope, non-excluded rows whose duration is at most *limit*."""
+        """The share of in-scope, non-excluded rows whose duration is at most *limit*.
+
+        Raises:
+            SafeguardingMetricsError: if *reasons* leaves out a reason that can apply.
+        """
         return Rate.from_flags(
             indicator_id=indicator_id,
             table=self.table,
             in_scope=self.in_scope,
             hit=self.working_days <= limit,  # nan (no end yet) is never within
             child_ids=self.child_ids,
-            excluded={reason: self.excluded[reason] for reason in reasons},
+            excluded=self.exclusions(reasons),
             measures={"working_days": self.working_days, "clock_start": self.clock_start},
         )
 
     def distribution(
         self, *, indicator_id: str, bands: Sequence[Band], reasons: Sequence[str]
     ) -> Distribution:
-        """The in-scope, non-excluded durations in *bands*, with median and quartiles."""
+        """The in-scope, non-excluded durations in *bands*, with median and quartiles.
+
+        Raises:
+            SafeguardingMetricsError: if *reasons* leaves out a reason that can apply.
+        """
         return Distribution.from_values(
             indicator_id=indicator_id,
             table=self.table,
@@ -159,12 +219,24 @@ class Durations:
             bands=bands,
             child_ids=self.child_ids,
             unit="working days",
-            excluded={reason: self.excluded[reason] for reason in reasons},
+            excluded=self.exclusions(reasons),
         )
 
 
 def _calendar(calendar: WorkingDayCalendar | None) -> WorkingDayCalendar:
     return WorkingDayCalendar.england() if calendar is None else calendar
+
+
+def _uncovered(days: DayArray, calendar: WorkingDayCalendar) -> BoolArray:
+    """Whether each day lies outside *calendar*'s coverage or is missing (`NaT`)."""
+    first = np.datetime64(calendar.first_day, "D").astype(np.int64)
+    size = (calendar.last_day - calendar.first_day).days + 1
+    # One unsigned comparison catches days before, after, and NaT (a huge negative number,
+    # which wraps to a huge positive one).
+    with np.errstate(over="ignore"):
+        offsets = days.view(np.int64) - first
+    result: BoolArray = offsets.view(np.uint64) >= size
+    return result
 
 
 def _timed(
@@ -176,33 +248,50 @@ def _timed(
     end: DayArray,
     calendar: WorkingDayCalendar,
     extra: Mapping[str, BoolArray] | None = None,
+    start_defines_cohort: bool = False,
 ) -> Durations:
     """Count working days from *start* to *end* for the in-scope rows.
 
-    Rows of *extra* are excluded first; then a missing start is `missing-start`, and an end
-    dated before its start (compared as dates) is `end-before-start`.
+    With *start_defines_cohort* (the cohort is chosen by the start date, so an in-scope
+    start is never missing) `missing-start` is not among the reasons the result can give.
+
+    Each in-scope row gets the first reason that applies: rows of *extra* (the referral
+    anchor's `missing-referral`, whose start is then unknown) first; then a missing start
+    is `missing-start`; then a start or an end outside the calendar's coverage is
+    `outside-calendar`; then an end dated before its start (compared as dates) is
+    `end-before-start`. A missing end is not an exclusion: the row keeps `nan` working days
+    (never within a limit). The masks returned are disjoint.
     """
-    extra = dict(extra or {})
+    extra = {reason: in_scope & flags for reason, flags in (extra or {}).items()}
     unusable = np.zeros(len(in_scope), dtype=np.bool_)
     for flags in extra.values():
         unusable |= flags
     missing_start = in_scope & ~unusable & np.isnat(start)
-    usable = in_scope & ~unusable & ~np.isnat(start) & ~np.isnat(end)
-    # Only usable rows are counted, so a stray date in an out-of-scope record never meets the
-    # calendar's coverage check.
-    clock = np.where(usable, start, NAT)
-    days = calendar.working_days_between(clock, np.where(usable, end, NAT))
+    dated = in_scope & ~unusable & ~np.isnat(start)
+    bad_start = _uncovered(start, calendar)  # NaT starts are not in `dated`
+    bad_end = _uncovered(end, calendar)
+    outside = dated & (bad_start | (bad_end & ~np.isnat(end)))
+    usable = dated & ~bad_start & ~bad_end
+    # Only usable rows are counted, so a stray date in an out-of-scope record, or in one
+    # already excluded, never meets the calendar's coverage check.
+    days = calendar.working_days_between(np.where(usable, start, NAT), np.where(usable, end, NAT))
+    excluded = {
+        MISSING_START: missing_start,
+        **extra,
+        OUTSIDE_CALENDAR: outside,
+        END_BEFORE_START: usable & (end < start),
+    }
+    if start_defines_cohort:
+        if missing_start.any():
+            raise SafeguardingMetricsError(f"{table}: an in-scope row has no start date")
+        del excluded[MISSING_START]
     return Durations(
         table=table,
         child_ids=child_ids,
         in_scope=in_scope,
         clock_start=np.where(in_scope & ~unusable, start, NAT),
         working_days=days,
-        excluded={
-            "missing-start": missing_start,
-            **extra,
-            "end-before-start": usable & (end < start),
-        },
+        excluded=excluded,
     )
 
 
@@ -235,7 +324,8 @@ def assessment_durations(
 
     Returns:
         The durations, the cohort, and the rows excluded as `missing-start`,
-        `missing-referral` (referral anchor only) or `end-before-start`.
+        `missing-referral` (referral anchor only), `outside-calendar` or
+        `end-before-start`.
     """
     dataset = as_dataset(data)
     _check_anchor(anchor)
@@ -254,10 +344,10 @@ def assessment_durations(
         linked = links >= 0
         start: DayArray = np.full(len(links), NAT)
         start[linked] = referral_dates[links[linked]]
-        extra = {"missing-referral": in_scope & ~linked}
+        extra = {MISSING_REFERRAL: in_scope & ~linked}
     else:
         start = dataset.dates("assessments", "start_date")
-        extra = {"missing-referral": np.zeros(len(in_scope), dtype=np.bool_)}
+        extra = {}
     return _timed(
         table="assessments",
         child_ids=dataset.column("assessments", "child_id"),
@@ -293,10 +383,16 @@ def assessments_within_rate(
         indicator_id: The id the result carries.
         calendar: The working-day calendar; the England calendar when `None`.
         anchor: `"assessment-start"` or `"referral"`.
-        reasons: The exclusion reasons to report, in order (the card's).
+        reasons: The exclusion reasons to report, in order (the card's). It must include
+            every reason the computation can give: `missing-start`, `outside-calendar`,
+            `end-before-start`, and `missing-referral` with the referral anchor.
 
     Returns:
         The rate, whose audit carries `working_days` and `clock_start` per assessment.
+
+    Raises:
+        SafeguardingMetricsError: if *reasons* leaves out a reason the computation can
+            give (its rows would otherwise be counted late), or names an unknown one.
     """
     durations = assessment_durations(
         data, period=period, kind=kind, calendar=calendar, anchor=anchor
@@ -336,6 +432,9 @@ def assessment_timeliness_rate(
         - With `anchor="referral"` the clock starts on the date of the linked referral; an
           assessment with no referral id, or one not among the referrals given, is excluded
           (`missing-referral`); its own start date is then not needed.
+        - An assessment whose clock start or authorisation date lies outside the calendar's
+          coverage (a typo such as 2204) is excluded (`outside-calendar`), after
+          `missing-start` and `missing-referral` and before `end-before-start`.
 
     References:
         - DfE, Working Together to Safeguard Children (2013 onwards): assessments within 45
@@ -361,6 +460,7 @@ _ASSESSMENT_EXCLUSIONS: dict[str, str] = {
     "missing-referral": (
         "Referral anchor only: the assessment has no linked referral among those given."
     ),
+    "outside-calendar": _OUTSIDE_CALENDAR_TEXT,
     "end-before-start": "The authorisation date is before the day the clock started.",
 }
 
@@ -395,6 +495,7 @@ ASSESSMENT_45WD = Indicator(
         "assessment with no start date but a linked referral is timed from the referral.",
         "Working days per assessment are in the audit's `working_days` measure, negative for "
         "an authorisation before the start.",
+        _OUTSIDE_CALENDAR_NOTE,
     ),
     sources=(
         WORKING_TOGETHER.at("assessment timescale: 45 working days"),
@@ -429,6 +530,8 @@ def initial_assessment_timeliness_rate(
         - The clock starts at the assessment's start date (an initial assessment starts at
           the point of referral); no start is `missing-start`, an authorisation before the
           start `end-before-start`.
+        - A start or authorisation date outside the calendar's coverage is
+          `outside-calendar`.
 
     References:
         - Communities and Local Government, National Indicators handbook, NI 59.
@@ -447,6 +550,7 @@ def initial_assessment_timeliness_rate(
 
 _PRE_2013_EXCLUSIONS = {
     "missing-start": "The assessment has no start date.",
+    "outside-calendar": _OUTSIDE_CALENDAR_TEXT,
     "end-before-start": "The authorisation date is before the start date.",
 }
 
@@ -463,6 +567,7 @@ INITIAL_ASSESSMENT_10WD = Indicator(
     notes=(
         "The clock starts at the assessment's start date: an initial assessment starts at "
         "the point of referral, so no referral anchor is offered.",
+        _OUTSIDE_CALENDAR_NOTE,
     ),
     sources=(
         NATIONAL_INDICATORS.at("NI 59"),
@@ -494,6 +599,8 @@ def core_assessment_timeliness_rate(
           day after the start is on time, the 36th late.
         - No start is `missing-start`; an authorisation before the start is
           `end-before-start`.
+        - A start or authorisation date outside the calendar's coverage is
+          `outside-calendar`.
 
     References:
         - Communities and Local Government, National Indicators handbook, NI 60.
@@ -520,7 +627,7 @@ CORE_ASSESSMENT_35WD = Indicator(
     numerator="Assessments authorised within 35 working days of their start (start day is day 0).",
     denominator="Assessments in the cohort, less exclusions.",
     exclusions=_PRE_2013_EXCLUSIONS,
-    notes=("The clock starts at the core assessment's own start date.",),
+    notes=("The clock starts at the core assessment's own start date.", _OUTSIDE_CALENDAR_NOTE),
     sources=(
         NATIONAL_INDICATORS.at("NI 60"),
         WORKING_TOGETHER.at("2010 edition: core assessment within 35 working days"),
@@ -554,6 +661,8 @@ def assessment_duration_distribution(
         - An assessment authorised the day it started took 0 working days and is in band
           "0"; one authorised the next working day is in "1–10".
         - Quartiles interpolate linearly between values (numpy's default).
+        - An assessment with a date outside the calendar's coverage is excluded
+          (`outside-calendar`), never banded.
 
     References:
         - DfE, Characteristics of children in need, table C2 "Completed assessments by
@@ -583,6 +692,7 @@ ASSESSMENT_DURATIONS = Indicator(
         "Polarity lower: a shorter median duration is read as an improvement.",
         "Bands are whole working days: 0 (same day), 1–10, 11–20, 21–30, 31–40, 41–45, "
         "46–50, 51–60, 61+.",
+        _OUTSIDE_CALENDAR_NOTE,
     ),
     sources=(CHILDREN_IN_NEED.at("table C2: completed assessments by duration"),),
     inputs=("assessments",),
@@ -608,7 +718,8 @@ def icpc_durations(
 
     Returns:
         The durations, the cohort (conference in *period* and not `icpc_not_required`),
-        and the rows excluded as `missing-start` or `end-before-start`.
+        and the rows excluded as `missing-start`, `outside-calendar` or
+        `end-before-start`.
     """
     dataset = as_dataset(data)
     icpc = dataset.dates("section47s", "icpc_date")
@@ -645,6 +756,8 @@ def icpc_timeliness_rate(
         - The strategy discussion is day 0: a conference on the 15th working day after it
           is on time, on the 16th late.
         - An enquiry with no start date is excluded (`missing-start`).
+        - An enquiry whose start or conference date lies outside the calendar's coverage is
+          excluded (`outside-calendar`).
         - A conference dated before its enquiry started is excluded (`end-before-start`).
 
     References:
@@ -669,6 +782,7 @@ _ICPC_SOURCES: tuple[Source, ...] = (
 )
 _ICPC_EXCLUSIONS = {
     "missing-start": "The enquiry has no start date (strategy discussion).",
+    "outside-calendar": _OUTSIDE_CALENDAR_TEXT,
     "end-before-start": (
         "The conference is dated before the enquiry started (DfE counts it as an ICPC but "
         "not in the timeliness measure)."
@@ -692,6 +806,7 @@ ICPC_15WD = Indicator(
         "excluded as `missing-start` rather than counted late.",
         "An enquiry flagged `icpc_not_required` is out of scope even if it has a conference date.",
         "End before start is judged on the dates.",
+        _OUTSIDE_CALENDAR_NOTE,
     ),
     sources=_ICPC_SOURCES,
     england=EnglandFigure(value=81.4, period="2024-25", source=CHILDREN_IN_NEED.at("table C4")),
@@ -720,6 +835,8 @@ def icpc_duration_distribution(
     Notes:
         - The cohort and exclusions are those of `icpc-15wd`; the 15th working day is in
           band "11–15" and the 16th in "16–20".
+        - An enquiry with a date outside the calendar's coverage is excluded
+          (`outside-calendar`), never banded.
 
     References:
         - DfE, Characteristics of children in need, table C4.
@@ -742,6 +859,7 @@ ICPC_DURATIONS = Indicator(
     notes=(
         "Polarity lower: a shorter median duration is read as an improvement.",
         "Bands are whole working days: 0–10, 11–15, 16–20, 21+.",
+        _OUTSIDE_CALENDAR_NOTE,
     ),
     sources=_ICPC_SOURCES,
     inputs=("section47s",),
@@ -774,6 +892,10 @@ def contact_decision_timeliness_rate(
         - A decision the same day or on the next working day is timely; a contact received
           on a Friday and decided on Monday took one working day.
         - A contact with no decision yet stays in the denominator and is not timely.
+        - A contact or decision date outside the calendar's coverage (a decision typed as
+          2099) is excluded (`outside-calendar`), judged before `end-before-start`; an
+          undecided contact dated outside the coverage is excluded too, as its age cannot
+          be counted.
         - A decision dated before its contact is excluded (`end-before-start`).
 
     References:
@@ -789,6 +911,7 @@ def contact_decision_timeliness_rate(
         start=dataset.dates("contacts", "contact_date"),
         end=dataset.dates("contacts", "decision_date"),
         calendar=_calendar(calendar),
+        start_defines_cohort=True,
     )
     return durations.within_rate(
         indicator_id=CONTACT_DECISION_1WD.id,
@@ -797,7 +920,10 @@ def contact_decision_timeliness_rate(
     )
 
 
-_CONTACT_EXCLUSIONS = {"end-before-start": "The decision is dated before the contact."}
+_CONTACT_EXCLUSIONS = {
+    "outside-calendar": _OUTSIDE_CALENDAR_TEXT,
+    "end-before-start": "The decision is dated before the contact.",
+}
 
 CONTACT_DECISION_1WD = Indicator(
     id="contact-decision-1wd",
@@ -816,6 +942,7 @@ CONTACT_DECISION_1WD = Indicator(
         "contact decided on 1 April about a contact of 31 March counts in the year it was "
         "received.",
         "An undecided contact is in the denominator and not timely, whatever its age.",
+        _OUTSIDE_CALENDAR_NOTE,
     ),
     sources=(
         Source(

@@ -679,7 +679,7 @@ def _normalise_column(table: str, spec: _FieldSpec, values: Any, n: int) -> npt.
             if column.dtype.kind != "U":
                 column = np.array(["" if v is None else str(v) for v in column], dtype=np.str_)
             if spec.identifier:
-                blank = np.char.strip(column) == ""
+                blank = (column == "") | np.strings.isspace(column)
                 if spec.optional:
                     blank &= column != ""
                 if blank.any():

@@ -512,7 +512,8 @@ class _Table:
                 _decimal(result.median),
                 _decimal(previous.value) if previous is not None else "",
             ]
-            notes.append(f"median{unit}; {_bands_text(result.bands)}")
+            bands = _bands_text(result.bands)
+            notes.append(f"median{unit}; {bands}" if result.median is not None else bands)
             if result.excluded:
                 notes.append(f"excluded: {_excluded_text(result.excluded)}")
         if not self.compare:

@@ -293,3 +293,32 @@ def test_a_datetime_is_not_in_a_period() -> None:
     """`in` answers False for a datetime rather than raising."""
     assert dt.datetime(2024, 5, 1, 12, 0) not in YEAR  # noqa: DTZ001
     assert dt.date(2024, 5, 1) in YEAR
+
+
+def test_a_later_return_replaces_same_day_duplicates_whole() -> None:
+    """A later referral replaces every earlier same-day referral of the child, and their records."""
+    day = dt.date(2024, 3, 1)
+    earlier = sm.Dataset.of(
+        sm.Referral(referral_id="A/2024-03-01", child_id="A", referral_date=day),
+        sm.Referral(referral_id="A/2024-03-01/2", child_id="A", referral_date=day),
+        sm.Section47(child_id="A", referral_id="A/2024-03-01/2", start_date=day),
+    )
+    later_referral = sm.Referral(
+        referral_id="A/2024-03-01", child_id="A", referral_date=day, nfa=True
+    )
+    merged = earlier | sm.Dataset.of(later_referral)
+    assert merged.referrals == (later_referral,)
+    assert merged.section47s == ()
+
+
+def test_derived_work_is_done_once_per_dataset() -> None:
+    """`Dataset.derived` builds once and hands the same object to later callers."""
+    data = sm.Dataset()
+    calls: list[int] = []
+
+    def build() -> list[int]:
+        calls.append(1)
+        return [42]
+
+    assert data.derived(("test",), build) is data.derived(("test",), build)
+    assert calls == [1]

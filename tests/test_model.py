@@ -612,11 +612,15 @@ IDENTITY: dict[str, Any] = {
 def test_merge_keeps_left_records_the_right_does_not_replace(left: Dataset, right: Dataset) -> None:
     """Merging left | right keeps left's records that right does not replace, then all of right.
 
-    Right replaces a left record with the same identity, and every left record linked to a
-    referral that right holds (a later return's CIN episode replaces the earlier one whole).
+    Right replaces a left record with the same identity, every left referral of a child on a
+    day right has a referral of that child, and every left record linked to a replaced
+    referral (a later return's CIN episode replaces the earlier one whole).
     """
     merged = left | right
-    later_referrals = {r.referral_id for r in right.referrals}
+    later_days = {(r.child_id, r.referral_date) for r in right.referrals}
+    later_referrals = {r.referral_id for r in right.referrals} | {
+        r.referral_id for r in left.referrals if (r.child_id, r.referral_date) in later_days
+    }
     for table in TABLES:
         key = IDENTITY[table]
         replaced = {key(r) for r in right.records(table)}

@@ -185,12 +185,7 @@ def care_history(data: Dataset | Iterable[Record]) -> CareHistory:
         - DfE, Children looked after return (SSDA903): guide (RNE, PLACE, URN, PL_POST).
     """
     dataset = data if isinstance(data, Dataset) else Dataset.of(*data)
-    cached = dataset._cache.get(_CACHE_KEY)
-    if cached is None:
-        cached = _build(dataset)
-        dataset._cache[_CACHE_KEY] = cached
-    result: CareHistory = cached
-    return result
+    return dataset.derived(_CACHE_KEY, lambda: _build(dataset))
 
 
 def _text(dataset: Dataset, field: str) -> npt.NDArray[np.str_]:

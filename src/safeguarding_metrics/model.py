@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import types
 import typing
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, overload
 
 import attrs
@@ -457,9 +457,12 @@ _IDENTITY_FIELDS: dict[str, tuple[str, ...]] = {
 _LINKED_TO_REFERRAL = ("assessments", "section47s", "cp_plans", "cin_plans")
 
 
-def _identity_keys(dataset: "Dataset", table: TableName) -> list[Hashable]:
+def _identity_keys(
+    dataset: "Dataset", table: TableName, fields: tuple[str, ...] | None = None
+) -> list[Hashable]:
     """Each record's identity (see `_IDENTITY_FIELDS`), read from columns, building no record."""
-    columns = [dataset.column(table, field).tolist() for field in _IDENTITY_FIELDS[table]]
+    names = _IDENTITY_FIELDS[table] if fields is None else fields
+    columns = [dataset.column(table, field).tolist() for field in names]
     keys: list[Hashable] = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
     return keys
 
@@ -505,6 +508,7 @@ _MISSING_INT = np.iinfo(np.int64).min
 
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -854,19 +858,33 @@ class Dataset:
 
         A record of the right replaces the left's record with the same identity (the same
         child; or the same child's referral, plan, episode or review on the same date). A
-        referral on the right also replaces the whole CIN episode: the left's assessments,
-        section 47 enquiries and plans linked to that referral are dropped, so a later
-        return that removed or corrected one of them wins.
+        referral on the right also replaces the whole CIN episode: the left's referrals of
+        that child on that date, and the assessments, section 47 enquiries and plans linked
+        to them, are dropped, so a later return that removed or corrected one of them wins.
         """
         if not isinstance(other, Dataset):
             return NotImplemented
-        replaced_referrals = np.unique(other.column("referrals", "referral_id"))
+        # A referral on the right replaces every left referral of that child on that date
+        # (a return numbers same-day referrals "/2", "/3", so ids alone would not match).
+        later_days = set(_identity_keys(other, "referrals", ("child_id", "referral_date")))
+        left_days = _identity_keys(self, "referrals", ("child_id", "referral_date"))
+        replaced_left = np.fromiter(
+            (day in later_days for day in left_days), dtype=np.bool_, count=len(left_days)
+        )
+        replaced_referrals = np.unique(
+            np.concatenate(
+                [
+                    other.column("referrals", "referral_id"),
+                    self.column("referrals", "referral_id")[replaced_left],
+                ]
+            )
+        )
         replaced_referrals = replaced_referrals[replaced_referrals != ""]
         merged: dict[str, Any] = {}
         for name in TABLES:
             left = self.records(name)
             right = other.records(name)
-            drop = np.zeros(len(left), dtype=np.bool_)
+            drop = replaced_left.copy() if name == "referrals" else np.zeros(len(left), np.bool_)
             if len(left) and len(right):
                 right_keys = set(_identity_keys(other, name))
                 drop |= np.fromiter(
@@ -896,6 +914,20 @@ class Dataset:
     def is_empty(self, table: TableName) -> bool:
         """Whether collection *table* holds no records."""
         return not self.records(table)
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """*build()*, computed once per dataset and kept for the next caller with the same *key*.
+
+        Indicators share work derived from a dataset this way (a sorted grouping of referrals,
+        the periods of care), so a report computing several indicators does it once. What is
+        kept must not be changed by its users: keep arrays read-only. Use a key that names
+        its owner, e.g. ``("care_history",)``.
+        """
+        full_key = ("derived", key)
+        if full_key not in self._cache:
+            self._cache[full_key] = build()
+        value: T = self._cache[full_key]
+        return value
 
     # -- columns ---------------------------------------------------------------------------
 

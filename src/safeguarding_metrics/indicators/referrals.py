@@ -147,12 +147,7 @@ def cached(dataset: Dataset, key: str, build: Callable[[], T]) -> T:
     Indicators of one family share their derived arrays this way (the arrays are read-only,
     as the dataset's columns are), so a report computing several cards does the work once.
     """
-    store = dataset._cache
-    full_key = ("safeguarding_metrics.indicators", key)
-    if full_key not in store:
-        store[full_key] = build()
-    value: T = store[full_key]
-    return value
+    return dataset.derived(("safeguarding_metrics.indicators", key), build)
 
 
 def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:

@@ -321,11 +321,47 @@ def test_missing_required_column_raises_naming_file_and_column(tmp_path: Path) -
         pytest.param(",,,\n", id="empty-header"),
     ],
 )
-def test_empty_file_raises_read_error(tmp_path: Path, text: str) -> None:
-    """An empty CSV file is an error naming it."""
+def test_a_folder_with_only_an_empty_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:
+    """A folder whose only CSV file is empty has no table: the error says which file and why."""
     path = folder(tmp_path, episodes=text)
-    with pytest.raises(ReadError, match=r"episodes\.csv: the file is empty"):
+    with pytest.raises(
+        ReadError,
+        match=r"no SSDA903 table found.*episodes\.csv: the file (is empty|has no header row)",
+    ):
         read_ssda903(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="zero-bytes"),
+        pytest.param("\n\n", id="blank-lines"),
+    ],
+)
+def test_an_empty_file_beside_real_tables_is_reported_and_skipped(
+    tmp_path: Path, text: str
+) -> None:
+    """A stray empty CSV file does not lose the return: it is reported and the tables are read."""
+    path = folder(tmp_path, episodes=EPISODES + episode_row(), notes=text)
+    data = read_ssda903(path)
+    assert len(data.episodes) == 1
+    assert [(Path(d.file).name, d.problem) for d in data.diagnostics] == [
+        (
+            "notes.csv",
+            "the file is empty; ignored" if not text else "the file has no header row; ignored",
+        )
+    ]
+
+
+def test_a_column_named_twice_is_reported(tmp_path: Path) -> None:
+    """A header naming a column twice is reported; the first of the two is read."""
+    path = folder(
+        tmp_path,
+        episodes=EPISODES.rstrip("\n") + ",DECOM\n" + episode_row().rstrip("\n") + ",01/05/2024\n",
+    )
+    data = read_ssda903(path)
+    assert data.episodes[0].start == dt.date(2024, 4, 1)
+    assert [d.field for d in data.diagnostics] == ["DECOM"]
 
 
 def test_missing_folder_raises_read_error(tmp_path: Path) -> None:

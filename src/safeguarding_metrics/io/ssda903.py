@@ -193,6 +193,7 @@ def _folder_files(folder: Path) -> list[Path]:
 def _read_folder(folder: Path, log: DiagnosticLog, strings: dict[str, str]) -> _YearTables:
     year = _YearTables()
     found = 0
+    mark = len(log.items)
     for path in _folder_files(folder):
         if path.is_dir():
             log.add(str(path), "folder", "", "", "a folder inside the return's folder; ignored")
@@ -203,9 +204,10 @@ def _read_folder(folder: Path, log: DiagnosticLog, strings: dict[str, str]) -> _
         if _read_table(path, year, log, strings):
             found += 1
     if not found:
+        passed_over = "".join(f"; {Path(d.file).name}: {d.problem}" for d in log.items[mark:][:5])
         raise ReadError(
             f"{folder}: no SSDA903 table found (expected CSV files whose header row names "
-            "the header, episodes, reviews or OC3 columns)"
+            f"the header, episodes, reviews or OC3 columns){passed_over}"
         )
     return year
 
@@ -214,7 +216,8 @@ def _read_table(path: Path, year: _YearTables, log: DiagnosticLog, strings: dict
     """Read one CSV file into *year*; False when it is no SSDA903 table (reported)."""
     try:
         if path.stat().st_size == 0:
-            raise ReadError(f"{path}: the file is empty")
+            log.add(str(path), "file", "", "", "the file is empty; ignored")
+            return False
         mark = len(log.items)
         try:
             return _read_table_as(path, "utf-8-sig", year, log, strings)
@@ -243,8 +246,18 @@ def _read_table_as(
         reader = csv.reader(handle)
         header = next(reader, None)
         if not header or not any(cell.strip() for cell in header):
-            raise ReadError(f"{path}: the file is empty (no header row)")
+            log.add(file, "line 1", "", "", "the file has no header row; ignored")
+            return False
         columns = [cell.strip().lstrip("\ufeff").upper() for cell in header]
+        repeated = sorted({name for name in columns if name and columns.count(name) > 1})
+        if repeated:
+            log.add(
+                file,
+                "line 1",
+                ",".join(repeated),
+                "",
+                "column named more than once in the header row; the first is read",
+            )
         kind = _table_kind(set(columns))
         if kind is None:
             log.add(

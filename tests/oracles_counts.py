@@ -18,6 +18,7 @@ from safeguarding_metrics.model import (
     Section47,
 )
 from safeguarding_metrics.periods import ReportingPeriod
+from tests.oracles_referrals import kept_referral_rows
 
 OUT = "out-of-scope"
 COUNTED = "numerator"
@@ -34,30 +35,23 @@ def is_open_at(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
 def cin_at_period_end(referrals: Sequence[Referral], period: ReportingPeriod) -> list[str]:
     """Outcome of each referral for `cin-at-period-end`."""
     day = period.end
+    kept = kept_referral_rows(referrals)
     is_open = [is_open_at(r.referral_date, r.closure_date, day) for r in referrals]
-    candidate = [is_open[i] and not r.nfa for i, r in enumerate(referrals)]
-    duplicate = [False] * len(referrals)
-    seen: set[tuple[str, dt.date]] = set()
+    earliest: dict[str, tuple[dt.date, int]] = {}
     for i, r in enumerate(referrals):
-        if candidate[i]:
-            key = (r.child_id, r.referral_date)
-            duplicate[i] = key in seen
-            seen.add(key)
-    kept: dict[str, tuple[dt.date, int]] = {}
-    for i, r in enumerate(referrals):
-        if candidate[i] and not duplicate[i]:
+        if kept[i] == i and is_open[i] and not r.nfa:
             mine = (r.referral_date, i)
-            if r.child_id not in kept or mine < kept[r.child_id]:
-                kept[r.child_id] = mine
+            if r.child_id not in earliest or mine < earliest[r.child_id]:
+                earliest[r.child_id] = mine
     outcomes = []
     for i, r in enumerate(referrals):
-        if not is_open[i]:
+        if not is_open[kept[i]]:  # a duplicate goes with its kept referral
             outcomes.append(OUT)
+        elif kept[i] != i:
+            outcomes.append("duplicate")
         elif r.nfa:
             outcomes.append("nfa")
-        elif duplicate[i]:
-            outcomes.append("duplicate")
-        elif kept[r.child_id][1] == i:
+        elif earliest[r.child_id][1] == i:
             outcomes.append(COUNTED)
         else:
             outcomes.append("second-open-episode")
@@ -94,15 +88,12 @@ def contacts_in_period(contacts: Sequence[Contact], period: ReportingPeriod) -> 
 
 def referrals_in_period(referrals: Sequence[Referral], period: ReportingPeriod) -> list[str]:
     """Outcome of each referral for `referrals-in-period`."""
+    kept = kept_referral_rows(referrals)
     outcomes = []
-    seen: set[tuple[str, dt.date]] = set()
-    for r in referrals:
+    for i, r in enumerate(referrals):
         outcome = _dated(r.referral_date, period)
-        if outcome == COUNTED:
-            key = (r.child_id, r.referral_date)
-            if key in seen:
-                outcome = "duplicate"
-            seen.add(key)
+        if outcome == COUNTED and kept[i] != i:
+            outcome = "duplicate"
         outcomes.append(outcome)
     return outcomes
 
@@ -157,24 +148,27 @@ def cin_closure_durations(
 ) -> tuple[list[str], list[int | None]]:
     """Outcome of each referral for `cin-closure-durations`, and its band number if banded."""
     thresholds = DFE_MONTHS if bands == "dfe" else STOCKTON_MONTHS
-    outcomes: list[str] = []
-    band_numbers: list[int | None] = []
-    seen: set[tuple[str, dt.date]] = set()
-    for r in referrals:
-        band = None
+    kept = kept_referral_rows(referrals)
+
+    def in_cohort(r: Referral) -> bool:
         closed = r.closure_date
         in_period = closed is not None and period.start <= closed <= period.end
-        if not in_period or (r.nfa and not include_nfa):
+        return in_period and (include_nfa or not r.nfa)
+
+    outcomes: list[str] = []
+    band_numbers: list[int | None] = []
+    for i, r in enumerate(referrals):
+        band = None
+        closed = r.closure_date
+        if not in_cohort(referrals[kept[i]]):  # a duplicate goes with its kept referral
             outcome = OUT
-        elif (r.child_id, r.referral_date) in seen:
+        elif kept[i] != i:
             outcome = "duplicate"
         elif closed is None or closed < r.referral_date:  # None: for mypy, never here
             outcome = "end-before-start"
         else:
             outcome = COUNTED
             band = sum(closed >= r.referral_date + relativedelta(months=m) for m in thresholds)
-        if outcome != OUT:
-            seen.add((r.child_id, r.referral_date))
         outcomes.append(outcome)
         band_numbers.append(band)
     return outcomes, band_numbers

@@ -25,15 +25,27 @@ def first_in_input_order(keys: Sequence[object]) -> list[bool]:
     return kept
 
 
+def kept_referral_rows(referrals: Sequence[Referral]) -> list[int]:
+    """For each referral, the position of the one kept for its child and date.
+
+    SPEC §4.2: same-day referrals of a child are one referral and the first is kept; the
+    first is the one with the smallest `referral_id` (string order), ties by position.
+    """
+    best: dict[tuple[str, dt.date], tuple[str, int]] = {}
+    for i, r in enumerate(referrals):
+        key = (r.child_id, r.referral_date)
+        if key not in best or (r.referral_id, i) < best[key]:
+            best[key] = (r.referral_id, i)
+    return [best[(r.child_id, r.referral_date)][1] for r in referrals]
+
+
 def _referral_kept(referrals: Sequence[Referral]) -> list[bool]:
-    return first_in_input_order([(r.child_id, r.referral_date) for r in referrals])
+    return [k == i for i, k in enumerate(kept_referral_rows(referrals))]
 
 
-def _group_nfa(referrals: Sequence[Referral], r: Referral) -> bool:
-    """A same-day referral is NFA only when all its records are."""
-    return all(
-        q.nfa for q in referrals if (q.child_id, q.referral_date) == (r.child_id, r.referral_date)
-    )
+def _kept_nfa(referrals: Sequence[Referral], i: int) -> bool:
+    """The referral's NFA flag: the kept record's own."""
+    return referrals[kept_referral_rows(referrals)[i]].nfa
 
 
 def is_re_referral(referrals: Sequence[Referral], r: Referral, window: str) -> bool:
@@ -87,7 +99,7 @@ def nfa_outcomes(referrals: Sequence[Referral], period: ReportingPeriod) -> list
         elif not kept[i]:
             out.append("duplicate")
         else:
-            out.append(NUM if _group_nfa(referrals, r) else DEN)
+            out.append(NUM if _kept_nfa(referrals, i) else DEN)
     return out
 
 
@@ -98,11 +110,12 @@ def referral_to_s47_outcomes(
     linked_ids = {s.referral_id for s in enquiries}
     out = []
     for i, r in enumerate(referrals):
-        if not period.contains(r.referral_date) or _group_nfa(referrals, r):
+        if not period.contains(r.referral_date) or _kept_nfa(referrals, i):
             out.append(OUT)
         elif not kept[i]:
             out.append("duplicate")
         else:
+            # An enquiry linked to any record of the same-day group counts (card choice).
             group = [
                 q.referral_id
                 for q in referrals
@@ -125,7 +138,8 @@ def s47_to_icpc_outcomes(enquiries: Sequence[Section47], period: ReportingPeriod
         elif not period.contains(s.start_date):
             out.append(OUT)
         else:
-            out.append(NUM if _held(s) else DEN)
+            # SPEC §4.2: "that have an icpc_date", whatever icpc_not_required says.
+            out.append(NUM if s.icpc_date is not None else DEN)
     return out
 
 

@@ -67,8 +67,15 @@ def near(draw: st.DrawFn, day: dt.date) -> dt.date:
 
 @st.composite
 def referral_lists(draw: st.DrawFn, max_size: int = 12) -> list[Referral]:
-    """Referrals of children from a small pool, with repeats, same-day duplicates and NFAs."""
+    """Referrals of children from a small pool, with repeats, same-day duplicates and NFAs.
+
+    Ids are unique, in one of two schemes: as readers make them ("A/2024-03-01", then
+    "A/2024-03-01/2" for a second that day), or "R" and a shuffled number, so that the
+    same-day referral kept (the smallest id) is sometimes not the first given.
+    """
     count = draw(st.integers(0, max_size))
+    scheme = draw(st.sampled_from(("reader", "shuffled")))
+    numbers = draw(st.permutations(range(count)))
     made: list[Referral] = []
     for number in range(count):
         build_on_earlier: bool = draw(st.booleans())
@@ -80,9 +87,14 @@ def referral_lists(draw: st.DrawFn, max_size: int = 12) -> list[Referral]:
         else:
             child = draw(st.sampled_from(CHILD_POOL))
             when = draw(days())
+        if scheme == "reader":
+            same_day = sum((r.child_id, r.referral_date) == (child, when) for r in made)
+            referral_id = f"{child}/{when}" + (f"/{same_day + 1}" if same_day else "")
+        else:
+            referral_id = f"R{numbers[number]}"
         made.append(
             Referral(
-                referral_id=f"R{number}",
+                referral_id=referral_id,
                 child_id=child,
                 referral_date=when,
                 nfa=draw(st.booleans()),

@@ -169,29 +169,51 @@ def test_nfa_referral_left_open_is_excluded_nfa() -> None:
 def test_cin_at_period_end_reports_nfa_and_duplicate_exclusions() -> None:
     """The count carries its exclusions per reason, every card reason listed, zeros included."""
     data = [
-        referral("A", D(2024, 6, 3), nfa=True),  # open NFA: nfa
-        referral("A", D(2024, 6, 3), suffix="-2"),  # A's one real episode: counted
+        referral("A", D(2024, 6, 3), nfa=True),  # kept (its id sorts first), open NFA: nfa
+        referral("A", D(2024, 6, 3), suffix="-2"),  # same day as A's kept NFA: duplicate
         referral("B", D(2024, 7, 1)),  # counted
         referral("B", D(2024, 7, 1), suffix="-2"),  # same day as B's: duplicate
         referral("B", D(2024, 7, 1), suffix="-3"),  # and again: duplicate
         referral("C", D(2024, 8, 1), nfa=True),  # open NFA, C has nothing else: nfa
     ]
     result = children_in_need_at_period_end(data, period=YEAR)
-    assert result.count == 2
-    assert result.excluded == {"nfa": 2, "duplicate": 2}
+    assert result.count == 1
+    assert result.excluded == {"nfa": 2, "duplicate": 3}
     assert result.excluded_counts == (
         ("nfa", 2),
-        ("duplicate", 2),
+        ("duplicate", 3),
         ("second-open-episode", 0),
     )
     assert outcomes(result) == [
         "nfa",
-        "numerator",
+        "duplicate",
         "numerator",
         "duplicate",
         "duplicate",
         "nfa",
     ]
+
+
+@pytest.mark.parametrize(
+    ("kept_closed", "other_closed", "expected"),
+    [
+        # The kept record (id sorts first) is open: the other is its duplicate.
+        pytest.param(None, D(2025, 1, 1), ["numerator", "duplicate"], id="kept-open"),
+        # The kept record closed before 31 March: no episode open, whatever the other says.
+        pytest.param(
+            D(2025, 1, 1), None, ["out-of-scope", "out-of-scope"], id="kept-closed-other-open"
+        ),
+    ],
+)
+def test_same_day_episode_is_open_when_its_kept_record_is(
+    kept_closed: dt.date | None, other_closed: dt.date | None, expected: list[str]
+) -> None:
+    """SPEC §4.2: the first (smallest referral_id) is kept and its own dates decide."""
+    kept = referral("A", D(2024, 6, 3), kept_closed)
+    other = referral("A", D(2024, 6, 3), other_closed, suffix="/2")
+    for data, order in (([kept, other], [0, 1]), ([other, kept], [1, 0])):
+        result = children_in_need_at_period_end(data, period=YEAR)
+        assert outcomes(result) == [expected[i] for i in order]
 
 
 def test_child_with_two_open_episodes_counts_once() -> None:
@@ -328,16 +350,16 @@ def test_every_contact_counts_even_on_one_day() -> None:
 
 
 def test_same_day_referrals_are_one_referral() -> None:
-    """A second referral of a child on one day is excluded duplicate; the first counts."""
+    """Of a child's referrals on one day, the one whose id sorts first counts, even given second."""
     data = [
-        referral("A", D(2024, 5, 1), suffix="-2"),
-        referral("A", D(2024, 5, 1)),
+        referral("A", D(2024, 5, 1), suffix="-2"),  # "A/2024-05-01-2"
+        referral("A", D(2024, 5, 1)),  # "A/2024-05-01": sorts first, kept
         referral("A", D(2024, 5, 2)),
         referral("B", D(2024, 5, 1)),
     ]
     result = referrals_in_period(data, period=YEAR)
     assert result.count == 3
-    assert outcomes(result) == ["numerator", "duplicate", "numerator", "numerator"]
+    assert outcomes(result) == ["duplicate", "numerator", "numerator", "numerator"]
     assert result.excluded == {"duplicate": 1}
 
 
@@ -653,6 +675,40 @@ def test_same_day_referrals_close_as_one_episode() -> None:
     assert outcomes(result) == ["numerator", "duplicate"]
 
 
+@pytest.mark.parametrize(
+    ("kept_closed", "other_closed", "expected", "band"),
+    [
+        # Kept closed 15 April 2024: 11 months from 1 May 2023, "6 months to under 1 year";
+        # the other's 1 December 2024 (19 months, "1 year to under 2 years") is not banded.
+        pytest.param(
+            D(2024, 4, 15), D(2024, 12, 1), ["numerator", "duplicate"], 2, id="kept-banded"
+        ),
+        # Kept closed 2 April 2024 (11 months from 1 May 2023: 6 months to under 1 year);
+        # the other closed 20 March 2024, before the period.
+        pytest.param(
+            D(2024, 4, 2), D(2024, 3, 20), ["numerator", "duplicate"], 2, id="other-closed-before"
+        ),
+        # Kept closed before the period: no episode closed in it, the other goes with it.
+        pytest.param(
+            D(2024, 3, 20), D(2024, 6, 1), ["out-of-scope", "out-of-scope"], None, id="kept-before"
+        ),
+    ],
+)
+def test_same_day_episode_is_banded_by_its_kept_record(
+    kept_closed: dt.date, other_closed: dt.date, expected: list[str], band: int | None
+) -> None:
+    """The same-day referral whose id sorts first is banded by its own closure, in any order."""
+    kept = referral("A", D(2023, 5, 1), kept_closed)
+    other = referral("A", D(2023, 5, 1), other_closed, suffix="/2")
+    for data, order in (([kept, other], [0, 1]), ([other, kept], [1, 0])):
+        result = cin_closure_durations(data, period=YEAR)
+        assert outcomes(result) == [expected[i] for i in order]
+        banded = [0] * len(DFE)
+        if band is not None:
+            banded[band] = 1
+        assert list(result.bands.values()) == banded
+
+
 def test_closure_before_referral_is_excluded() -> None:
     """An episode closed before it was referred is excluded end-before-start."""
     data = [referral("A", D(2024, 5, 10), D(2024, 5, 9)), referral("B", D(2024, 5, 1), None)]
@@ -795,14 +851,11 @@ def test_cin_at_period_end_matches_oracle(data: list[Referral], period: Reportin
     expected = oracle.cin_at_period_end(data, period)
     assert outcomes(result) == expected
     assert_accounted(result, len(data))
-    # One counted episode per child with an open non-NFA episode.
-    assert result.count == len(
-        {
-            r.child_id
-            for r, o in zip(data, expected, strict=True)
-            if o in ("numerator", "duplicate", "second-open-episode")
-        }
-    )
+    # One counted episode per child, and a second open episode only beside a counted one.
+    counted = [r.child_id for r, o in zip(data, expected, strict=True) if o == "numerator"]
+    assert result.count == len(counted) == len(set(counted))
+    seconds = {r.child_id for r, o in zip(data, expected, strict=True) if o.startswith("second")}
+    assert seconds <= set(counted)
 
 
 @given(plan_lists(), periods)
@@ -904,6 +957,26 @@ def test_results_do_not_depend_on_input_order(
         assert first.audit is not None
         assert second.audit is not None
         assert first.audit.tally() == second.audit.tally()
+
+
+@given(st.data(), referral_lists(), periods)
+def test_each_referrals_outcome_does_not_depend_on_input_order(
+    data: st.DataObject, referrals: list[Referral], period: ReportingPeriod
+) -> None:
+    """The same same-day referral is kept, and every referral keeps its outcome, in any order."""
+    mixed = shuffled(referrals, data.draw(st.integers(0, 2**32)))
+    for card in (
+        CARD_OF["cin-at-period-end"],
+        CARD_OF["referrals-in-period"],
+        CIN_CLOSURE_DURATIONS,
+    ):
+        before = card.compute(referrals, period=period)
+        after = card.compute(mixed, period=period)
+        assert isinstance(before, Count | Distribution)
+        assert isinstance(after, Count | Distribution)
+        assert sorted(
+            zip([r.referral_id for r in referrals], outcomes(before), strict=True)
+        ) == sorted(zip([r.referral_id for r in mixed], outcomes(after), strict=True)), card.id
 
 
 @given(referral_lists(), periods)

@@ -3,6 +3,7 @@
 import datetime as dt
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from safeguarding_metrics import (
     Section47,
 )
 from safeguarding_metrics.indicators import referrals as family
+from safeguarding_metrics.indicators._kernels import referral_day_groups, same_day_groups
 from safeguarding_metrics.indicators.referrals import (
     children_re_referred_rate,
     icpc_to_plan_rate,
@@ -210,22 +212,66 @@ def test_nfa_rate_counts_nfa_referrals() -> None:
     ("first", "second", "expected"),
     [
         pytest.param(True, True, "numerator", id="both-nfa"),
-        pytest.param(True, False, "denominator-only", id="first-nfa-only"),
+        pytest.param(True, False, "numerator", id="first-nfa-only"),
         pytest.param(False, True, "denominator-only", id="second-nfa-only"),
+        pytest.param(False, False, "denominator-only", id="neither-nfa"),
     ],
 )
-def test_same_day_referral_is_nfa_only_when_all_its_records_are(
+def test_same_day_referral_is_nfa_when_the_kept_record_is(
     first: bool, second: bool, expected: str
 ) -> None:
-    """The kept referral is the first; it is NFA only when every same-day record is NFA."""
+    """SPEC §4.2: the first is kept, and its own NFA flag decides."""
     result = nfa_referral_rate(
         [
-            referral("A", D(2024, 5, 1), rid="1", nfa=first),
-            referral("A", D(2024, 5, 1), rid="2", nfa=second),
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=first),
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=second),
         ],
         period=YEAR,
     )
     assert outcomes(result) == [expected, "duplicate"]
+
+
+def test_the_kept_referral_is_the_one_whose_id_sorts_first() -> None:
+    """Given second, the return's first referral of the day ("A/…", not "A/…/2") is kept."""
+    result = nfa_referral_rate(
+        [
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=True),
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=False),
+        ],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["duplicate", "denominator-only"]
+    assert (result.numerator, result.denominator) == (0, 1)
+
+
+def test_same_day_referrals_with_equal_ids_keep_the_first_given() -> None:
+    """Ties on referral_id fall back to input order."""
+    records = [
+        referral("A", D(2024, 5, 1), rid="X", nfa=True),
+        referral("A", D(2024, 5, 1), rid="X", nfa=False),
+    ]
+    assert outcomes(nfa_referral_rate(records, period=YEAR)) == ["numerator", "duplicate"]
+    reversed_records = records[::-1]
+    assert outcomes(nfa_referral_rate(reversed_records, period=YEAR)) == [
+        "denominator-only",
+        "duplicate",
+    ]
+
+
+def test_same_day_referral_outcomes_do_not_depend_on_input_order() -> None:
+    """Each record keeps its outcome in every order of three same-day referrals."""
+    records = [
+        referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=True),
+        referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=False),
+        referral("A", D(2024, 5, 1), rid="A/2024-05-01/3", nfa=False),
+    ]
+    expected = {"A/2024-05-01": "numerator", "A/2024-05-01/2": "duplicate"}
+    expected["A/2024-05-01/3"] = "duplicate"
+    for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1]):
+        given_records = [records[i] for i in order]
+        result = nfa_referral_rate(given_records, period=YEAR)
+        by_id = {r.referral_id: o for r, o in zip(given_records, outcomes(result), strict=True)}
+        assert by_id == expected, order
 
 
 def enquiry(
@@ -276,6 +322,35 @@ def test_enquiry_linked_to_a_duplicate_counts_for_the_kept_referral() -> None:
     assert outcomes(result) == ["numerator", "duplicate"]
 
 
+def test_enquiry_linked_to_the_duplicate_counts_whichever_record_is_given_first() -> None:
+    """The enquiry of the return's second same-day record counts for the first, kept one."""
+    result = referral_to_s47_rate(
+        [
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01/2"),
+            enquiry("A", D(2024, 5, 3), rid="A/2024-05-01/2"),
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01"),
+        ],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["duplicate", "numerator"]
+    assert result.audit is not None
+    assert list(result.audit.measures["section47s"]) == [1, 1]
+
+
+def test_duplicates_of_an_nfa_referral_leave_the_s47_cohort_with_it() -> None:
+    """The kept record is NFA, so the referral is out of scope, enquiry and duplicate too."""
+    result = referral_to_s47_rate(
+        [
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=True),
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=False),
+            enquiry("A", D(2024, 5, 3), rid="A/2024-05-01/2"),
+        ],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["out-of-scope", "out-of-scope"]
+    assert (result.numerator, result.denominator, result.excluded) == (0, 0, {})
+
+
 def test_enquiry_after_the_period_still_counts() -> None:
     """The enquiry may start after the period ends."""
     result = referral_to_s47_rate(
@@ -293,10 +368,16 @@ def test_enquiry_after_the_period_still_counts() -> None:
     [
         pytest.param(enquiry("A", D(2024, 5, 1), D(2024, 5, 20)), "numerator", id="conference"),
         pytest.param(enquiry("A", D(2024, 5, 1)), "denominator-only", id="no-conference"),
+        # Contradictory, but SPEC §4.2's numerator is "has an icpc_date".
         pytest.param(
             enquiry("A", D(2024, 5, 1), D(2024, 5, 20), not_required=True),
+            "numerator",
+            id="conference-date-with-not-required-counts",
+        ),
+        pytest.param(
+            enquiry("A", D(2024, 5, 1), None, not_required=True),
             "denominator-only",
-            id="conference-not-required",
+            id="not-required-without-date",
         ),
         pytest.param(
             enquiry("A", D(2024, 5, 1), D(2024, 4, 28)), "numerator", id="conference-before-start"
@@ -386,6 +467,25 @@ def test_one_plan_can_follow_two_conferences_the_same_day() -> None:
     assert (result.numerator, result.denominator) == (2, 2)
 
 
+# -- the same-day kernel ---------------------------------------------------------------------
+
+
+def test_same_day_groups_keep_the_smallest_id_then_the_first_given() -> None:
+    """Kept: smallest id in string order ("/10" before "/2"), ties in input order."""
+    codes = np.array([0, 0, 0, 1, 1, 0], dtype=np.int64)
+    days = np.array([5, 5, 5, 5, 5, 6], dtype=np.int64)
+    ids = np.array(["A/x/2", "A/x/10", "A/x/3", "B", "B", "A/y"])
+    assert same_day_groups(codes, days, ids).tolist() == [1, 1, 1, 3, 3, 5]
+    assert same_day_groups(codes, days).tolist() == [0, 0, 0, 3, 3, 5]
+
+
+def test_referral_day_groups_are_built_once_per_dataset() -> None:
+    """The grouping is kept with the dataset and shared by every card."""
+    data = Dataset(referrals=[referral("A", D(2024, 5, 1))])
+    assert referral_day_groups(data) is referral_day_groups(data)
+    assert not referral_day_groups(data).kept.flags.writeable
+
+
 # -- cards --------------------------------------------------------------------------------------
 
 
@@ -454,7 +554,7 @@ def test_columnar_path_equals_the_oracle(
 def test_results_do_not_depend_on_input_order(
     data: Dataset, period: ReportingPeriod, rng: random.Random
 ) -> None:
-    """Shuffling the records changes no count (the kept duplicate may change, not the counts)."""
+    """Shuffling the records changes no count, numerator or exclusion."""
     shuffled = Dataset(
         referrals=rng.sample(data.referrals, len(data.referrals)),
         section47s=rng.sample(data.section47s, len(data.section47s)),
@@ -469,6 +569,28 @@ def test_results_do_not_depend_on_input_order(
             after.denominator,
             after.excluded,
         ), card.id
+
+
+@given(datasets(), periods, windows, st.randoms(use_true_random=False))
+def test_each_referrals_outcome_does_not_depend_on_input_order(
+    data: Dataset, period: ReportingPeriod, window: str, rng: random.Random
+) -> None:
+    """The same referral is kept, and every record keeps its outcome, in any order."""
+    shuffled = Dataset(
+        referrals=rng.sample(data.referrals, len(data.referrals)),
+        section47s=data.section47s,
+        cp_plans=data.cp_plans,
+    )
+
+    def by_id(dataset: Dataset) -> dict[str, list[tuple[str, str]]]:
+        found = _all_outcomes(dataset, period, window)
+        ids = [r.referral_id for r in dataset.referrals]
+        return {
+            card: sorted(zip(ids, found[card], strict=True))
+            for card in ("re-referrals-12m", "referrals-nfa", "referrals-to-s47")
+        }
+
+    assert by_id(data) == by_id(shuffled)
 
 
 @given(datasets(), periods)

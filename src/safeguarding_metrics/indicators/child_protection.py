@@ -1,7 +1,7 @@
 """Child protection plan indicators: repeat plans, long plans and how long plans last."""
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -17,11 +17,13 @@ from safeguarding_metrics.catalogue import (
     Source,
     as_dataset,
 )
-from safeguarding_metrics.indicators.referrals import (
+from safeguarding_metrics.indicators._kernels import (
+    NAT_DAY,
     add_months_days,
     cached,
     check_choice,
     child_day_keys,
+    frozen,
     same_day_groups,
 )
 from safeguarding_metrics.model import Dataset, Record
@@ -61,8 +63,6 @@ BASES: tuple[Basis, ...] = ("either", "history", "recorded")
 Threshold = Literal["ni64", "730-days", "calendar"]
 THRESHOLDS: tuple[Threshold, ...] = ("ni64", "730-days", "calendar")
 
-_NAT_INT = np.iinfo(np.int64).min
-
 HAMPSHIRE_PERFORMANCE_REPORT = Source(
     title="Children's services performance report (repeat child protection plans within two years)",
     publisher="Hampshire County Council",
@@ -83,11 +83,11 @@ class _Plans:
         self.end = dataset.dates("cp_plans", "end_date")
         self.start_days = day_numbers(self.start)
         self.end_days = day_numbers(self.end)
-        self.ended = _frozen(~np.isnat(self.end))
-        self.representative: IntArray = _frozen(same_day_groups(self.codes, self.start_days))
-        self.kept = _frozen(self.representative == np.arange(len(self.codes)))
-        self.duplicate = _frozen(~self.kept)
-        self.end_before_start = _frozen(self.ended & (self.end_days < self.start_days))
+        self.ended = frozen(~np.isnat(self.end))
+        self.representative: IntArray = frozen(same_day_groups(self.codes, self.start_days))
+        self.kept = frozen(self.representative == np.arange(len(self.codes)))
+        self.duplicate = frozen(~self.kept)
+        self.end_before_start = frozen(self.ended & (self.end_days < self.start_days))
         self._months: dict[int, IntArray] = {}
 
     @classmethod
@@ -99,7 +99,7 @@ class _Plans:
         """Day numbers of `add_months(start, months)` for every plan, kept for reuse."""
         found = self._months.get(months)
         if found is None:
-            found = self._months[months] = _frozen(add_months_days(self.start, months))
+            found = self._months[months] = frozen(add_months_days(self.start, months))
         return found
 
     def earlier_plans(self) -> IntArray:
@@ -129,11 +129,6 @@ class _Plans:
         return counts
 
 
-def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    array.flags.writeable = False
-    return array
-
-
 def _lasted(plans: "_Plans", end_days: IntArray, threshold: Threshold) -> BoolArray:
     """Whether each plan, from its start to *end_days*, lasted two years or more under *threshold*."""
     start_days = plans.start_days
@@ -146,7 +141,7 @@ def _lasted(plans: "_Plans", end_days: IntArray, threshold: Threshold) -> BoolAr
 
 def _on_or_after(days: IntArray, bound: IntArray) -> BoolArray:
     """`days >= bound` as for dates: False where either is missing (NaT)."""
-    result: BoolArray = (days >= bound) & (days != _NAT_INT) & (bound != _NAT_INT)
+    result: BoolArray = (days >= bound) & (days != NAT_DAY) & (bound != NAT_DAY)
     return result
 
 
@@ -395,7 +390,7 @@ def long_plan_ended_rate(
 
 
 def _days(start_days: IntArray, end_days: IntArray) -> npt.NDArray[np.float64]:
-    missing = (start_days == _NAT_INT) | (end_days == _NAT_INT)
+    missing = (start_days == NAT_DAY) | (end_days == NAT_DAY)
     return np.where(missing, np.nan, (end_days - start_days).astype(np.float64))
 
 

@@ -23,7 +23,7 @@ from safeguarding_metrics.catalogue import (
     Option,
     as_dataset,
 )
-from safeguarding_metrics.errors import InvalidOptionError
+from safeguarding_metrics.indicators._kernels import check_choice, referral_day_groups
 from safeguarding_metrics.model import Dataset, Record, TableName
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.results import Band, Count, Distribution, Polarity
@@ -110,13 +110,6 @@ def _population(indicator_id: str, population: int | None) -> int | None:
     return None if population is None else int(population)
 
 
-def _choice(indicator_id: str, name: str, value: Any, choices: Iterable[Any]) -> None:
-    options = tuple(choices)
-    if value not in options:
-        listed = ", ".join(repr(c) for c in options)
-        raise InvalidOptionError(f"{indicator_id}: option {name}={value!r} is not one of {listed}")
-
-
 def _day(value: Any) -> np.datetime64:
     return np.datetime64(value, "D")
 
@@ -124,22 +117,6 @@ def _day(value: Any) -> np.datetime64:
 def _open_at(starts: DayArray, ends: DayArray, day: np.datetime64) -> BoolArray:
     """SPEC §0: `start <= day` and (end missing or `end > day`); NaT compares false."""
     return (starts <= day) & ~(ends <= day)
-
-
-def _repeats_of_day(
-    child_codes: npt.NDArray[np.int64], days: DayArray, candidates: BoolArray
-) -> BoolArray:
-    """Candidate rows whose child and day match an earlier candidate row (input order)."""
-    repeat = np.zeros(len(candidates), dtype=np.bool_)
-    rows = np.flatnonzero(candidates)
-    if rows.size < 2:
-        return repeat
-    codes = child_codes[rows]
-    numbers = day_numbers(days)[rows]
-    order = np.lexsort((rows, numbers, codes))
-    same = (codes[order][1:] == codes[order][:-1]) & (numbers[order][1:] == numbers[order][:-1])
-    repeat[rows[order][1:][same]] = True
-    return repeat
 
 
 def _child_count(
@@ -198,9 +175,12 @@ def children_in_need_at_period_end(
         - An episode referred on the period's last day is open at it.
         - A referral with no further action is never an open episode; one that looks open
           (no closure date, or closure after the period's end) is excluded ``nfa``.
-        - A child with two open episodes is counted once, for the earliest: a second
-          episode referred the same day is excluded ``duplicate``, a later one
-          ``second-open-episode`` (the census allows one open episode per child).
+        - Two referrals of one child on the same day are one episode (SPEC §4.2): the one
+          whose ``referral_id`` sorts first is kept (ties: input order) and its own dates
+          and NFA flag decide; the others are excluded ``duplicate`` when the kept one is
+          open at the period's end, and are out of scope with it otherwise.
+        - A child with two open episodes is counted once, for the earliest; a later one is
+          excluded ``second-open-episode`` (the census allows one open episode per child).
         - Referrals closed on or before the period's end, or referred after it, are out
           of scope.
 
@@ -215,19 +195,19 @@ def children_in_need_at_period_end(
     closed = dataset.dates("referrals", "closure_date")
     nfa = dataset.column("referrals", "nfa")
     child_codes = dataset.child_codes("referrals")
+    groups = referral_day_groups(dataset)
     open_now = _open_at(referred, closed, end)
-    candidates = open_now & ~nfa
-    same_day = _repeats_of_day(child_codes, referred, candidates)
-    first = _first_per_child(child_codes, referred, candidates & ~same_day)
+    first = _first_per_child(child_codes, referred, groups.kept & open_now & ~nfa)
     return Count.from_flags(
         indicator_id=CIN_AT_PERIOD_END.id,
         table="referrals",
-        counted=open_now,
+        # A duplicate is in or out of scope with the referral kept in its place.
+        counted=open_now[groups.representative],
         child_ids=dataset.column("referrals", "child_id"),
         population=population,
         excluded={
-            "nfa": nfa,
-            "duplicate": same_day,
+            "nfa": nfa & groups.kept,
+            "duplicate": groups.duplicate,
             "second-open-episode": ~first,
         },
     )
@@ -236,7 +216,7 @@ def children_in_need_at_period_end(
 def _first_per_child(
     child_codes: npt.NDArray[np.int64], days: DayArray, candidates: BoolArray
 ) -> BoolArray:
-    """The earliest candidate row of each child (ties: the first in input order)."""
+    """The earliest candidate row of each child (candidates are one per child and day)."""
     first = np.zeros(len(candidates), dtype=np.bool_)
     rows = np.flatnonzero(candidates)
     if rows.size == 0:
@@ -261,7 +241,10 @@ CIN_AT_PERIOD_END = Indicator(
     ),
     exclusions={
         "nfa": "A referral with no further action recorded as still open.",
-        "duplicate": "A second open referral of the child on the same day.",
+        "duplicate": (
+            "Another referral of the child on the same day, whose referral id sorts first, "
+            "is the episode (SPEC §4.2)."
+        ),
         "second-open-episode": "The child's earlier episode, also open, is counted instead.",
     },
     options=(POPULATION,),
@@ -271,7 +254,12 @@ CIN_AT_PERIOD_END = Indicator(
         "on its date, and one still recorded as open is excluded (nfa), not counted.",
         "A child is counted once however many episodes are open: the census allows one open "
         "episode per child, so further ones are reported as exclusions. The earliest "
-        "episode is kept; same-day repeats are 'duplicate' (SPEC §4.2).",
+        "episode is kept.",
+        "Same-day referrals of one child are one episode (SPEC §4.2): the one whose "
+        "referral_id sorts first (the first in the return, as readers number same-day "
+        "referrals 'A/2024-03-01', 'A/2024-03-01/2'; ties in input order) is kept and its own "
+        "dates and NFA flag decide. The others are 'duplicate' when the kept one is open at "
+        "the period's end and out of scope with it otherwise.",
     ),
     sources=(
         CHILDREN_IN_NEED.at("children in need at 31 March (table A1)"),
@@ -519,8 +507,9 @@ def referrals_in_period(
     Notes:
         - A referral dated on the period's first or last day is in the period.
         - Referrals with no further action count, as in DfE's count of referrals.
-        - Two referrals of one child on the same day are one referral: the first (in input
-          order) counts and the others are excluded ``duplicate``.
+        - Two referrals of one child on the same day are one referral: the one whose
+          ``referral_id`` sorts first counts (ties: input order) and the others are
+          excluded ``duplicate``.
 
     References:
         - DfE, Characteristics of children in need, referrals in the year (table C1).
@@ -536,9 +525,7 @@ def referrals_in_period(
         counted=in_period,
         child_ids=dataset.column("referrals", "child_id"),
         population=population,
-        excluded={
-            "duplicate": _repeats_of_day(dataset.child_codes("referrals"), referred, in_period)
-        },
+        excluded={"duplicate": referral_day_groups(dataset).duplicate},
     )
 
 
@@ -553,8 +540,9 @@ REFERRALS_IN_PERIOD = Indicator(
     options=(POPULATION,),
     notes=(
         "Referrals with no further action are counted, as DfE counts referrals.",
-        "Same-day referrals of one child are one referral (SPEC §4.2): the first in input "
-        "order counts.",
+        "Same-day referrals of one child are one referral (SPEC §4.2): the one whose "
+        "referral_id sorts first counts (the first in the return; ties in input order), so "
+        "the count does not depend on record order.",
     ),
     sources=(
         CHILDREN_IN_NEED.at("referrals (table C1)"),
@@ -614,8 +602,8 @@ def assessments_in_period(
     """
     dataset = as_dataset(data)
     population = _population(ASSESSMENTS_IN_PERIOD.id, population)
-    _choice(ASSESSMENTS_IN_PERIOD.id, "basis", basis, _ASSESSMENT_BASES)
-    _choice(ASSESSMENTS_IN_PERIOD.id, "kind", kind, _ASSESSMENT_KINDS)
+    check_choice(ASSESSMENTS_IN_PERIOD.id, "basis", basis, _ASSESSMENT_BASES)
+    check_choice(ASSESSMENTS_IN_PERIOD.id, "kind", kind, _ASSESSMENT_KINDS)
     started = dataset.dates("assessments", "start_date")
     authorised = period.contains_many(dataset.dates("assessments", "authorisation_date"))
     if basis == "completed":
@@ -873,8 +861,10 @@ def cin_closure_durations(
         - Months are calendar months, clipped to the month's end: referred 29 February
           2024, 12 months are up on 28 February 2025.
         - Referrals with no further action are out of scope unless *include_nfa*.
-        - Two referrals of one child on the same day are one episode: the first (in input
-          order) is banded, the others excluded ``duplicate``.
+        - Two referrals of one child on the same day are one episode: the one whose
+          ``referral_id`` sorts first (ties: input order) is banded by its own dates and
+          NFA flag; the others are excluded ``duplicate`` when it is in the cohort, and are
+          out of scope with it otherwise.
         - An episode closed before its referral date is excluded ``end-before-start``.
 
     References:
@@ -883,14 +873,17 @@ def cin_closure_durations(
         - DfE, Children in need census guide, CINreferralDate and CINclosureDate.
     """
     dataset = as_dataset(data)
-    _choice(CIN_CLOSURE_DURATIONS.id, "bands", bands, CIN_CLOSURE_DURATION_BANDS)
-    _choice(CIN_CLOSURE_DURATIONS.id, "include_nfa", include_nfa, (False, True))
+    check_choice(CIN_CLOSURE_DURATIONS.id, "bands", bands, CIN_CLOSURE_DURATION_BANDS)
+    check_choice(CIN_CLOSURE_DURATIONS.id, "include_nfa", include_nfa, (False, True))
     chosen = CIN_CLOSURE_DURATION_BANDS[bands]
     referred = dataset.dates("referrals", "referral_date")
     closed = dataset.dates("referrals", "closure_date")
+    groups = referral_day_groups(dataset)
     in_scope = period.contains_many(closed)
     if not include_nfa:
         in_scope &= ~dataset.column("referrals", "nfa")
+    # A duplicate is in or out of scope with the referral kept in its place.
+    in_scope = in_scope[groups.representative]
     band_index = np.zeros(len(referred), dtype=np.int64)
     rows = np.flatnonzero(in_scope)
     for _, months in chosen[1:]:
@@ -908,7 +901,7 @@ def cin_closure_durations(
         child_ids=dataset.column("referrals", "child_id"),
         unit="days",
         excluded={
-            "duplicate": _repeats_of_day(dataset.child_codes("referrals"), referred, in_scope),
+            "duplicate": groups.duplicate,
             "end-before-start": closed < referred,
         },
         band_index=band_index,
@@ -926,7 +919,10 @@ CIN_CLOSURE_DURATIONS = Indicator(
         "closure on or after add_months(referral_date, N) is at least N months."
     ),
     exclusions={
-        "duplicate": "Another referral of the child on the same day is banded instead.",
+        "duplicate": (
+            "Another referral of the child on the same day, whose referral id sorts first, "
+            "is banded instead."
+        ),
         "end-before-start": "The closure date is before the referral date.",
     },
     options=(
@@ -955,8 +951,10 @@ CIN_CLOSURE_DURATIONS = Indicator(
         "Month bands use calendar months clipped to the month's end (SPEC §2): an episode "
         "reaches N months on add_months(referral_date, N).",
         "NFA referrals are not episodes of need, so they are out of scope by default.",
-        "Same-day referrals of one child are one episode (SPEC §4.2): the first in input "
-        "order is banded.",
+        "Same-day referrals of one child are one episode (SPEC §4.2): the one whose "
+        "referral_id sorts first (ties in input order) is banded by its own dates and NFA "
+        "flag; the others are 'duplicate' when it is in the cohort and out of scope with it "
+        "otherwise.",
         "The distribution's values are days from referral to closure; its median and "
         "quartiles are in days.",
     ),

@@ -1,7 +1,7 @@
 """Referral indicators: re-referrals, no further action, and the way on to enquiry and plan."""
 
-from collections.abc import Callable, Iterable
-from typing import Any, Literal, TypeVar
+from collections.abc import Iterable
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -16,9 +16,17 @@ from safeguarding_metrics.catalogue import (
     Option,
     as_dataset,
 )
-from safeguarding_metrics.errors import InvalidOptionError
+from safeguarding_metrics.indicators._kernels import (
+    NAT_DAY,
+    add_months_days,
+    cached,
+    check_choice,
+    child_day_keys,
+    frozen,
+    referral_day_groups,
+)
 from safeguarding_metrics.model import Dataset, Record
-from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.results import Polarity, Rate
 
 __all__ = [
@@ -35,12 +43,10 @@ __all__ = [
     "re_referral_rate",
     "referral_to_s47_rate",
     "s47_to_icpc_rate",
-    "same_day_groups",
 ]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-T = TypeVar("T")
 
 RE_REFERRAL_MONTHS = 12
 """A referral within 12 months of a previous one is a re-referral (DfE Children in need, table C1)."""
@@ -49,117 +55,6 @@ RE_REFERRAL_DAYS = 365
 
 Window = Literal["12-months", "365-days"]
 WINDOWS: tuple[Window, ...] = ("12-months", "365-days")
-
-_NAT_INT = np.iinfo(np.int64).min
-_DAY_SHIFT = 1 << 31
-
-
-# -- shared kernels --------------------------------------------------------------------------
-
-
-def same_day_groups(codes: IntArray, days: IntArray) -> IntArray:
-    """For each row, the row that represents its (child, day) group: the first in input order.
-
-    A row is the kept one of its group when the result at its position is its own position;
-    every other row of the group is a same-day duplicate of it.
-
-    Args:
-        codes: Child codes, one per row.
-        days: Day numbers (`day_numbers`), one per row.
-
-    Returns:
-        The representative row of each row's group.
-    """
-    order, new_group = _child_day_order(codes, days)
-    return _representatives(order, new_group)
-
-
-def _child_day_order(codes: IntArray, days: IntArray) -> tuple[IntArray, BoolArray]:
-    """Rows sorted by child, day and input position; and where each (child, day) group starts."""
-    order, sorted_keys = stable_order(child_day_keys(codes, days))
-    new_group = np.ones(len(order), dtype=np.bool_)
-    new_group[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    return order, new_group
-
-
-def stable_order(keys: IntArray) -> tuple[IntArray, IntArray]:
-    """The rows in order of *keys*, ties in input order, and the keys in that order.
-
-    Equal to a stable `argsort`, but several times faster when the keys span a range small
-    enough to pack each key and its row number into one int64: then one (unstable, fast)
-    `np.sort` of the packed values orders by key and, among equal keys, by row.
-    """
-    n = len(keys)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), keys.astype(np.int64)
-    low, high = int(keys.min()), int(keys.max())
-    row_bits = max(int(n - 1).bit_length(), 1)
-    if (high - low).bit_length() + row_bits <= 62:
-        packed = (keys.astype(np.int64) - low) << row_bits
-        packed |= np.arange(n, dtype=np.int64)
-        packed.sort()
-        order = packed & ((1 << row_bits) - 1)
-        packed >>= row_bits
-        packed += low
-        return order, packed
-    order = np.argsort(keys, kind="stable").astype(np.int64)
-    return order, keys[order]
-
-
-def _representatives(order: IntArray, new_group: BoolArray) -> IntArray:
-    positions = np.arange(len(order), dtype=np.int64)
-    first = np.maximum.accumulate(np.where(new_group, positions, 0))
-    representative = np.empty(len(order), dtype=np.int64)
-    representative[order] = order[first]
-    return representative
-
-
-def child_day_keys(codes: IntArray, days: IntArray) -> IntArray:
-    """One int64 per (child code, day) pair, ordered by child then day."""
-    return (codes.astype(np.int64) << 32) + (days + _DAY_SHIFT)
-
-
-def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:
-    """Day numbers of `add_months(dates, months)`; `NaT` stays the int64 minimum.
-
-    Equal to `day_numbers(add_months(dates, months))`, but computed once per day of the
-    range the dates span (a small table, looked up by day) when that range is shorter than
-    the array, as it is for a national extract.
-    """
-    days = day_numbers(dates)
-    present = days != _NAT_INT
-    if not present.any():
-        return days.copy()
-    low = int(days[present].min())
-    high = int(days[present].max())
-    if high - low + 1 >= len(days):
-        return day_numbers(add_months(dates, months))
-    span = np.arange(low, high + 1, dtype=np.int64).view("datetime64[D]")
-    table = day_numbers(add_months(span, months))
-    result = np.full(len(days), _NAT_INT, dtype=np.int64)
-    result[present] = table[days[present] - low]
-    return result
-
-
-def cached(dataset: Dataset, key: str, build: Callable[[], T]) -> T:
-    """*build()*, computed once per dataset and kept in its cache under a private key.
-
-    Indicators of one family share their derived arrays this way (the arrays are read-only,
-    as the dataset's columns are), so a report computing several cards does the work once.
-    """
-    return dataset.derived(("safeguarding_metrics.indicators", key), build)
-
-
-def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    array.flags.writeable = False
-    return array
-
-
-def check_choice(indicator_id: str, name: str, value: Any, choices: tuple[Any, ...]) -> None:
-    """Raise `InvalidOptionError` unless *value* is one of *choices*."""
-    if value not in choices:
-        listed = ", ".join(repr(c) for c in choices)
-        raise InvalidOptionError(f"{indicator_id}: option {name}={value!r} is not one of {listed}")
 
 
 class _ReferralGroups:
@@ -173,18 +68,13 @@ class _ReferralGroups:
         self.codes = dataset.child_codes("referrals")
         self.dates = dataset.dates("referrals", "referral_date")
         self.days = day_numbers(self.dates)
-        self._order, self._new_group = _child_day_order(self.codes, self.days)
-        self.representative = _frozen(_representatives(self._order, self._new_group))
-        self.kept = _frozen(self.representative == np.arange(len(self.codes)))
-        self.duplicate = _frozen(~self.kept)
-        # One referral: it is NFA only when every record of it says so, so that the result
-        # does not depend on which duplicate came first.
-        acted = np.bincount(
-            self.representative,
-            weights=~dataset.column("referrals", "nfa"),
-            minlength=len(self.codes),
-        )
-        self.nfa = _frozen(acted[self.representative] == 0)
+        groups = referral_day_groups(dataset)  # SPEC §4.2: the first of a day is kept
+        self._order, self._new_group = groups.order, groups.new_group
+        self.representative = groups.representative
+        self.kept = groups.kept
+        self.duplicate = groups.duplicate
+        # The kept record stands for the referral: its own NFA flag is the referral's.
+        self.nfa = frozen(dataset.column("referrals", "nfa")[self.representative])
         self.all_child_ids = dataset.child_ids
         self._previous: IntArray | None = None
         self._children: tuple[npt.NDArray[np.str_], IntArray] | None = None
@@ -194,11 +84,11 @@ class _ReferralGroups:
         """The day number of the child's latest referral before each row's date, or NaT's."""
         if self._previous is None:
             order = self._order[self._new_group]  # kept rows, by child and day
-            previous = np.full(len(self.codes), _NAT_INT, dtype=np.int64)
+            previous = np.full(len(self.codes), NAT_DAY, dtype=np.int64)
             codes = self.codes[order]
             same_child = codes[1:] == codes[:-1]
             previous[order[1:][same_child]] = self.days[order[:-1][same_child]]
-            self._previous = _frozen(previous[self.representative])
+            self._previous = frozen(previous[self.representative])
         return self._previous
 
     def children(self) -> tuple[npt.NDArray[np.str_], IntArray]:
@@ -208,7 +98,7 @@ class _ReferralGroups:
             present[self.codes] = True
             position = (np.cumsum(present) - 1)[self.codes]
             ids = self.all_child_ids[np.flatnonzero(present)]
-            self._children = (_frozen(ids), _frozen(position))
+            self._children = (frozen(ids), frozen(position))
         return self._children
 
     def re_referral(self, window: Window) -> tuple[BoolArray, IntArray]:
@@ -216,13 +106,13 @@ class _ReferralGroups:
         found = self._re_referral.get(window)
         if found is None:
             previous = self.previous_days()
-            has_previous = previous != _NAT_INT
+            has_previous = previous != NAT_DAY
             if window == "12-months":
                 lower = add_months_days(self.dates, -RE_REFERRAL_MONTHS)
                 hit = has_previous & (previous >= lower)
             else:
                 hit = has_previous & (self.days - previous <= RE_REFERRAL_DAYS)
-            found = self._re_referral[window] = (_frozen(hit), previous)
+            found = self._re_referral[window] = (frozen(hit), previous)
         return found
 
 
@@ -251,7 +141,7 @@ def _as_dates(days: IntArray) -> npt.NDArray[np.datetime64]:
 
 
 def _gap(days: IntArray, previous: IntArray) -> npt.NDArray[np.float64]:
-    return np.where(previous == _NAT_INT, np.nan, (days - previous).astype(np.float64))
+    return np.where(previous == NAT_DAY, np.nan, (days - previous).astype(np.float64))
 
 
 _WINDOW_OPTION = Option(
@@ -267,13 +157,17 @@ _WINDOW_OPTION = Option(
 )
 _DUPLICATE = {
     "duplicate": (
-        "A second referral of the same child on the same date: the two are one referral, and "
-        "the first in input order is kept."
+        "Another referral of the same child on the same date: the two are one referral, and "
+        "the one whose referral id sorts first is kept."
     )
 }
 _DUPLICATE_NOTE = (
-    "Two referrals of one child on the same date are one referral: the first in input order "
-    "is counted and the others are excluded as `duplicate`."
+    "Two referrals of one child on the same date are one referral (SPEC §4.2): the first is "
+    "kept and the others are excluded as `duplicate`. The first is the one whose "
+    "`referral_id` sorts first (readers number a return's same-day referrals "
+    "'A/2024-03-01', 'A/2024-03-01/2', so it is the first in the return), ties in input "
+    "order, so results do not depend on record order. The kept record's own fields (its "
+    "NFA flag) are the referral's; a duplicate is in or out of the cohort with it."
 )
 
 
@@ -307,8 +201,9 @@ def re_referral_rate(
           *period*; referrals with no further action count as earlier referrals too.
         - With `window="365-days"` the earlier referral must be at most 365 days before:
           across 29 February that is one day shorter than 12 months.
-        - Two referrals of one child on the same date are one referral: the first in input
-          order is kept and the others are excluded `duplicate`.
+        - Two referrals of one child on the same date are one referral: the one whose
+          `referral_id` sorts first is kept (ties: input order) and the others are excluded
+          `duplicate`.
 
     References:
         - DfE, Characteristics of children in need, table C1 (re-referrals within 12 months).
@@ -455,8 +350,9 @@ def nfa_referral_rate(data: Dataset | Iterable[Record], *, period: ReportingPeri
     Notes:
         - The cohort is every referral dated in *period*; the numerator those with `nfa`
           true.
-        - Same-day duplicates are excluded `duplicate` (the first in input order is kept);
-          the referral they make up is NFA only when every one of its records is NFA.
+        - Same-day duplicates are excluded `duplicate`: the referral whose `referral_id`
+          sorts first is kept (ties: input order), and its own NFA flag decides, whatever
+          the duplicates record.
 
     References:
         - DfE, Characteristics of children in need (referrals with no further action).
@@ -484,9 +380,8 @@ REFERRALS_NFA = Indicator(
     denominator="Referrals in the period, less same-day duplicates.",
     exclusions=_DUPLICATE,
     notes=(
-        _DUPLICATE_NOTE + " The referral they make up is NFA only when every one of its records "
-        "is NFA (a record that led on to further action wins), so the result does not depend on "
-        "record order.",
+        _DUPLICATE_NOTE + " So a same-day referral is NFA exactly when its kept record is, "
+        "whatever the duplicates record.",
     ),
     sources=(
         CHILDREN_IN_NEED.at("referrals: no further action"),
@@ -516,13 +411,13 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
 
     Notes:
         - The cohort is the referrals dated in *period* that are not no further action; NFA
-          referrals are out of scope (a same-day referral is NFA only when all its records
-          are).
+          referrals are out of scope (for same-day referrals, the kept record's flag
+          decides, and its duplicates leave the cohort with it).
         - A referral counts when at least one `Section47` carries its `referral_id`; the
           enquiry may start after *period* ends.
         - A `Section47` linked to a same-day duplicate counts for the referral kept in its
-          place, since the two are one referral; the duplicate itself is excluded
-          `duplicate`.
+          place, since the two records are one referral and the enquiry did follow it; the
+          duplicate itself is excluded `duplicate`.
 
     References:
         - DfE, Characteristics of children in need (section 47 enquiries).
@@ -561,7 +456,10 @@ REFERRALS_TO_S47 = Indicator(
         "referral is not counted anywhere.",
         "The enquiry may start after the period ends, so a recent period's figure can rise "
         "when the next return arrives.",
-        _DUPLICATE_NOTE + " An enquiry linked to the duplicate counts for the kept referral.",
+        _DUPLICATE_NOTE + " An enquiry linked to a duplicate counts for the kept referral: the "
+        "records are one referral and the enquiry followed it (a return files an enquiry "
+        "under whichever same-day record the worker opened). If the kept record is NFA, the "
+        "referral is out of scope however many enquiries its duplicates carry.",
     ),
     sources=(
         CHILDREN_IN_NEED.at("section 47 enquiries"),
@@ -594,9 +492,11 @@ def s47_to_icpc_rate(data: Dataset | Iterable[Record], *, period: ReportingPerio
     Notes:
         - The cohort is the enquiries whose `start_date` is in *period*; the conference may
           be after *period* ends.
-        - An enquiry counts when it has an `icpc_date` and is not marked
-          `icpc_not_required` (the cohort of `icpc-15wd`); a conference dated before the
-          enquiry's start still counts.
+        - An enquiry counts when it has an `icpc_date`, as SPEC §4.2 defines it; a
+          conference dated before the enquiry's start still counts.
+        - An enquiry with an `icpc_date` that is also marked `icpc_not_required` is
+          contradictory; it counts (the date says a conference was held), unlike in
+          `icpc-15wd` and `icpc-to-cpp`, whose cohorts leave it out.
         - An enquiry with no `start_date` is excluded `missing-start` when its conference
           is dated in *period*, and out of scope otherwise (it cannot be placed in a period).
 
@@ -606,13 +506,13 @@ def s47_to_icpc_rate(data: Dataset | Iterable[Record], *, period: ReportingPerio
     """
     dataset = as_dataset(data)
     start = dataset.dates("section47s", "start_date")
-    icpc, held = _icpc_held(dataset)
+    icpc = dataset.dates("section47s", "icpc_date")
     missing_start = np.isnat(start)
     return Rate.from_flags(
         indicator_id=S47_TO_ICPC.id,
         table="section47s",
         in_scope=period.contains_many(start) | (missing_start & period.contains_many(icpc)),
-        hit=held,
+        hit=~np.isnat(icpc),
         child_ids=dataset.column("section47s", "child_id"),
         excluded={"missing-start": missing_start},
     )
@@ -624,10 +524,7 @@ S47_TO_ICPC = Indicator(
     kind="rate",
     polarity=Polarity.NEUTRAL,
     cohort="Section 47 enquiries starting in the period.",
-    numerator=(
-        "Enquiries with an initial child protection conference date, not marked as ICPC not "
-        "required."
-    ),
+    numerator="Enquiries with an initial child protection conference date (icpc_date).",
     denominator="Enquiries starting in the period, less exclusions.",
     exclusions={
         "missing-start": (
@@ -635,8 +532,9 @@ S47_TO_ICPC = Indicator(
         )
     },
     notes=(
-        "An enquiry with a conference date but marked ICPCnotRequired is not counted as "
-        "leading to a conference, as in `icpc-15wd`'s cohort.",
+        "An enquiry with a conference date that is also marked ICPCnotRequired is "
+        "contradictory; SPEC §4.2 counts it (the numerator is 'has an icpc_date'), although "
+        "`icpc-15wd` and `icpc-to-cpp` leave such an enquiry out of their cohorts.",
         "A conference dated before its enquiry's start is still a conference and counts.",
         "The conference may be after the period ends, so a recent period's figure can rise "
         "when the next return arrives.",

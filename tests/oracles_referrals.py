@@ -157,8 +157,23 @@ def icpc_to_plan_outcomes(
     return out
 
 
+def _plan_order_key(plan: CPPlan) -> str:
+    """Linked referral id, then end date (an open plan last), joined by a tab: it sorts first."""
+    return (plan.referral_id or "") + "\t" + (plan.end_date.isoformat() if plan.end_date else "NaT")
+
+
 def _plan_kept(plans: Sequence[CPPlan]) -> list[bool]:
-    return first_in_input_order([(p.child_id, p.start_date) for p in plans])
+    # The kept plan of a same-day group has the smallest order key; ties keep the first given.
+    kept = [False] * len(plans)
+    best: dict[tuple[str, object], int] = {}
+    for i, plan in enumerate(plans):
+        group = (plan.child_id, plan.start_date)
+        j = best.get(group)
+        if j is None or _plan_order_key(plan) < _plan_order_key(plans[j]):
+            best[group] = i
+    for i in best.values():
+        kept[i] = True
+    return kept
 
 
 def second_plan_outcomes(

@@ -483,3 +483,24 @@ def test_dataset_and_records_give_the_same_result() -> None:
     by_dataset = repeat_plan_within_2y_rate(Dataset(cp_plans=records), period=YEAR)
     assert by_records == by_dataset
     assert by_records.numerator == 1
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["given-in-order", "given-reversed"])
+def test_disagreeing_same_day_plans_keep_the_same_one_in_any_order(reverse: bool) -> None:
+    """Of two same-day plans that disagree on their end, the same one is kept in any order.
+
+    Both end in 2024-25. The plan of the referral numbered first ("A/2023-01-01") is kept:
+    2023-01-01 to 2025-01-05 is 735 days, two years or more; the duplicate's 517 days
+    (to 2024-06-01) would not be.
+    """
+    first = CPPlan(
+        child_id="A",
+        referral_id="A/2023-01-01",
+        start_date=dt.date(2023, 1, 1),
+        end_date=dt.date(2025, 1, 5),
+    )
+    second = attrs.evolve(first, referral_id="A/2023-01-01/2", end_date=dt.date(2024, 6, 1))
+    plans = [second, first] if reverse else [first, second]
+    result = INDICATORS["cpp-ended-2y-plus"].compute(plans, period=YEAR)
+    assert (result.numerator, result.denominator) == (1, 1)
+    assert result.excluded == {"duplicate": 1}

@@ -84,7 +84,17 @@ class _Plans:
         self.start_days = day_numbers(self.start)
         self.end_days = day_numbers(self.end)
         self.ended = frozen(~np.isnat(self.end))
-        self.representative: IntArray = frozen(same_day_groups(self.codes, self.start_days))
+        # The kept plan of a same-day group is chosen by its referral (readers number a
+        # return's same-day referrals in return order), then its end date, so the choice does
+        # not depend on the order records are given in. A tab joins the two: it sorts before
+        # any character of an id, so "A/1" comes before "A/1/2".
+        order_key = np.strings.add(
+            np.strings.add(dataset.column("cp_plans", "referral_id"), "\t"),
+            np.datetime_as_string(self.end),
+        )
+        self.representative: IntArray = frozen(
+            same_day_groups(self.codes, self.start_days, order_key)
+        )
         self.kept = frozen(self.representative == np.arange(len(self.codes)))
         self.duplicate = frozen(~self.kept)
         self.end_before_start = frozen(self.ended & (self.end_days < self.start_days))
@@ -148,14 +158,15 @@ def _on_or_after(days: IntArray, bound: IntArray) -> BoolArray:
 _DUPLICATE = {
     "duplicate": (
         "A second plan of the same child starting on the same date: the two are one plan, and "
-        "the first in input order is kept."
+        "the first by linked referral id, then end date, is kept."
     )
 }
 _DUPLICATE_NOTE = (
     "Two plans of one child starting on the same date are one plan (the CIN census identifies a "
-    "plan by child and start date): the first in input order is counted and the others are "
-    "excluded as `duplicate`. Where such records disagree (on the end date, say) the first "
-    "in input order decides, so give records in return order."
+    "plan by child and start date): the one whose linked referral id sorts first (readers "
+    "number a return's same-day referrals in return order), then the earliest end date (an "
+    "open plan last), is counted and the others are excluded as `duplicate`; fully identical "
+    "keys fall back to input order. The choice does not depend on the order records are given."
 )
 _THRESHOLD_OPTION = Option(
     name="threshold",
@@ -199,7 +210,7 @@ def second_plan_rate(
           missing value is not evidence of a previous plan.
         - `either` (the default): `history` or `recorded`.
         - A plan of the same child starting on the same day is not an earlier plan: it is a
-          duplicate, excluded `duplicate` (the first in input order is kept).
+          duplicate, excluded `duplicate` (the first by referral id, then end date, is kept).
 
     References:
         - DfE, Characteristics of children in need, table D3 (second or subsequent plans).

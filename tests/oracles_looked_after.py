@@ -133,12 +133,43 @@ def _current(data: Dataset, facts: list[dict[str, Any]], child_id: str, day: dt.
     return rows[-1] if rows else -1
 
 
-def _has_error(data: Dataset, facts: list[dict[str, Any]], child_id: str) -> bool:
-    return any(
-        facts[r]["problem"] in ("end-before-start", "overlap")
-        for r, e in enumerate(data.episodes)
-        if e.child_id == child_id
-    )
+def _window_start(
+    data: Dataset, facts: list[dict[str, Any]], child_id: str, period: ReportingPeriod, key: Any
+) -> dt.date:
+    """Where set-aside episodes start to matter, for the reference period of care *key*."""
+    if key is None:
+        return period.start
+    members = [r for r in _sorted_rows(data.episodes, child_id) if facts[r].get("period") == key]
+    first = data.episodes[members[0]]
+    if first.reason_new == "S":
+        return min(period.start, first.start)
+    ends = [
+        data.episodes[r].end or FAR
+        for r in _sorted_rows(data.episodes, child_id)
+        if facts[r]["period"] is not None and facts[r]["period"][1] < key[1]
+    ]
+    return min(period.start, max(ends)) if ends else dt.date.min
+
+
+def _has_error(
+    data: Dataset, facts: list[dict[str, Any]], child_id: str, period: ReportingPeriod, ref: int
+) -> bool:
+    """Whether the child has an episode error that matters, *ref* in the reference period."""
+    key = facts[ref]["period"] if ref >= 0 else None
+    window = _window_start(data, facts, child_id, period, key)
+    for row, e in enumerate(data.episodes):
+        if e.child_id != child_id:
+            continue
+        problem = facts[row]["problem"]
+        if problem == "overlap":
+            overlaps = e.start <= period.end and (e.end is None or e.end > period.start)
+            if (key is not None and facts[row]["period"] == key) or overlaps:
+                return True
+        elif problem == "end-before-start":
+            assert e.end is not None
+            if e.start >= window and e.end <= period.end:
+                return True
+    return False
 
 
 def _in_base_cohort(data: Dataset, row: int) -> bool:
@@ -158,11 +189,12 @@ def lac_reviews(
             continue
         care_start = facts[row]["care_start"]
         due = calendar.add_working_days(care_start, 20)
+        # An error is judged before the first-review-due test (it may move care start).
+        if _has_error(data, facts, child_id, period, row):
+            outcome[child_id] = "episode-error"
+            continue
         if due > period.end:
             outcome[child_id] = "out-of-scope"
-            continue
-        if _has_error(data, facts, child_id):
-            outcome[child_id] = "episode-error"
             continue
         reviews = sorted(
             {
@@ -201,7 +233,7 @@ def three_plus(data: Dataset, period: ReportingPeriod) -> dict[str, str]:
         row = _current(data, facts, child_id, period.end)
         if not _in_base_cohort(data, row):
             outcome[child_id] = "out-of-scope"
-        elif _has_error(data, facts, child_id):
+        elif _has_error(data, facts, child_id, period, row):
             outcome[child_id] = "episode-error"
         elif placements_in_period(data, child_id, period) >= 3:
             outcome[child_id] = "numerator"
@@ -220,16 +252,20 @@ def stability(data: Dataset, period: ReportingPeriod) -> dict[str, str]:
     outcome = {}
     for child_id in {e.child_id for e in data.episodes}:
         row = _current(data, facts, child_id, period.end)
-        if not _in_base_cohort(data, row) or facts[row]["care_start"] > months(period.end, -30):
+        if not _in_base_cohort(data, row):
             outcome[child_id] = "out-of-scope"
             continue
         birth = _birth(data.children, child_id)
+        error = _has_error(data, facts, child_id, period, row)
+        long_term = facts[row]["care_start"] <= months(period.end, -30)
         if birth is not None and months(birth, 16 * 12) <= period.end:
+            outcome[child_id] = "out-of-scope"
+        elif error:  # judged before the 30-month test, which the error makes uncertain
+            outcome[child_id] = "episode-error"
+        elif not long_term:
             outcome[child_id] = "out-of-scope"
         elif birth is None:
             outcome[child_id] = "missing-birth-date"
-        elif _has_error(data, facts, child_id):
-            outcome[child_id] = "episode-error"
         else:
             since = months(period.end, -24)
             start = facts[row]["placement_start"]
@@ -279,24 +315,42 @@ CEASED = {
 }
 
 
-def ceased(data: Dataset, period: ReportingPeriod) -> dict[str, str | None]:
-    """Child -> outcome band of the last ceasing of care in period (None: not ceasing)."""
+def ceased(data: Dataset, period: ReportingPeriod) -> dict[str, str]:
+    """Child -> outcome: its band, ``out-of-scope`` or an exclusion reason."""
     facts = history(data.episodes)
-    outcome: dict[str, str | None] = {}
+    outcome: dict[str, str] = {}
     for child_id in {e.child_id for e in data.episodes}:
-        outcome[child_id] = None
-        for row in _sorted_rows(data.episodes, child_id):
-            e = data.episodes[row]
+        rows = _sorted_rows(data.episodes, child_id)
+        # The final episode of each ended period of care: the last (in order) of those
+        # ending on the period of care's end.
+        final: dict[Any, int] = {}
+        for row in rows:
             f = facts[row]
-            if (
-                f["period"] is not None
-                and f["last"]
-                and f["care_end"] is not None
-                and f["care_end"] in period
-                and e.reason_ceased != "X1"
-                and e.legal_status not in ("V3", "V4")
-            ):
-                outcome[child_id] = CEASED.get(e.reason_ceased or "", "Other")
+            ended = f["period"] is not None and f["care_end"] is not None
+            if ended and data.episodes[row].end == f["care_end"]:
+                final[f["period"]] = row
+        chosen = last_occasion = claimed = -1
+        for row in rows:
+            e = data.episodes[row]
+            short_break = e.legal_status in ("V3", "V4")
+            if row in final.values() and facts[row]["care_end"] in period and not short_break:
+                last_occasion = row
+                if e.reason_ceased != "X1":
+                    chosen = row
+            set_aside = facts[row]["period"] is None
+            in_period = (e.end is not None and e.end in period) or (set_aside and e.start in period)
+            if in_period and e.reason_ceased not in (None, "", "X1") and not short_break:
+                claimed = row
+        reference = next((r for r in (chosen, last_occasion, claimed) if r >= 0), -1)
+        error = _has_error(data, facts, child_id, period, reference)
+        if last_occasion < 0 and not (claimed >= 0 and error):
+            outcome[child_id] = "out-of-scope"
+        elif error:
+            outcome[child_id] = "episode-error"
+        elif chosen < 0:
+            outcome[child_id] = "x1-without-next-episode"
+        else:
+            outcome[child_id] = CEASED.get(data.episodes[chosen].reason_ceased or "", "Other")
     return outcome
 
 

@@ -66,7 +66,7 @@ _NAT_INT = np.iinfo(np.int64).min
 _SHIFT = 1_000_000
 _OPEN = 9_000_000
 _SPAN = 10_000_000
-_CACHE_KEY = "_care_history"
+_CACHE_KEY = ("care_history",)
 
 
 class EpisodeProblem(enum.StrEnum):
@@ -184,8 +184,13 @@ def care_history(data: Dataset | Iterable[Record]) -> CareHistory:
     References:
         - DfE, Children looked after return (SSDA903): guide (RNE, PLACE, URN, PL_POST).
     """
-    dataset = data if isinstance(data, Dataset) else Dataset.of(*data)
+    dataset = _as_dataset(data)
     return dataset.derived(_CACHE_KEY, lambda: _build(dataset))
+
+
+def _as_dataset(data: Dataset | Iterable[Record]) -> Dataset:
+    # `catalogue.as_dataset` does the same, but this core module does not import catalogue.
+    return data if isinstance(data, Dataset) else Dataset.of(*data)
 
 
 def _text(dataset: Dataset, field: str) -> npt.NDArray[np.str_]:
@@ -400,7 +405,7 @@ def periods_of_care(data: Dataset | Iterable[Record]) -> tuple[PeriodOfCare, ...
         >>> [(p.start, p.end, len(p.placements)) for p in periods_of_care([e1, e2])]
         [(datetime.date(2024, 1, 1), None, 1)]
     """
-    dataset = data if isinstance(data, Dataset) else Dataset.of(*data)
+    dataset = _as_dataset(data)
     history = care_history(dataset)
     episodes = dataset.episodes
     ids = dataset.child_ids
@@ -469,7 +474,7 @@ def episode_problems(data: Dataset | Iterable[Record]) -> tuple[tuple[Episode, s
 
     Codes: ``end-before-start`` (set aside), ``overlap``, ``missing-s``.
     """
-    dataset = data if isinstance(data, Dataset) else Dataset.of(*data)
+    dataset = _as_dataset(data)
     history = care_history(dataset)
     labels = [p.value for p in _PROBLEMS]
     return tuple(

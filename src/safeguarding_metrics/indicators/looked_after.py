@@ -7,7 +7,12 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._dates import DayArray
-from safeguarding_metrics.care_history import CareHistory, EpisodeProblem, care_history
+from safeguarding_metrics.care_history import (
+    STARTS_CARE,
+    CareHistory,
+    EpisodeProblem,
+    care_history,
+)
 from safeguarding_metrics.catalogue import (
     CARE_PLANNING_REGULATIONS_2010,
     CHILDREN_LOOKED_AFTER,
@@ -86,6 +91,31 @@ CEASED_OUTCOMES: Final = (
     ("Returned home", ("E4A", "E4B", "E13")),
 )
 _EPISODE_ERRORS = (EpisodeProblem.END_BEFORE_START, EpisodeProblem.OVERLAP)
+_ERROR_CODES = np.array([list(EpisodeProblem).index(p) for p in _EPISODE_ERRORS], dtype=np.int8)
+# Day numbers before and after every real date, for running minima and maxima.
+_EARLIEST = np.iinfo(np.int64).min + 1
+_LATEST = np.iinfo(np.int64).max
+
+
+_EPISODE_ERROR_RULE = (
+    "Episode errors (an episode ending before it starts, or starting before an earlier one "
+    "of the child ended) exclude a child (episode-error) only when they can matter to the "
+    "period: an overlapping episode in the reference period of care or overlapping the "
+    "period; an episode ending before it starts (it belongs to no period of care) whose "
+    "dates, taken either way round, reach into a window ending at period end: its start on "
+    "or after the window opens and its end on or before period end. The window opens at the "
+    "earlier of period start and the start of the reference period of care; when that period "
+    "of care did not begin with an RNE S episode (the child's first, or one after a gap that "
+    "the set-aside episode may have made), at the earlier of period start and the end of the "
+    "care before it (any date, when there is none). An error in an earlier, closed period of "
+    "care does not exclude the child."
+)
+_EPISODE_ERROR_BEFORE_FILTERS = (
+    "episode-error is judged on the base cohort (looked after at period end, not under short "
+    "breaks) before the tests that depend on the start of care, which an error makes "
+    "uncertain: a child with an error that matters is excluded, never put out of scope by a "
+    "start of care the error may have moved."
+)
 
 
 # -- shared helpers --------------------------------------------------------------------------
@@ -119,27 +149,84 @@ def _current_rows(dataset: Dataset, history: CareHistory, period: ReportingPerio
     return current
 
 
-def _episode_errors(dataset: Dataset, history: CareHistory) -> BoolArray:
-    """For every child code, whether any of its episodes ends before it starts or overlaps."""
+def _episode_errors(
+    dataset: Dataset, history: CareHistory, period: ReportingPeriod, reference: IntArray
+) -> BoolArray:
+    """For every child code, whether it has an episode error that matters for *period*.
+
+    *reference* holds, for every child code, a row of an episode of the period of care the
+    indicator looks at (the current one, or the one that ended), -1 for none. An overlapping
+    episode matters when it belongs to that period of care or overlaps *period*. An episode
+    ending before it starts belongs to no period of care: it matters when its dates, taken
+    either way round, reach into the window from `_window_start` to period end.
+    """
     errors = np.zeros(len(dataset.child_ids), dtype=np.bool_)
-    codes = [list(EpisodeProblem).index(p) for p in _EPISODE_ERRORS]
-    errors[history.child[np.isin(history.problem, codes)]] = True
+    flagged = np.isin(history.problem, _ERROR_CODES)
+    if not flagged.any():
+        return errors
+    start, end = _day(period.start), _day(period.end)
+    safe = np.maximum(reference, 0)
+    has_reference = reference >= 0
+    reference_period = _pick(history.period, safe, has_reference)
+    mine = reference_period[history.child]
+    overlaps = (history.start <= end) & (np.isnat(history.end) | (history.end > start))
+    valid_error = flagged & history.valid & (((mine >= 0) & (history.period == mine)) | overlaps)
+    window = _window_start(dataset, history, period, reference_period)[history.child]
+    set_aside = flagged & ~history.valid & (history.start >= window) & (history.end <= end)
+    errors[history.child[valid_error | set_aside]] = True
     return errors
+
+
+def _window_start(
+    dataset: Dataset, history: CareHistory, period: ReportingPeriod, reference_period: IntArray
+) -> DayArray:
+    """For every child code, the first day an episode ending before it starts can matter from.
+
+    The earlier of period start and the start of the reference period of care; when that
+    period of care did not begin with an RNE S episode (the child's first, or one after a
+    gap that a set-aside episode may have made), the earlier of period start and the end of
+    the care before it (the earliest day, when there is none). Period start for a child
+    without a reference period of care.
+    """
+    start = _day(period.start).astype(np.int64)
+    has_reference = reference_period >= 0
+    # The episode that began each period of care.
+    first_rows = np.flatnonzero(history.first_in_period)
+    began = np.zeros(int(history.period.max(initial=-1)) + 1, dtype=np.int64)
+    began[history.period[first_rows]] = first_rows
+    first_row = _pick(began, np.maximum(reference_period, 0), has_reference)
+    reasons = dataset.column("episodes", "reason_new")
+    began_with_s = has_reference & (_pick(reasons, first_row, has_reference) == STARTS_CARE)
+    care_start = _pick(history.care_start, first_row, has_reference).view(np.int64)
+    # The end of the care before it: the latest end among the child's episodes of earlier
+    # periods of care (an open one counts as latest).
+    before = (history.period >= 0) & (history.period < reference_period[history.child])
+    ends = np.where(np.isnat(history.end), _LATEST, history.end.view(np.int64))
+    care_before = np.full(len(reference_period), _EARLIEST, dtype=np.int64)
+    np.maximum.at(care_before, history.child[before], ends[before])
+    window = np.where(began_with_s, care_start, care_before)
+    window = np.where(has_reference, np.minimum(window, start), start)
+    result: DayArray = window.view("datetime64[D]")
+    return result
 
 
 def _looked_after(
     dataset: Dataset, history: CareHistory, period: ReportingPeriod, children: IntArray
-) -> tuple[IntArray, BoolArray]:
-    """Each child's open episode at period end (0 when none) and whether it is in scope.
+) -> tuple[IntArray, BoolArray, BoolArray]:
+    """Each child's open episode at period end, base cohort, and relevant episode errors.
 
-    In scope: looked after at period end, not under short breaks (V3/V4 on that episode).
+    The row is 0 when the child has no open episode. Base cohort: looked after at period
+    end, not under short breaks (V3/V4 on that episode). Episode errors are those of
+    `_episode_errors`, with the current period of care as the reference.
     """
-    current = _current_rows(dataset, history, period)[children]
+    current_by_code = _current_rows(dataset, history, period)
+    current = current_by_code[children]
     legal_status = dataset.column("episodes", "legal_status")
     looked_after = current >= 0
     row = np.maximum(current, 0)
     short_breaks = np.isin(_pick(legal_status, row, looked_after), SHORT_BREAK_LEGAL_STATUSES)
-    return row, looked_after & ~short_breaks
+    errors = _episode_errors(dataset, history, period, current_by_code)[children]
+    return row, looked_after & ~short_breaks, errors
 
 
 def _pick(values: npt.NDArray[Any], row: IntArray, present: BoolArray) -> npt.NDArray[Any]:
@@ -219,8 +306,13 @@ def lac_review_timeliness_rate(
         - Reviews before care started are ignored; one on the day care started counts;
           reviews after period end are ignored; two reviews on one day count once.
         - Every review since care started is checked, not only the period's.
-        - A child in the cohort with an episode ending before it starts, or overlapping
-          episodes, is excluded (``episode-error``).
+        - A child looked after at period end (not under short breaks) with an episode error
+          that matters is excluded (``episode-error``) whether or not its first review was
+          due: the error makes the start of care uncertain.
+        - An episode error matters when it is in the current period of care or overlaps
+          the period; an episode ending before it starts matters when its dates reach into
+          the window from the earlier of period start and the start of care (the end of the
+          care before, when the current period of care began without RNE S) to period end.
         - A child whose care start lies outside the calendar's coverage (a typo such as
           1905), so that its 20th working day cannot be counted, is excluded
           (``outside-calendar``), after ``episode-error``. When the 20th working day falls
@@ -237,10 +329,12 @@ def lac_review_timeliness_rate(
     children = _children(dataset, "episodes", "lac_reviews")
     n = len(children)
     end = _day(period.end)
-    row, candidate = _looked_after(dataset, history, period, children)
+    row, candidate, errors = _looked_after(dataset, history, period, children)
     care_start = _pick(history.care_start, row, candidate)
     first_due, outside = _first_review_due(cal, care_start, candidate, end)
-    in_scope = candidate & ((first_due <= end) | outside)
+    # An episode error makes the start of care, so whether the first review was due,
+    # uncertain: such a child is excluded whatever its first review's due date.
+    in_scope = candidate & ((first_due <= end) | outside | errors)
 
     # The cohort's reviews from care start to period end, each date once, by child and date.
     position = np.full(len(dataset.child_ids), -1, dtype=np.int64)
@@ -279,10 +373,7 @@ def lac_review_timeliness_rate(
         hit=on_time,
         child_ids=_child_ids(dataset, children),
         rows=np.full(n, -1, dtype=np.int64),
-        excluded={
-            "episode-error": _episode_errors(dataset, history)[children],
-            "outside-calendar": outside,
-        },
+        excluded={"episode-error": errors, "outside-calendar": outside},
         measures={
             "care_start": care_start,
             "first_review_due": first_due,
@@ -311,7 +402,8 @@ LAC_REVIEWS_IN_TIMESCALE = Indicator(
     denominator="The cohort, less exclusions.",
     exclusions={
         "episode-error": "The child has an episode ending before it starts, or overlapping "
-        "episodes, so the start of care is uncertain.",
+        "episodes, in or near the current period of care or the period, so the start of "
+        "care is uncertain.",
         "outside-calendar": (
             "The start of care lies outside the working-day calendar's coverage "
             f"({ENGLAND_FIRST_DAY.isoformat()} to {ENGLAND_LAST_DAY.isoformat()} for England; a "
@@ -326,7 +418,8 @@ LAC_REVIEWS_IN_TIMESCALE = Indicator(
         "falls due on that day, with none held, is in the numerator.",
         "Reviews dated before care started, or after period end, are ignored; two reviews on "
         "one day count once.",
-        "The episode-error exclusion looks at all the child's episodes given.",
+        _EPISODE_ERROR_RULE.replace("reference period of care", "current period of care"),
+        _EPISODE_ERROR_BEFORE_FILTERS + " Here that test is whether the first review was due.",
         "A start of care outside the working-day calendar's coverage (a typo such as 1905) is "
         "excluded as `outside-calendar` rather than raising CalendarCoverageError; it is "
         "judged after episode-error, since a child with episode errors has an uncertain care "
@@ -374,8 +467,12 @@ def three_plus_placements_rate(
           before them (same code, URN and postcode where recorded) is not a new one.
         - Placements in every period of care overlapping the period count, short-break
           episodes included.
-        - A child in the cohort with an episode ending before it starts, or overlapping
-          episodes, is excluded (``episode-error``).
+        - A child in the cohort with an episode error that matters is excluded
+          (``episode-error``): an overlapping episode in the current period of care or
+          overlapping the period, or an episode ending before it starts whose dates reach
+          into the window from the earlier of period start and the start of care (the end of
+          the care before, when the current period of care began without RNE S) to period
+          end.
         - Numerator: three or more placements.
 
     References:
@@ -386,7 +483,7 @@ def three_plus_placements_rate(
     history = care_history(dataset)
     children = _children(dataset, "episodes")
     n = len(children)
-    _, in_scope = _looked_after(dataset, history, period, children)
+    _, in_scope, errors = _looked_after(dataset, history, period, children)
     counts = _placements_in(dataset, history, period)[children]
     return Rate.from_flags(
         indicator_id=CLA_3_PLUS_PLACEMENTS.id,
@@ -395,7 +492,7 @@ def three_plus_placements_rate(
         hit=counts >= MANY_PLACEMENTS,
         child_ids=_child_ids(dataset, children),
         rows=np.full(n, -1, dtype=np.int64),
-        excluded={"episode-error": _episode_errors(dataset, history)[children]},
+        excluded={"episode-error": errors},
         measures={"placements": np.where(in_scope, counts, np.nan)},
     )
 
@@ -431,7 +528,8 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
     denominator="The cohort, less exclusions.",
     exclusions={
         "episode-error": "The child has an episode ending before it starts, or overlapping "
-        "episodes, so placements cannot be counted reliably."
+        "episodes, in or near the current period of care or the period, so placements "
+        "cannot be counted reliably."
     },
     notes=(
         "Placements are counted as SPEC §4.4 joins episodes: see `periods_of_care`.",
@@ -440,7 +538,11 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
         "is a new placement.",
         "Episodes in every period of care overlapping the period count, short-break episodes "
         "included (short breaks only decide the cohort).",
-        "An episode ending before it starts is set aside; the child is excluded (episode-error).",
+        "An episode ending before it starts is set aside (it is in no placement).",
+        _EPISODE_ERROR_RULE.replace("reference period of care", "current period of care"),
+        "A temporary placement open on 1 April is not counted: the first non-temporary "
+        "episode overlapping the period is the year's first placement, even when it returns "
+        "to the placement the temporary one interrupted.",
     ),
     sources=(
         CHILDREN_LOOKED_AFTER.at("placement stability"),
@@ -498,8 +600,14 @@ def long_term_stability_rate(
           foster placement, whose start already counts.
         - A child on a temporary placement (T0–T4) at period end is judged by the placement
           it interrupts.
-        - A child with an episode ending before it starts, or overlapping episodes, is
-          excluded (``episode-error``).
+        - A child looked after at period end, not under short breaks and under 16, with an
+          episode error that matters is excluded (``episode-error``) whether or not its
+          current period of care started 30 months before period end: the error makes that
+          start uncertain. ``episode-error`` is judged before ``missing-birth-date``.
+        - An episode error matters when it is in the current period of care or overlaps
+          the period; an episode ending before it starts matters when its dates reach into
+          the window from the earlier of period start and the start of care (the end of the
+          care before, when the current period of care began without RNE S) to period end.
 
     References:
         - National Indicators handbook, NI 63.
@@ -509,13 +617,16 @@ def long_term_stability_rate(
     history = care_history(dataset)
     children = _children(dataset, "episodes")
     n = len(children)
-    row, looked_after = _looked_after(dataset, history, period, children)
+    row, looked_after, errors = _looked_after(dataset, history, period, children)
     care_start = _pick(history.care_start, row, looked_after)
-    long_term = looked_after & (care_start <= _day(add_months(period.end, -LONG_TERM_CARE_MONTHS)))
+    long_term = care_start <= _day(add_months(period.end, -LONG_TERM_CARE_MONTHS))
     birth = _birth_dates(dataset)[children]
     missing_birth = np.isnat(birth)
     sixteenth = add_months(birth, 12 * STABILITY_AGE_LIMIT_YEARS)
-    in_scope = long_term & (missing_birth | (sixteenth > _day(period.end)))
+    under_16 = missing_birth | (sixteenth > _day(period.end))
+    # An episode error makes the start of care uncertain, so the 30-month test cannot
+    # decide: such a child is excluded whenever it is otherwise in the cohort.
+    in_scope = looked_after & under_16 & (long_term | errors)
 
     since = _day(add_months(period.end, -LONG_TERM_PLACEMENT_MONTHS))
     placement_start = _pick(history.placement_start, row, looked_after)
@@ -534,10 +645,7 @@ def long_term_stability_rate(
         hit=stable,
         child_ids=_child_ids(dataset, children),
         rows=np.full(n, -1, dtype=np.int64),
-        excluded={
-            "missing-birth-date": missing_birth,
-            "episode-error": _episode_errors(dataset, history)[children],
-        },
+        excluded={"episode-error": errors, "missing-birth-date": missing_birth},
         measures={
             "care_start": np.where(looked_after, care_start, _nat(n)),
             "placement_start": placement_start,
@@ -562,9 +670,10 @@ CLA_LONG_TERM_STABILITY = Indicator(
     ),
     denominator="The cohort, less exclusions.",
     exclusions={
-        "missing-birth-date": "No birth date for the child among the Child records.",
         "episode-error": "The child has an episode ending before it starts, or overlapping "
-        "episodes, so the placement history is uncertain.",
+        "episodes, in or near the current period of care or the period, so the start of care "
+        "and the placement history are uncertain.",
+        "missing-birth-date": "No birth date for the child among the Child records.",
     },
     notes=(
         "Boundaries are calendar months (`add_months`): care started on "
@@ -576,6 +685,10 @@ CLA_LONG_TERM_STABILITY = Indicator(
         "care.",
         "A child on a temporary placement at period end is judged by the placement it interrupts.",
         "Several Child records for one child: the latest birth date is used.",
+        _EPISODE_ERROR_RULE.replace("reference period of care", "current period of care"),
+        _EPISODE_ERROR_BEFORE_FILTERS + " Here that test is the 30 months in care; age is "
+        "still applied first (a child aged 16 or over is out of scope), as it does not "
+        "depend on the episodes.",
     ),
     sources=(
         NATIONAL_INDICATORS.at("NI 63"),
@@ -870,13 +983,29 @@ def ceased_care_permanence_distribution(
         E4B, E13) and Other.
 
     Notes:
-        - A child ceases care when the last episode of a period of care ends in the period
-          with a reason other than X1 (X1 means a new episode follows).
+        - A child ceases care when a period of care ends in the period with a reason other
+          than X1 (X1 means a new episode follows). The period of care's end and reason are
+          those of its final episode: the one that ended last (with overlapping episodes,
+          not necessarily the one that started last); of several ending that day, the last
+          in care-history order.
         - A child who ceased care more than once in the period is counted once, by the
           last occasion.
         - A period of care ended by a short-break episode (legal status V3/V4) is out of
           scope.
         - A missing or unlisted reason is Other.
+        - A child whose only periods of care ending in the period end with X1 and no next
+          episode is excluded (``x1-without-next-episode``); with an earlier real ceasing in
+          the period, it is counted by that one (X1 says care went on after it).
+        - A child with an episode error that matters is excluded (``episode-error``), first:
+          an overlapping episode in the period of care that ended (the last occasion) or
+          overlapping the period, or an episode ending before it starts whose dates reach
+          into the window from the earlier of period start and that period of care's start
+          (the end of the care before, when it began without RNE S) to period end.
+        - A child whose period of care did not end in the period but with an episode ending
+          in it (or, ending before it starts, starting in it) with a reason other than X1
+          and not empty is in the cohort when its episodes have an error that matters
+          (the error may be what keeps the period of care open), so it is excluded
+          (``episode-error``) rather than left out; without an error it is out of scope.
 
     References:
         - DfE, Children looked after in England, children who ceased to be looked after.
@@ -888,24 +1017,30 @@ def ceased_care_permanence_distribution(
     n = len(children)
     reason = dataset.column("episodes", "reason_ceased")
     legal_status = dataset.column("episodes", "legal_status")
-    ceases = (
-        history.last_in_period
-        & period.contains_many(history.care_end)
-        & (reason != NOT_CEASING)
-        & ~np.isin(legal_status, SHORT_BREAK_LEGAL_STATUSES)
+    final = _final_rows(history)
+    short_break = np.isin(legal_status, SHORT_BREAK_LEGAL_STATUSES)
+    # An occasion: a period of care ending in the period, not by a short-break episode; the
+    # row stands for it (each period of care has one final row).
+    occasion = final & period.contains_many(history.care_end) & ~short_break
+    ceasing = occasion & (reason != NOT_CEASING)
+    chosen = _last_by_child(dataset, history, ceasing)
+    last_occasion = _last_by_child(dataset, history, occasion)
+    # An episode that says care ended in the period (a reason other than X1) although its
+    # period of care did not end then: a child with it is in the cohort if its episodes
+    # have an error that matters (the error may be what keeps the period of care open).
+    dates_in_period = period.contains_many(history.end) | (
+        ~history.valid & period.contains_many(history.start)
     )
-    rows = history.order[ceases[history.order]]  # by child, then start
-    codes = history.child[rows]
-    last = np.ones(len(rows), dtype=np.bool_)
-    last[:-1] = codes[1:] != codes[:-1]
-    latest = np.full(len(dataset.child_ids), -1, dtype=np.int64)
-    latest[codes[last]] = rows[last]
-    chosen = latest[children]
-    in_scope = chosen >= 0
+    claims = dates_in_period & (reason != NOT_CEASING) & (reason != "") & ~short_break
+    claimed = _last_by_child(dataset, history, claims)
+    reference = np.where(chosen >= 0, chosen, np.where(last_occasion >= 0, last_occasion, claimed))
+    errors = _episode_errors(dataset, history, period, reference)[children]
+    chosen, last_occasion, claimed = chosen[children], last_occasion[children], claimed[children]
+    in_scope = (last_occasion >= 0) | ((claimed >= 0) & errors)
     band = np.full(len(reason), len(CEASED_OUTCOMES), dtype=np.int64)
     for index, (_, codes) in enumerate(CEASED_OUTCOMES):
         band[np.isin(reason, codes)] = index
-    band_index = _pick(band, np.maximum(chosen, 0), in_scope)
+    band_index = _pick(band, np.maximum(chosen, 0), chosen >= 0)
     return Distribution.from_values(
         indicator_id=CLA_CEASED_PERMANENCE.id,
         table="children",
@@ -914,8 +1049,36 @@ def ceased_care_permanence_distribution(
         bands=CEASED_BANDS,
         child_ids=_child_ids(dataset, children),
         rows=np.full(n, -1, dtype=np.int64),
+        excluded={"episode-error": errors, "x1-without-next-episode": chosen < 0},
         band_index=band_index,
     )
+
+
+def _final_rows(history: CareHistory) -> BoolArray:
+    """Which episodes are the final one of their ended period of care.
+
+    The final episode is the one that ended last (`end == care_end`); among several ending
+    that day, the last in care-history order. False for every episode of an open period.
+    """
+    ended = history.valid & ~np.isnat(history.care_end) & (history.end == history.care_end)
+    rows = history.order[ended[history.order]]
+    periods = history.period[rows]
+    last = np.ones(len(rows), dtype=np.bool_)
+    last[:-1] = periods[1:] != periods[:-1]
+    result = np.zeros(len(history), dtype=np.bool_)
+    result[rows[last]] = True
+    return result
+
+
+def _last_by_child(dataset: Dataset, history: CareHistory, flags: BoolArray) -> IntArray:
+    """For every child code, its last flagged episode in care-history order (-1 for none)."""
+    latest = np.full(len(dataset.child_ids), -1, dtype=np.int64)
+    rows = history.order[flags[history.order]]  # by child, then start
+    codes = history.child[rows]
+    last = np.ones(len(rows), dtype=np.bool_)
+    last[:-1] = codes[1:] != codes[:-1]
+    latest[codes[last]] = rows[last]
+    return latest
 
 
 CLA_CEASED_PERMANENCE = Indicator(
@@ -924,16 +1087,33 @@ CLA_CEASED_PERMANENCE = Indicator(
     kind="distribution",
     polarity=Polarity.NEUTRAL,
     cohort=(
-        "Children whose period of care ended in the period (the last episode's end in period, "
-        "reason not X1), not under short breaks; each child once, by the last occasion."
+        "Children whose period of care ended in the period (its final episode, the one that "
+        "ended last, ended in the period), not under short breaks; each child once, by the "
+        "last occasion with a reason other than X1. Also children with an episode error and "
+        "an episode saying care ended in the period (to exclude them)."
     ),
     numerator=(
         "Children by outcome: Adoption (E11, E12), Special guardianship (E43–E48), Residence / "
         "child arrangements (E41), Returned home (E4A, E4B, E13), Other."
     ),
+    exclusions={
+        "episode-error": "The child has an episode ending before it starts, or overlapping "
+        "episodes, in or near the period of care that ended or the period, so whether and how "
+        "care ended is uncertain.",
+        "x1-without-next-episode": "The period of care's final episode ended in the period "
+        "with reason X1 (a new episode began) but no episode of the child starts that day, so "
+        "the child has not ceased care and the next episode is missing.",
+    },
     notes=(
-        "A period of care whose last episode has reason X1 has not ended (a new episode was "
-        "expected), so the child is not counted.",
+        "A period of care whose final episode has reason X1 has not ended (a new episode was "
+        "expected); a child with no other ceasing in the period is excluded "
+        "(x1-without-next-episode) so that the missing episode is reported; one with an "
+        "earlier real ceasing in the period is counted by it.",
+        "The reason is read from the period of care's final episode, the one that ended last, "
+        "not the one that started last (they differ only with overlapping episodes).",
+        _EPISODE_ERROR_RULE.replace("reference period of care", "period of care that ended")
+        + " A child whose period of care did not end but who has an episode error and an "
+        "episode saying care ended in the period (a reason other than X1) is excluded too.",
         "DfE counts each child once, by the last time they ceased care in the year; so do we.",
         "Periods of care ended by a short-break episode (V3/V4) are left out, as DfE's tables "
         "leave out children looked after only under short breaks.",

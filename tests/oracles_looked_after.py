@@ -176,6 +176,25 @@ def _in_base_cohort(data: Dataset, row: int) -> bool:
     return row >= 0 and data.episodes[row].legal_status not in ("V3", "V4")
 
 
+def latest_is_set_aside(episodes: tuple[Episode, ...], child_id: str, day: dt.date) -> bool:
+    """No episode open at *day*, and the latest starting by *day* ends before it starts.
+
+    Ties on the start: any set-aside, non-short-break episode starting that day will do.
+    """
+    mine = [e for e in episodes if e.child_id == child_id and e.start <= day]
+    if not mine or any(_is_open(e, day) for e in mine):
+        return False
+    latest = max(e.start for e in mine)
+    return any(
+        e.start == latest and e.end is not None and e.end < e.start and not short_break(e)
+        for e in mine
+    )
+
+
+def short_break(episode: Episode) -> bool:
+    return episode.legal_status in ("V3", "V4")
+
+
 def lac_reviews(
     data: Dataset, period: ReportingPeriod, calendar: WorkingDayCalendar
 ) -> dict[str, str]:
@@ -184,6 +203,9 @@ def lac_reviews(
     outcome = {}
     for child_id in ids:
         row = _current(data, facts, child_id, period.end)
+        if latest_is_set_aside(data.episodes, child_id, period.end):
+            outcome[child_id] = "episode-error"
+            continue
         if not _in_base_cohort(data, row):
             outcome[child_id] = "out-of-scope"
             continue
@@ -231,7 +253,9 @@ def three_plus(data: Dataset, period: ReportingPeriod) -> dict[str, str]:
     outcome = {}
     for child_id in {e.child_id for e in data.episodes}:
         row = _current(data, facts, child_id, period.end)
-        if not _in_base_cohort(data, row):
+        if latest_is_set_aside(data.episodes, child_id, period.end):
+            outcome[child_id] = "episode-error"
+        elif not _in_base_cohort(data, row):
             outcome[child_id] = "out-of-scope"
         elif _has_error(data, facts, child_id, period, row):
             outcome[child_id] = "episode-error"
@@ -252,10 +276,14 @@ def stability(data: Dataset, period: ReportingPeriod) -> dict[str, str]:
     outcome = {}
     for child_id in {e.child_id for e in data.episodes}:
         row = _current(data, facts, child_id, period.end)
+        birth = _birth(data.children, child_id)
+        if latest_is_set_aside(data.episodes, child_id, period.end):
+            under_16 = birth is None or months(birth, 16 * 12) > period.end
+            outcome[child_id] = "episode-error" if under_16 else "out-of-scope"
+            continue
         if not _in_base_cohort(data, row):
             outcome[child_id] = "out-of-scope"
             continue
-        birth = _birth(data.children, child_id)
         error = _has_error(data, facts, child_id, period, row)
         long_term = facts[row]["care_start"] <= months(period.end, -30)
         if birth is not None and months(birth, 16 * 12) <= period.end:

@@ -11,9 +11,10 @@ from safeguarding_metrics.care_history import (
     CareHistory,
     care_history,
     episode_problems,
+    latest_set_aside_rows,
     periods_of_care,
 )
-from safeguarding_metrics.model import Dataset, Episode
+from safeguarding_metrics.model import Child, Dataset, Episode
 from tests import oracles_looked_after as oracle
 from tests.strategies_looked_after import child_episodes, looked_after_datasets
 
@@ -282,6 +283,69 @@ def _columnar(history: CareHistory, data: Dataset) -> list[dict[str, object]]:
             }
         )
     return out
+
+
+# -- the latest episode set aside ------------------------------------------------------------
+
+PERIOD_END = D(2025, 3, 31)
+
+
+def latest_set_aside(*episodes: Episode, day: dt.date = PERIOD_END) -> dict[str, int]:
+    """Child id -> row given by `latest_set_aside_rows` (short breaks read from V3/V4)."""
+    data = Dataset(episodes=episodes)
+    short = np.isin(data.column("episodes", "legal_status"), ("V3", "V4"))
+    rows = latest_set_aside_rows(data, day, short)
+    return {str(data.child_ids[code]): int(row) for code, row in enumerate(rows)}
+
+
+@pytest.mark.parametrize(
+    ("episodes", "expected"),
+    [
+        pytest.param(
+            (ep(D(2020, 1, 1), D(2024, 9, 1), "S"), ep(D(2024, 9, 1), D(2024, 8, 1))),
+            1,
+            id="latest-is-set-aside",
+        ),
+        pytest.param(
+            (ep(D(2024, 9, 1), D(2024, 8, 1), "S"), ep(D(2024, 10, 1), D(2024, 12, 1), "S")),
+            -1,
+            id="a-valid-episode-starts-later",
+        ),
+        pytest.param(
+            (ep(D(2024, 9, 1), D(2024, 12, 1), "S"), ep(D(2024, 9, 1), D(2024, 8, 1), "S")),
+            1,
+            id="a-valid-episode-starts-the-same-day",
+        ),
+        pytest.param(
+            (ep(D(2024, 9, 1), D(2024, 12, 1), "S"), ep(D(2025, 4, 1), D(2025, 3, 1), "S")),
+            -1,
+            id="set-aside-starts-after-the-day",
+        ),
+        pytest.param(
+            (ep(D(2024, 9, 1), D(2024, 8, 1), "S", legal_status="V3"),),
+            -1,
+            id="set-aside-short-break",
+        ),
+        pytest.param((ep(D(2024, 9, 1), None, "S"),), -1, id="no-set-aside-episode"),
+    ],
+)
+def test_latest_set_aside_rows(episodes: tuple[Episode, ...], expected: int) -> None:
+    """The row of a child's latest episode by start (to the day) when it ends before it starts."""
+    assert latest_set_aside(*episodes) == {"A": expected}
+
+
+def test_latest_set_aside_rows_per_child() -> None:
+    """Each child is judged on its own episodes; a child with no episode gets -1."""
+    episodes = (
+        ep(D(2024, 9, 1), D(2024, 8, 1), "S", child="B"),
+        ep(D(2024, 5, 1), D(2024, 4, 1), "S", child="A"),
+        ep(D(2024, 6, 1), None, "S", child="A"),
+    )
+    assert latest_set_aside(*episodes) == {"A": -1, "B": 0}
+    with_reviews = Dataset(episodes=episodes, children=[Child(child_id="C")])
+    rows = latest_set_aside_rows(with_reviews, PERIOD_END, np.zeros(3, dtype=np.bool_))
+    by_id = dict(zip(with_reviews.child_ids.tolist(), rows.tolist(), strict=True))
+    assert by_id == {"A": -1, "B": 0, "C": -1}
 
 
 @given(looked_after_datasets())

@@ -15,6 +15,7 @@ from safeguarding_metrics.indicators.counts import (
     ASSESSMENTS_IN_PERIOD,
     CARDS,
     CIN_CLOSURE_DURATIONS,
+    CLA_AT_PERIOD_END,
     CP_AT_PERIOD_END,
     assessments_in_period,
     children_in_need_at_period_end,
@@ -306,6 +307,58 @@ def test_child_with_overlapping_episodes_counts_once() -> None:
     assert result.count == 1
     assert result.audit is not None
     assert result.audit.measures["open_episodes"].tolist() == [3]
+
+
+def test_a_latest_episode_ending_before_it_starts_is_excluded() -> None:
+    """The typo child (latest episode's DEC before its DECOM) is excluded episode-error, not dropped."""
+    data = [
+        episode("A", D(2020, 1, 1), D(2024, 9, 1)),
+        episode("A", D(2024, 9, 1), D(2024, 8, 1)),  # DEC typed a year early, say
+        episode("B", D(2024, 5, 1)),
+    ]
+    result = children_looked_after_at_period_end(data, period=YEAR)
+    assert result.count == 1
+    assert result.excluded == {"episode-error": 1}
+    assert child_outcomes(result) == {"A": "episode-error", "B": "numerator"}
+    assert "episode-error" in CLA_AT_PERIOD_END.exclusions
+
+
+@pytest.mark.parametrize(
+    ("later", "expected"),
+    [
+        pytest.param(episode("A", D(2024, 10, 1)), "numerator", id="later-episode-open"),
+        pytest.param(
+            episode("A", D(2024, 10, 1), D(2024, 12, 1)), "out-of-scope", id="later-episode-ended"
+        ),
+        pytest.param(
+            episode("A", D(2024, 9, 1), D(2024, 12, 1)), "episode-error", id="same-day-episode"
+        ),
+        pytest.param(episode("A", D(2024, 1, 1)), "numerator", id="earlier-episode-still-open"),
+    ],
+)
+def test_a_valid_later_episode_decides_the_count(later: Episode, expected: str) -> None:
+    """A set-aside episode followed by a valid one is judged by that one; an open episode decides."""
+    data = [episode("A", D(2024, 9, 1), D(2024, 8, 1)), later]
+    assert child_outcomes(children_looked_after_at_period_end(data, period=YEAR)) == {"A": expected}
+
+
+@pytest.mark.parametrize(
+    ("start", "legal_status", "expected"),
+    [
+        pytest.param(D(2025, 3, 31), "C2", "episode-error", id="starting-on-period-end"),
+        pytest.param(D(2025, 4, 1), "C2", "out-of-scope", id="starting-after-period-end"),
+        pytest.param(D(2024, 9, 1), " v3 ", "out-of-scope", id="short-break"),
+        pytest.param(D(2019, 9, 1), "C2", "episode-error", id="years-before-the-period"),
+    ],
+)
+def test_which_set_aside_episodes_exclude_from_the_count(
+    start: dt.date, legal_status: str, expected: str
+) -> None:
+    """Only a non-short-break set-aside episode starting by period end can leave status unknown."""
+    data = [episode("A", start, start - dt.timedelta(days=10), legal_status=legal_status)]
+    result = children_looked_after_at_period_end(data, period=YEAR)
+    assert child_outcomes(result) == {"A": expected}
+    assert result.count == 0
 
 
 # -- counts in period ----------------------------------------------------------------------

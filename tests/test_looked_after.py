@@ -3,6 +3,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -932,6 +933,143 @@ def test_short_breaks_ending_are_not_ceasing() -> None:
         ep(D(2024, 5, 1), D(2024, 5, 3), "S", legal_status="V3", reason_ceased="E13")
     )
     assert bands == {}
+
+
+# -- a latest episode ending before it starts ------------------------------------------------
+
+PERIOD_END_CARDS = (
+    pytest.param(la.lac_review_timeliness_rate, id="lac-reviews-in-timescale"),
+    pytest.param(la.three_plus_placements_rate, id="cla-3-plus-placements"),
+    pytest.param(la.long_term_stability_rate, id="cla-long-term-stability"),
+)
+# The typo child: in care since 2020 with an S episode; a placement move on 2024-09-01 whose
+# DEC was typed as 2024-08-01 (maybe meant 2025-08-01), so by the rules no episode is open
+# at 31 March 2025 and, without the rule, the child would silently be out of scope.
+TYPO = (
+    ep(D(2020, 1, 1), D(2024, 9, 1), "S"),
+    ep(D(2024, 9, 1), D(2024, 8, 1), "P", "U3"),
+    born(D(2012, 1, 1)),
+)
+
+
+@pytest.mark.parametrize("function", PERIOD_END_CARDS)
+def test_a_latest_episode_ending_before_it_starts_excludes_the_child(
+    function: Callable[..., Rate],
+) -> None:
+    """The typo child is excluded as episode-error from every period-end card, not dropped."""
+    result = function(TYPO, period=YEAR)
+    assert outcomes(result) == {"A": "episode-error"}
+    assert result.excluded == {"episode-error": 1}
+    assert (result.numerator, result.denominator) == (0, 0)
+
+
+@pytest.mark.parametrize("function", PERIOD_END_CARDS)
+def test_a_latest_set_aside_episode_long_before_the_period_still_excludes(
+    function: Callable[..., Rate],
+) -> None:
+    """Its dates need not reach the period: the true end is unknown, so is the status."""
+    records = (ep(D(2019, 6, 1), D(2019, 5, 1), "S"), born(D(2012, 1, 1)))
+    assert outcome_of(function, *records) == "episode-error"
+
+
+# A valid episode starting after the set-aside one decides: open at period end (care began
+# with S on 2024-04-08, after the set-aside episode's dates, so it is not an error that
+# matters) or ended before period end (the child has left care).
+@pytest.mark.parametrize("function", PERIOD_END_CARDS)
+@pytest.mark.parametrize(
+    ("later_end", "expected"),
+    [
+        pytest.param(None, "judged", id="later-episode-open"),
+        pytest.param(D(2024, 12, 1), "out-of-scope", id="later-episode-ended"),
+    ],
+)
+def test_a_valid_later_episode_decides_as_before(
+    function: Callable[..., Rate], later_end: dt.date | None, expected: str
+) -> None:
+    """A child whose set-aside episode is followed by a valid one is judged by that one."""
+    bad = ep(D(2022, 5, 1), D(2022, 4, 1), "S")
+    later = ep(D(2024, 4, 8), later_end, "S")
+    without = outcome_of(function, later, born(D(2012, 1, 1)))
+    with_bad = outcome_of(function, bad, later, born(D(2012, 1, 1)))
+    assert with_bad == without
+    if expected == "out-of-scope":
+        assert with_bad == "out-of-scope"
+    else:
+        assert with_bad != "episode-error"
+
+
+@pytest.mark.parametrize("function", PERIOD_END_CARDS)
+def test_a_valid_episode_starting_the_same_day_does_not_hide_the_typo(
+    function: Callable[..., Rate],
+) -> None:
+    """Two latest episodes on one day, one ended and one set aside: the typo may be the truth."""
+    records = (
+        ep(D(2020, 1, 1), D(2024, 9, 1), "S"),
+        ep(D(2024, 9, 1), D(2024, 12, 1), "P", "U3"),
+        ep(D(2024, 9, 1), D(2024, 8, 1), "P", "U3"),
+        born(D(2012, 1, 1)),
+    )
+    assert outcome_of(function, *records) == "episode-error"
+
+
+@pytest.mark.parametrize("function", PERIOD_END_CARDS)
+@pytest.mark.parametrize(
+    ("bad_start", "expected"),
+    [
+        pytest.param(D(2025, 3, 31), "episode-error", id="starting-on-period-end"),
+        pytest.param(D(2025, 4, 1), "out-of-scope", id="starting-after-period-end"),
+    ],
+)
+def test_a_set_aside_episode_counts_only_when_it_starts_by_period_end(
+    function: Callable[..., Rate], bad_start: dt.date, expected: str
+) -> None:
+    """A set-aside episode starting after period end says nothing about period end."""
+    records = (
+        ep(D(2020, 1, 1), D(2024, 9, 1), "S"),  # left care in September
+        ep(bad_start, bad_start - dt.timedelta(days=10), "S"),
+        born(D(2012, 1, 1)),
+    )
+    assert outcome_of(function, *records) == expected
+
+
+@pytest.mark.parametrize("function", PERIOD_END_CARDS)
+@pytest.mark.parametrize(
+    ("legal_status", "expected"),
+    [
+        pytest.param("V3", "out-of-scope", id="V3"),
+        pytest.param("V4", "out-of-scope", id="V4"),
+        pytest.param("C2", "episode-error", id="C2"),
+    ],
+)
+def test_a_set_aside_short_break_episode_is_out_of_scope(
+    function: Callable[..., Rate], legal_status: str, expected: str
+) -> None:
+    """A latest set-aside episode under short breaks leaves the child out, as short breaks do."""
+    bad = ep(D(2024, 9, 1), D(2024, 8, 1), "S", legal_status=legal_status)
+    assert outcome_of(function, bad, born(D(2012, 1, 1))) == expected
+
+
+def test_a_typo_child_is_not_outside_calendar() -> None:
+    """A typo child has no care start to time, yet it is episode-error, not outside-calendar."""
+    result = la.lac_review_timeliness_rate(TYPO, period=YEAR)
+    assert result.excluded == {"episode-error": 1}
+    assert result.audit is not None
+    assert np.isnat(result.audit.measures["care_start"][0])
+
+
+@pytest.mark.parametrize(
+    ("birth", "expected"),
+    [
+        pytest.param(D(2009, 4, 1), "episode-error", id="16-the-day-after-period-end"),
+        pytest.param(D(2009, 3, 31), "out-of-scope", id="16-on-period-end"),
+        pytest.param(None, "episode-error", id="no-birth-date"),
+    ],
+)
+def test_age_is_applied_before_the_latest_set_aside_rule(
+    birth: dt.date | None, expected: str
+) -> None:
+    """A typo child aged 16 at period end is out of scope; under 16 or of unknown age, excluded."""
+    assert stability_outcome(*TYPO[:2], born(birth)) == expected
 
 
 # -- cards -----------------------------------------------------------------------------------

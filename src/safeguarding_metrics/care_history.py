@@ -46,6 +46,7 @@ __all__ = [
     "Placement",
     "care_history",
     "episode_problems",
+    "latest_set_aside_rows",
     "periods_of_care",
 ]
 
@@ -481,3 +482,46 @@ def episode_problems(data: Dataset | Iterable[Record]) -> tuple[tuple[Episode, s
         (dataset.episodes[int(row)], labels[int(history.problem[row])])
         for row in np.flatnonzero(history.problem)
     )
+
+
+def latest_set_aside_rows(dataset: Dataset, day: dt.date, short_break: BoolArray) -> IntArray:
+    """For every child code, its latest episode up to *day* when that one is set aside.
+
+    A set-aside episode is open at no date, so a child whose latest episode starting on or
+    before *day* ends before it starts seems not looked after at *day*; yet the end date may
+    be the typo, so whether it is looked after is unknown. The indicators taken at period
+    end exclude such a child (``episode-error``) rather than leave it out.
+
+    Args:
+        dataset: The data (only episodes are read).
+        day: The day the child's status is wanted at (period end).
+        short_break: Per episode, whether it is a short-break episode (V3/V4), as the
+            caller normalises legal status.
+
+    Returns:
+        Per child code, the row of an episode that starts on or before *day*, ends before
+        it starts, is not a short break, and that no episode of the child starting on or
+        before *day* starts after (one starting the same day does not: the typo may be what
+        ended care); -1 for none. The caller decides what to do when the child also has an
+        episode open at *day*.
+    """
+    n = len(dataset.child_ids)
+    result = np.full(n, -1, dtype=np.int64)
+    start = dataset.dates("episodes", "start")
+    end = dataset.dates("episodes", "end")
+    started = start <= np.datetime64(day, "D")  # NaT compares false
+    set_aside = started & (end < start)
+    if not set_aside.any():
+        return result
+    child = dataset.child_codes("episodes")
+    concerned = np.zeros(n, dtype=np.bool_)
+    concerned[child[set_aside]] = True
+    mine = started & concerned[child]
+    start_day = day_numbers(start)
+    latest = np.full(n, _NAT_INT, dtype=np.int64)
+    np.maximum.at(latest, child[mine], start_day[mine])
+    chosen = set_aside & (start_day == latest[child]) & ~short_break
+    # Several such episodes of a child start on one day: any stands for it (the largest
+    # row, so that the choice does not depend on numpy's order of writes).
+    np.maximum.at(result, child[chosen], np.flatnonzero(chosen).astype(np.int64))
+    return result

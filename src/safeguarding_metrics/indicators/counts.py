@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._dates import DayArray, day_numbers
+from safeguarding_metrics.care_history import latest_set_aside_rows
 from safeguarding_metrics.catalogue import (
     CHILDREN_IN_NEED,
     CHILDREN_LOOKED_AFTER,
@@ -372,6 +373,10 @@ def children_looked_after_at_period_end(
           break.
         - Children whose episodes all ended by, or started after, the period's end are out
           of scope.
+        - A child with no episode open at the period's end whose latest episode starting on
+          or before it ends before it starts (not V3/V4) is excluded (``episode-error``):
+          with the typo corrected it may be looked after. A valid episode starting after the
+          set-aside one decides as usual.
 
     References:
         - DfE, Children looked after in England including adoptions, children looked after
@@ -380,26 +385,33 @@ def children_looked_after_at_period_end(
     """
     dataset = as_dataset(data)
     population = _population(CLA_AT_PERIOD_END.id, population)
+    day = _day(period.end)
     starts = dataset.dates("episodes", "start")
     ends = dataset.dates("episodes", "end")
-    open_now = _open_at(starts, ends, _day(period.end))
-    # Normalise the codes of open episodes only: string operations are the slow part.
-    status = np.char.upper(np.char.strip(dataset.column("episodes", "legal_status")[open_now]))
+    open_now = _open_at(starts, ends, day)
+    # Legal status matters for open episodes, and for set-aside ones that may be a child's
+    # latest; normalise those codes only: string operations are the slow part.
+    needed = open_now | ((starts <= day) & (ends < starts))
+    status = np.char.upper(np.char.strip(dataset.column("episodes", "legal_status")[needed]))
     short_break = np.zeros(len(open_now), dtype=np.bool_)
-    short_break[open_now] = np.isin(status, SHORT_BREAK_LEGAL_STATUSES)
+    short_break[needed] = np.isin(status, SHORT_BREAK_LEGAL_STATUSES)
     codes = dataset.child_codes("episodes")
     n_children = len(dataset.child_ids)
     open_episodes = np.bincount(codes[open_now], minlength=n_children)
     counted = np.bincount(codes[open_now & ~short_break], minlength=n_children) > 0
-    return _child_count(
+    unknown = (open_episodes == 0) & (latest_set_aside_rows(dataset, period.end, short_break) >= 0)
+    children = np.flatnonzero(np.bincount(codes, minlength=n_children))
+    return Count.from_flags(
         indicator_id=CLA_AT_PERIOD_END.id,
-        dataset=dataset,
-        table="episodes",
-        counted_rows=open_now & ~short_break,
+        table="children",
+        counted=(counted | unknown)[children],
+        child_ids=dataset.child_ids[children],
+        rows=np.full(len(children), -1, dtype=np.int64),
         population=population,
+        excluded={"episode-error": unknown[children]},
         measures={
-            "open_episodes": open_episodes,
-            "short_breaks_only": (open_episodes > 0) & ~counted,
+            "open_episodes": open_episodes[children],
+            "short_breaks_only": ((open_episodes > 0) & ~counted)[children],
         },
     )
 
@@ -414,6 +426,10 @@ CLA_AT_PERIOD_END = Indicator(
         "Children with an episode open at the period's last day (started on or before it, "
         "not ended or ended after it) whose legal status is not V3 or V4."
     ),
+    exclusions={
+        "episode-error": "The child's latest episode ends before it starts and none is open "
+        "at period end, so whether it is looked after at period end is uncertain.",
+    },
     options=(POPULATION,),
     notes=(
         "An episode that ended on the period's last day is not open at it (SPEC §0).",
@@ -422,6 +438,12 @@ CLA_AT_PERIOD_END = Indicator(
         "A child with overlapping open episodes (a data error) counts once, if any open "
         "episode is not a short break.",
         "Legal status codes are compared ignoring case and surrounding spaces.",
+        "A child with no episode open at period end whose latest episode starting on or before "
+        "period end (by DECOM; a valid episode starting the same day does not make it "
+        "earlier) ends before it starts, and is not a short-break episode, is excluded "
+        "(episode-error) rather than silently left out: with the typo corrected it may well "
+        "be looked after. A valid episode starting after the set-aside one (by period end) "
+        "decides as usual; so does an episode open at period end.",
     ),
     sources=(
         CHILDREN_LOOKED_AFTER.at("children looked after at 31 March"),

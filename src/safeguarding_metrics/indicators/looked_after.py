@@ -12,6 +12,7 @@ from safeguarding_metrics.care_history import (
     CareHistory,
     EpisodeProblem,
     care_history,
+    latest_set_aside_rows,
 )
 from safeguarding_metrics.catalogue import (
     CARE_PLANNING_REGULATIONS_2010,
@@ -109,6 +110,15 @@ _EPISODE_ERROR_RULE = (
     "the set-aside episode may have made), at the earlier of period start and the end of the "
     "care before it (any date, when there is none). An error in an earlier, closed period of "
     "care does not exclude the child."
+)
+_LATEST_SET_ASIDE_RULE = (
+    "A child with no episode open at period end whose latest episode starting on or before "
+    "period end (by DECOM; a valid episode starting the same day does not make it earlier) "
+    "ends before it starts, and is not a short-break episode, is in the base cohort and "
+    "excluded (episode-error): with the typo corrected it may well be looked after at period "
+    "end, so it is not silently left out. A valid episode starting after the set-aside one "
+    "(by period end) decides as usual: open at period end, the child is judged by it; "
+    "ended, the child is out of scope."
 )
 _EPISODE_ERROR_BEFORE_FILTERS = (
     "episode-error is judged on the base cohort (looked after at period end, not under short "
@@ -213,20 +223,28 @@ def _window_start(
 def _looked_after(
     dataset: Dataset, history: CareHistory, period: ReportingPeriod, children: IntArray
 ) -> tuple[IntArray, BoolArray, BoolArray]:
-    """Each child's open episode at period end, base cohort, and relevant episode errors.
+    """Each child's episode at period end, base cohort, and relevant episode errors.
 
-    The row is 0 when the child has no open episode. Base cohort: looked after at period
-    end, not under short breaks (V3/V4 on that episode). Episode errors are those of
-    `_episode_errors`, with the current period of care as the reference.
+    The row is that of the episode open at period end; for a child with none whose latest
+    episode is set aside (`latest_set_aside_rows`), that episode's row (its care-history
+    facts are all missing); 0 otherwise. Base cohort: looked after at period end, not under
+    short breaks (V3/V4 on that episode), and children whose latest episode is set aside
+    (not a short break), who are looked after or not depending on the typo. Episode errors
+    are those of `_episode_errors`, with the current period of care as the reference, and
+    every such set-aside child.
     """
     current_by_code = _current_rows(dataset, history, period)
     current = current_by_code[children]
     legal_status = dataset.column("episodes", "legal_status")
+    short_break = np.isin(legal_status, SHORT_BREAK_LEGAL_STATUSES)
     looked_after = current >= 0
     row = np.maximum(current, 0)
     short_breaks = np.isin(_pick(legal_status, row, looked_after), SHORT_BREAK_LEGAL_STATUSES)
-    errors = _episode_errors(dataset, history, period, current_by_code)[children]
-    return row, looked_after & ~short_breaks, errors
+    set_aside = latest_set_aside_rows(dataset, period.end, short_break)[children]
+    unknown = ~looked_after & (set_aside >= 0)
+    row = np.where(unknown, set_aside, row)
+    errors = _episode_errors(dataset, history, period, current_by_code)[children] | unknown
+    return row, (looked_after & ~short_breaks) | unknown, errors
 
 
 def _pick(values: npt.NDArray[Any], row: IntArray, present: BoolArray) -> npt.NDArray[Any]:
@@ -313,6 +331,10 @@ def lac_review_timeliness_rate(
           the period; an episode ending before it starts matters when its dates reach into
           the window from the earlier of period start and the start of care (the end of the
           care before, when the current period of care began without RNE S) to period end.
+        - A child with no episode open at period end whose latest episode starting by
+          period end ends before it starts (set aside; not V3/V4) is excluded
+          (``episode-error``): the typo may hide that it is looked after. A valid episode
+          starting after the set-aside one decides as usual.
         - A child whose care start lies outside the calendar's coverage (a typo such as
           1905), so that its 20th working day cannot be counted, is excluded
           (``outside-calendar``), after ``episode-error``. When the 20th working day falls
@@ -331,7 +353,9 @@ def lac_review_timeliness_rate(
     end = _day(period.end)
     row, candidate, errors = _looked_after(dataset, history, period, children)
     care_start = _pick(history.care_start, row, candidate)
-    first_due, outside = _first_review_due(cal, care_start, candidate, end)
+    # A child whose latest episode is set aside has no care start: it is episode-error.
+    timed = candidate & ~np.isnat(care_start)
+    first_due, outside = _first_review_due(cal, care_start, timed, end)
     # An episode error makes the start of care, so whether the first review was due,
     # uncertain: such a child is excluded whatever its first review's due date.
     in_scope = candidate & ((first_due <= end) | outside | errors)
@@ -393,7 +417,8 @@ LAC_REVIEWS_IN_TIMESCALE = Indicator(
     cohort=(
         "Children looked after at period end, not under short breaks (legal status V3/V4), "
         "whose first review was due by period end (20 working days after the current period "
-        "of care began)."
+        "of care began). Also children whose latest episode ends before it starts (to "
+        "exclude them)."
     ),
     numerator=(
         "Children whose reviews since care began were all on time (first within 20 working "
@@ -403,7 +428,8 @@ LAC_REVIEWS_IN_TIMESCALE = Indicator(
     exclusions={
         "episode-error": "The child has an episode ending before it starts, or overlapping "
         "episodes, in or near the current period of care or the period, so the start of "
-        "care is uncertain.",
+        "care is uncertain; or its latest episode ends before it starts, so whether it is "
+        "looked after at period end is uncertain.",
         "outside-calendar": (
             "The start of care lies outside the working-day calendar's coverage "
             f"({ENGLAND_FIRST_DAY.isoformat()} to {ENGLAND_LAST_DAY.isoformat()} for England; a "
@@ -420,6 +446,7 @@ LAC_REVIEWS_IN_TIMESCALE = Indicator(
         "one day count once.",
         _EPISODE_ERROR_RULE.replace("reference period of care", "current period of care"),
         _EPISODE_ERROR_BEFORE_FILTERS + " Here that test is whether the first review was due.",
+        _LATEST_SET_ASIDE_RULE,
         "A start of care outside the working-day calendar's coverage (a typo such as 1905) is "
         "excluded as `outside-calendar` rather than raising CalendarCoverageError; it is "
         "judged after episode-error, since a child with episode errors has an uncertain care "
@@ -473,6 +500,10 @@ def three_plus_placements_rate(
           into the window from the earlier of period start and the start of care (the end of
           the care before, when the current period of care began without RNE S) to period
           end.
+        - A child with no episode open at period end whose latest episode starting by
+          period end ends before it starts (set aside; not V3/V4) is excluded
+          (``episode-error``): the typo may hide that it is looked after. A valid episode
+          starting after the set-aside one decides as usual.
         - Numerator: three or more placements.
 
     References:
@@ -520,7 +551,10 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
     kind="rate",
     polarity=Polarity.LOWER,
     legacy_codes=("NI 62",),
-    cohort="Children looked after at period end, not under short breaks (legal status V3/V4).",
+    cohort=(
+        "Children looked after at period end, not under short breaks (legal status V3/V4). "
+        "Also children whose latest episode ends before it starts (to exclude them)."
+    ),
     numerator=(
         "Children with three or more placements during the period: the first non-temporary "
         "episode overlapping the period, then each later one beginning a placement."
@@ -529,7 +563,8 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
     exclusions={
         "episode-error": "The child has an episode ending before it starts, or overlapping "
         "episodes, in or near the current period of care or the period, so placements "
-        "cannot be counted reliably."
+        "cannot be counted reliably; or its latest episode ends before it starts, so whether "
+        "it is looked after at period end is uncertain."
     },
     notes=(
         "Placements are counted as SPEC §4.4 joins episodes: see `periods_of_care`.",
@@ -540,6 +575,7 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
         "included (short breaks only decide the cohort).",
         "An episode ending before it starts is set aside (it is in no placement).",
         _EPISODE_ERROR_RULE.replace("reference period of care", "current period of care"),
+        _LATEST_SET_ASIDE_RULE,
         "A temporary placement open on 1 April is not counted: the first non-temporary "
         "episode overlapping the period is the year's first placement, even when it returns "
         "to the placement the temporary one interrupted.",
@@ -608,6 +644,11 @@ def long_term_stability_rate(
           the period; an episode ending before it starts matters when its dates reach into
           the window from the earlier of period start and the start of care (the end of the
           care before, when the current period of care began without RNE S) to period end.
+        - A child with no episode open at period end whose latest episode starting by
+          period end ends before it starts (set aside; not V3/V4) is excluded
+          (``episode-error``) when under 16 (or of unknown
+          age): the typo may hide that it is looked after. A valid episode
+          starting after the set-aside one decides as usual.
 
     References:
         - National Indicators handbook, NI 63.
@@ -662,7 +703,8 @@ CLA_LONG_TERM_STABILITY = Indicator(
     legacy_codes=("NI 63",),
     cohort=(
         "Children looked after at period end, not under short breaks, aged under 16 at period "
-        "end, whose current period of care started on or before 30 months before period end."
+        "end, whose current period of care started on or before 30 months before period end. "
+        "Also children under 16 whose latest episode ends before it starts (to exclude them)."
     ),
     numerator=(
         "Children whose current placement started on or before 24 months before period end, "
@@ -672,7 +714,8 @@ CLA_LONG_TERM_STABILITY = Indicator(
     exclusions={
         "episode-error": "The child has an episode ending before it starts, or overlapping "
         "episodes, in or near the current period of care or the period, so the start of care "
-        "and the placement history are uncertain.",
+        "and the placement history are uncertain; or its latest episode ends before it starts, "
+        "so whether it is looked after at period end is uncertain.",
         "missing-birth-date": "No birth date for the child among the Child records.",
     },
     notes=(
@@ -689,6 +732,7 @@ CLA_LONG_TERM_STABILITY = Indicator(
         _EPISODE_ERROR_BEFORE_FILTERS + " Here that test is the 30 months in care; age is "
         "still applied first (a child aged 16 or over is out of scope), as it does not "
         "depend on the episodes.",
+        _LATEST_SET_ASIDE_RULE + " Age is applied first here too.",
     ),
     sources=(
         NATIONAL_INDICATORS.at("NI 63"),

@@ -5,6 +5,7 @@ import random
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from safeguarding_metrics.model import (
     CPPlan,
     Dataset,
     Episode,
+    RecordTable,
     Referral,
     Section47,
 )
@@ -319,6 +321,44 @@ def test_bad_previous_plan_count_becomes_missing(tmp_path: Path) -> None:
     assert problems(data) == [("NumberOfPreviousCPP", "two")]
 
 
+def test_previous_plan_count_too_large_for_a_column_becomes_missing(tmp_path: Path) -> None:
+    """A count above 2**53 cannot be held exactly as a number: reported and read as missing."""
+    body = referral(
+        more="<ChildProtectionPlans><CPPstartDate>2024-06-01</CPPstartDate>"
+        "<NumberOfPreviousCPP>99999999999999999999</NumberOfPreviousCPP>"
+        "</ChildProtectionPlans>"
+    )
+    data = read_cin_census(census(tmp_path, child("A1", body)))
+    assert [p.previous_plans for p in data.cp_plans] == [None]
+    assert problems(data) == [("NumberOfPreviousCPP", "99999999999999999999")]
+
+
+def test_collections_are_column_backed(tmp_path: Path) -> None:
+    """The reader hands indicators columns: missing dates are NaT, missing counts nan."""
+    xml = FULL_CHILD + child(
+        "B2",
+        referral(
+            "2024-07-01",
+            more="<Assessments><AssessmentActualStartDate>x</AssessmentActualStartDate>"
+            "</Assessments><ChildProtectionPlans><CPPstartDate>2024-07-02</CPPstartDate>"
+            "</ChildProtectionPlans>",
+        ),
+    )
+    data = read_cin_census(census(tmp_path, xml))
+    for table in ("children", "referrals", "assessments", "cp_plans"):
+        assert isinstance(data.records(table), RecordTable)
+    assert data.column("referrals", "closure_date").tolist() == [D(2025, 2, 27), None]
+    assert data.column("assessments", "start_date").tolist() == [D(2024, 10, 7), None]
+    previous = data.column("cp_plans", "previous_plans")
+    assert previous[0] == 1
+    assert np.isnan(previous[1])
+    assert data.column("cp_plans", "referral_id").tolist() == [
+        "DfEX0000001/2024-10-06",
+        "B2/2024-07-01",
+    ]
+    assert data.column("referrals", "closure_reason").tolist() == ["RC1", ""]
+
+
 def test_namespaced_file_is_read(tmp_path: Path) -> None:
     """A default namespace or a prefix on every element does not hide the data."""
     xml = HEADER.format(reference="2025-03-31", children=child("A1", referral()))
@@ -396,6 +436,38 @@ def test_episode_missing_from_the_later_file_is_kept(tmp_path: Path) -> None:
     assert sorted((r.referral_id, r.nfa) for r in data.referrals) == [
         ("A1/2022-01-01", False),
         ("A1/2024-05-01", True),
+    ]
+
+
+def test_later_file_replaces_every_episode_of_that_child_and_day(tmp_path: Path) -> None:
+    """Two same-day CINdetails, then one in the later year: one episode is left, in place."""
+    assessment = (
+        "<Assessments><AssessmentActualStartDate>{}</AssessmentActualStartDate></Assessments>"
+    )
+    old = census(
+        tmp_path,
+        child(
+            "A1",
+            referral("2024-05-01", more=assessment.format("2024-05-02")),
+            referral("2024-05-01", more=assessment.format("2024-05-03")),
+            referral("2022-01-01", more=assessment.format("2022-01-02")),
+        ),
+        name="a.xml",
+    )
+    new = census(
+        tmp_path,
+        child("A1", referral("2024-05-01", "true", more=assessment.format("2024-05-04"))),
+        name="b.xml",
+    )
+    data = read_cin_census([old, new])
+    # The (A1, 2024-05-01) episodes came first in a.xml, so b.xml's one takes their place.
+    assert [(r.referral_id, r.nfa) for r in data.referrals] == [
+        ("A1/2024-05-01", True),
+        ("A1/2022-01-01", False),
+    ]
+    assert [(a.referral_id, a.start_date) for a in data.assessments] == [
+        ("A1/2024-05-01", D(2024, 5, 4)),
+        ("A1/2022-01-01", D(2022, 1, 2)),
     ]
 
 

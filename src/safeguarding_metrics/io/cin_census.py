@@ -14,6 +14,9 @@ from typing import IO, Any
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
+import numpy as np
+import numpy.typing as npt
+
 from safeguarding_metrics.errors import InvalidRecordError, ReadError
 from safeguarding_metrics.io._common import (
     DATE_CACHE,
@@ -44,6 +47,10 @@ CHUNK_SIZE = 1 << 20
 PRIMARY_NEED_CODES = frozenset({"N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"})
 CLOSURE_REASON_CODES = frozenset(f"RC{n}" for n in range(1, 10))
 ABUSE_CATEGORY_CODES = frozenset({"NEG", "PHY", "SAB", "EMO", "MUL"})
+# Each code of a list mapped to itself: a valid code is found, and stored, as one shared string.
+_PRIMARY_NEEDS = {code: code for code in PRIMARY_NEED_CODES}
+_CLOSURE_REASONS = {code: code for code in CLOSURE_REASON_CODES}
+_ABUSE_CATEGORIES = {code: code for code in ABUSE_CATEGORY_CODES}
 _FLAGS = {"true": True, "1": True, "false": False, "0": False}
 _DATES = DATE_CACHE.get  # the fast path; _FileReader._date parses, caches and reports
 _TRUE = frozenset({"true", "1"})
@@ -51,6 +58,15 @@ _FALSE = frozenset({"false", "0"})
 
 _NESTED = frozenset({"Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans"})
 _NOT_A_DATE = "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
+_LARGEST_COUNT = 2**53  # whole numbers above this do not survive a float64 column
+
+# Dates are kept as days since 1970-01-01 (the int64 behind `datetime64[D]`), missing ones as
+# the int64 minimum (`NaT`). Texts already met map to their day: a dict lookup per date.
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_NAT = int(np.iinfo(np.int64).min)
+_DAYS: dict[str, int] = {}
+_REFERRAL_DAYS: dict[str, tuple[int, str]] = {}  # also the ISO spelling, for referral ids
+_CACHE_LIMIT = 50_000  # about 70 years of days, in two spellings
 
 
 # -- the parse tree ------------------------------------------------------------------------------
@@ -63,14 +79,76 @@ _Node = list[Any]
 # -- reading -----------------------------------------------------------------------------------
 
 
-class _Episode:
-    """One CINdetails as read: its referral and the records nested in it."""
+# The fields of each table as read, in the order a row lists them, with their kind: `day`
+# (days since 1970-01-01, `_NAT` when missing), `text` (`""` when missing), `flag`, `number`
+# (a float, nan when missing), `tuple` (of dates or codes), or `episode` (the row of the
+# referral a nested record belongs to, which gives its child and referral ids).
+_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "children": (
+        ("child_id", "text"),
+        ("birth_date", "day"),
+        ("sex", "text"),
+        ("ethnicity", "text"),
+    ),
+    "referrals": (
+        ("referral_id", "text"),
+        ("child_id", "text"),
+        ("referral_date", "day"),
+        ("source", "text"),
+        ("nfa", "flag"),
+        ("closure_date", "day"),
+        ("closure_reason", "text"),
+        ("primary_need", "text"),
+    ),
+    "assessments": (
+        ("episode", "episode"),
+        ("start_date", "day"),
+        ("authorisation_date", "day"),
+        ("factors", "tuple"),
+    ),
+    "section47s": (
+        ("episode", "episode"),
+        ("start_date", "day"),
+        ("icpc_target", "day"),
+        ("icpc_date", "day"),
+        ("icpc_not_required", "flag"),
+    ),
+    "cp_plans": (
+        ("episode", "episode"),
+        ("start_date", "day"),
+        ("end_date", "day"),
+        ("previous_plans", "number"),
+        ("initial_category", "text"),
+        ("latest_category", "text"),
+        ("review_dates", "tuple"),
+    ),
+    "cin_plans": (
+        ("episode", "episode"),
+        ("start_date", "day"),
+        ("end_date", "day"),
+    ),
+}
+_CHILD_WIDTH = len(_FIELDS["children"])
+_REFERRAL_WIDTH = len(_FIELDS["referrals"])
 
-    __slots__ = ("nested", "referral")
 
-    def __init__(self, referral: Referral) -> None:
-        self.referral = referral
-        self.nested: list[Assessment | Section47 | CPPlan | CINPlan] = []
+class _Rows:
+    """The records read so far from every file, in reading order, one flat list per table.
+
+    A row is its fields' values one after the other (see `_FIELDS`), added with one
+    `extend`: no object per record, so the garbage collector has nothing to rescan however
+    many records are read, and a column is a slice, `table[field::width]`.
+    """
+
+    __slots__ = ("assessments", "children", "cin_plans", "cp_plans", "referrals", "section47s")
+
+    def __init__(self) -> None:
+        self.children: list[Any] = []
+        self.referrals: list[Any] = []
+        self.assessments: list[Any] = []
+        self.section47s: list[Any] = []
+        self.cp_plans: list[Any] = []
+        self.cin_plans: list[Any] = []
 
 
 def _file_size(path: Path) -> int:
@@ -105,6 +183,8 @@ def read_cin_census(
     Returns:
         The children, referrals (one per `CINdetails`), assessments, section 47 enquiries,
         child protection plans and CIN plans, with `diagnostics` listing every problem.
+        The collections are column-backed (see `Dataset.from_columns`): a record is built
+        when it is read, and indicators read the columns directly.
 
     Raises:
         ReadError: A file is missing, empty, not well-formed XML, not a CIN census
@@ -113,8 +193,8 @@ def read_cin_census(
 
     Notes:
         - Each file is parsed in chunks of `CHUNK_SIZE` bytes and each `Child` is turned
-          into records and discarded as soon as it closes, so memory does not grow with
-          the file (only with the records returned).
+          into rows of plain values and discarded as soon as it closes, so memory does not
+          grow with the file (only with the records returned).
         - `referral_id` is the child id and referral date, `"<LAchildID>/<YYYY-MM-DD>"`; a
           second referral of the child on the same date gets `"/2"` (then `"/3"`...), so
           both survive for the indicators to exclude one as `duplicate`; it is reported.
@@ -136,6 +216,8 @@ def read_cin_census(
         - Codes outside the census lists (`PrimaryNeedCode` N0–N9, `ReasonForClosure`
           RC1–RC9, categories of abuse NEG, PHY, SAB, EMO, MUL) are reported and kept as
           given. Sex is read from `Sex` (2024 on) or `GenderCurrent` (before).
+        - A `NumberOfPreviousCPP` that is not a whole number >= 0, or is above 2**53 (too
+          large for the numeric column), is reported and read as missing.
 
     References:
         - DfE, Children in need census: guide and data items (N-codes).
@@ -144,12 +226,13 @@ def read_cin_census(
     sizes = [_file_size(path) for path in files]
     total = sum(sizes)
     log = DiagnosticLog()
-    children: dict[str, Child] = {}
-    episodes: dict[tuple[str, dt.date], list[_Episode]] = {}
+    rows = _Rows()
+    children: dict[str, int] = {}
+    episodes: dict[str, int | tuple[int, ...]] = {}
     done = 0
     previous: tuple[str, dt.date] | None = None
     for path, size in zip(files, sizes, strict=True):
-        reader = _FileReader(path, log)
+        reader = _FileReader(path, log, rows)
         file_children, file_episodes = reader.read(progress, done, total)
         done += size
         if not children and not episodes:  # the first file: its indexes are the merge's
@@ -170,47 +253,115 @@ def read_cin_census(
                 )
             previous = (str(path), reference)
     diagnostics = log.finish(strict=strict, what="CIN census")
-    return _build(children, episodes, diagnostics)
+    return _build(rows, children, episodes, diagnostics)
+
+
+def _columns(table: str, flat: list[Any]) -> dict[str, npt.NDArray[Any]]:
+    """The columns of the rows in *flat*, a flat list of rows of *table* (see `_FIELDS`)."""
+    fields = _FIELDS[table]
+    width = len(fields)
+    columns: dict[str, npt.NDArray[Any]] = {}
+    for index, (name, kind) in enumerate(fields):
+        values = flat[index::width]
+        if kind == "day":
+            columns[name] = np.array(values, dtype=np.int64).view("datetime64[D]")
+        elif kind == "text":
+            columns[name] = np.array(values, dtype=np.str_)
+        elif kind == "flag":
+            columns[name] = np.array(values, dtype=np.bool_)
+        elif kind == "number":
+            columns[name] = np.array(values, dtype=np.float64)
+        elif kind == "episode":
+            columns[name] = np.array(values, dtype=np.int64)
+        else:  # tuple: an object array of tuples, not a 2-d array
+            columns[name] = np.fromiter(values, dtype=object, count=len(values))
+    flat.clear()
+    return columns
 
 
 def _build(
-    children: dict[str, Child],
-    episodes: dict[tuple[str, dt.date], list[_Episode]],
+    rows: _Rows,
+    children: dict[str, int],
+    episodes: dict[str, int | tuple[int, ...]],
     diagnostics: tuple[Diagnostic, ...],
 ) -> Dataset:
-    referrals: list[Referral] = []
-    nested: dict[type[Any], list[Any]] = {Assessment: [], Section47: [], CPPlan: [], CINPlan: []}
+    """The dataset of the rows the merge kept: children and episodes in merge order.
+
+    The indexes and the rows are emptied as their columns are built, to keep the peak low.
+    """
+    tables: dict[str, dict[str, Any]] = {}
+    kept = np.fromiter(children.values(), dtype=np.int64, count=len(children))
+    children.clear()
+    columns = _columns("children", rows.children)
+    if len(kept):
+        tables["children"] = _take(columns, kept)
+    order: list[int] = []
     for group in episodes.values():
-        for episode in group:
-            referrals.append(episode.referral)
-            for record in episode.nested:
-                nested[type(record)].append(record)
-    return Dataset(
-        children=list(children.values()),
-        referrals=referrals,
-        assessments=nested[Assessment],
-        section47s=nested[Section47],
-        cp_plans=nested[CPPlan],
-        cin_plans=nested[CINPlan],
-        diagnostics=diagnostics,
-    )
+        if isinstance(group, int):
+            order.append(group)
+        else:
+            order.extend(group)
+    episodes.clear()
+    kept = np.array(order, dtype=np.int64)
+    del order
+    referrals = _columns("referrals", rows.referrals)
+    if not len(kept):
+        return Dataset.from_columns(**tables, diagnostics=diagnostics)
+    tables["referrals"] = _take(referrals, kept)
+    # A nested record is kept when its episode is, and follows the merge order of the
+    # episodes (stable: records of one episode keep the order they were read in).
+    position = np.full(len(referrals["referral_id"]), -1, dtype=np.int64)
+    position[kept] = np.arange(len(kept))
+    for table in ("assessments", "section47s", "cp_plans", "cin_plans"):
+        flat = getattr(rows, table)
+        if not flat:
+            continue
+        columns = _columns(table, flat)
+        episode = columns.pop("episode")
+        key = position[episode]
+        rows_kept = np.flatnonzero(key >= 0)
+        rows_kept = rows_kept[np.argsort(key[rows_kept], kind="stable")]
+        linked = episode[rows_kept]
+        tables[table] = {
+            "child_id": referrals["child_id"][linked],
+            "referral_id": referrals["referral_id"][linked],
+            **_take(columns, rows_kept),
+        }
+        if table == "assessments":
+            tables[table]["kind"] = np.full(len(rows_kept), AssessmentKind.SINGLE.value)
+    return Dataset.from_columns(**tables, diagnostics=diagnostics)
+
+
+def _take(
+    columns: dict[str, npt.NDArray[Any]], rows: npt.NDArray[np.int64]
+) -> dict[str, npt.NDArray[Any]]:
+    """*columns* at *rows*; the columns themselves when *rows* are all of them, in order."""
+    length = len(next(iter(columns.values())))
+    if len(rows) == length and np.array_equal(rows, np.arange(length)):
+        return columns
+    return {name: values[rows] for name, values in columns.items()}
 
 
 class _FileReader:
     """Reads one CIN census file, collecting its children and episodes."""
 
-    def __init__(self, path: Path, log: DiagnosticLog) -> None:
+    def __init__(self, path: Path, log: DiagnosticLog, rows: _Rows) -> None:
         self.path = path
         self.file = str(path)
         self.log = log
+        self.rows = rows
         self.reference_date: dt.date | None = None
-        self.children: dict[str, Child] = {}
-        self.episodes: dict[tuple[str, dt.date], list[_Episode]] = {}
+        self.children: dict[str, int] = {}  # child id -> its row in `rows.children`
+        # "<child id>/<referral date>" -> the row of its episode in `rows.referrals`, or the
+        # rows of its episodes when the child has several that day
+        self.episodes: dict[str, int | tuple[int, ...]] = {}
         self.count = 0
+        # Each distinct set of assessment factors, kept once however many assessments share it.
+        self.factor_sets: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
 
     def read(
         self, progress: Callable[[int, int], None] | None, done: int, total: int
-    ) -> tuple[dict[str, Child], dict[tuple[str, dt.date], list[_Episode]]]:
+    ) -> tuple[dict[str, int], dict[str, int | tuple[int, ...]]]:
         parser = self._parser()
         read = 0
         try:
@@ -253,8 +404,17 @@ class _FileReader:
             push(current)
             current = node
 
+        local_names: dict[str, str] = {}  # "prefix:Name" -> "Name", each worked out once
+
         def start_prefixed(name: str, attributes: Any) -> None:
-            start(name.rpartition(":")[2], attributes)
+            nonlocal current
+            local = local_names.get(name)
+            if local is None:
+                local = local_names[name] = name.rpartition(":")[2]
+            node = [local, len(texts)]
+            current.append(node)
+            push(current)
+            current = node
 
         def start_root(name: str, attributes: Any) -> None:
             prefixed = ":" in name
@@ -324,7 +484,7 @@ class _FileReader:
             )
         self.reference_date = value
 
-    # -- one child ---------------------------------------------------------------------------
+    # -- slow paths: parsing what the caches do not hold, and reporting ---------------------
 
     def _date(self, where: str, field: str, text: str, *, missing: str | None = None) -> Any:
         """The date in *text*; `None` (reported) when it is not a date, or when missing."""
@@ -343,10 +503,19 @@ class _FileReader:
             )
         return value
 
-    def _code(self, where: str, field: str, text: str, codes: frozenset[str]) -> str | None:
-        if not text:
-            return None
-        if text not in codes:
+    def _day(self, where: str, field: str, text: str, *, missing: str | None = None) -> int:
+        """`_date` as a day number (`_NAT` when there is none), caching the text's day."""
+        value = self._date(where, field, text, missing=missing)
+        if value is None:
+            return _NAT
+        day: int = value.toordinal() - _EPOCH
+        if len(_DAYS) < _CACHE_LIMIT:
+            _DAYS[text] = day
+        return day
+
+    def _code(self, where: str, field: str, text: str, codes: frozenset[str]) -> str:
+        """*text*, reported when it is not one of *codes*; `""` when missing."""
+        if text and text not in codes:
             self.log.add(
                 self.file,
                 where,
@@ -374,12 +543,28 @@ class _FileReader:
             )
         return False
 
+    def _count(self, where: str, field: str, text: str) -> float:
+        """The whole number in *text* (a float, for the column); nan when missing or bad."""
+        if not text:
+            return np.nan
+        if text.isascii() and text.isdigit():
+            number = int(text)
+            if number <= _LARGEST_COUNT:
+                return float(number)
+            problem = f"larger than {_LARGEST_COUNT}; read as missing, record kept"
+        else:
+            problem = "not a whole number >= 0; read as missing, record kept"
+        self.log.add(self.file, where, field, shown(text), problem)
+        return np.nan
+
+    # -- one child ---------------------------------------------------------------------------
+
     def _child(self, node: _Node) -> None:
         where = f"Child {self.count}"
         child_id = ""
         birth_text = ""
-        sex: str | None = None
-        ethnicity: str | None = None
+        sex = ""
+        ethnicity = ""
         details: list[_Node] = []
         for part in node[2:]:
             name = part[0]
@@ -393,11 +578,11 @@ class _FileReader:
                     elif item_name == "PersonBirthDate":
                         birth_text = item[1].strip()
                     elif item_name in ("Sex", "GenderCurrent"):
-                        sex = item[1].strip() or None
+                        sex = item[1].strip()
             elif name == "ChildCharacteristics":
                 for item in part[2:]:
                     if item[0] == "Ethnicity":
-                        ethnicity = item[1].strip() or None
+                        ethnicity = item[1].strip()
         if not child_id:
             self.log.add(
                 self.file,
@@ -408,7 +593,10 @@ class _FileReader:
             )
             return
         where = f"Child {self.count} ({shown(child_id)})"
-        birth_date = self._date(where, "PersonBirthDate", birth_text)
+        birth = _DAYS.get(birth_text)
+        if birth is None:
+            birth = self._day(where, "PersonBirthDate", birth_text) if birth_text else _NAT
+        rows = self.rows.children
         if child_id in self.children:
             self.log.add(
                 self.file,
@@ -418,150 +606,171 @@ class _FileReader:
                 "the child appears more than once in this file; identifiers of the last "
                 "kept, episodes of all kept",
             )
-        self.children[child_id] = Child(
-            child_id=child_id, birth_date=birth_date, sex=sex, ethnicity=ethnicity
-        )
+        self.children[child_id] = len(rows) // _CHILD_WIDTH
+        rows.extend((child_id, birth, sex, ethnicity))
         for number, detail in enumerate(details, start=1):
             self._episode(child_id, where, number, detail)
 
     def _episode(self, child_id: str, where: str, number: int, node: _Node) -> None:
-        leaves: dict[str, str] = {}
-        nested: list[_Node] = []
-        for part in node[2:]:
-            if part[0] in _NESTED:
-                nested.append(part)
-            else:
-                leaves[part[0]] = part[1].strip()
+        parts = node[2:]
+        # The text of each element by name, the last one winning (the names of nested
+        # records are in it too, but never looked up), and the nested records in order.
+        leaves: dict[str, str] = {part[0]: part[1] for part in parts}
+        nested = [] if _NESTED.isdisjoint(leaves) else [p for p in parts if p[0] in _NESTED]
         where = f"{where}/CINdetails {number}"
         get = leaves.get
-        text = get("CINreferralDate", "")
-        referral_date: dt.date | None = _DATES(text) or self._date(
-            where,
-            "CINreferralDate",
-            text,
-            missing=f"the CINdetails and the {len(nested)} record(s) in it were dropped",
-        )
-        if referral_date is None:
-            return
-        group = self.episodes.setdefault((child_id, referral_date), [])
-        referral_id = f"{child_id}/{referral_date.isoformat()}"
-        if group:
-            referral_id = f"{referral_id}/{len(group) + 1}"
+        text = get("CINreferralDate", "").strip()
+        found = _REFERRAL_DAYS.get(text)
+        if found is None:
+            value = self._date(
+                where,
+                "CINreferralDate",
+                text,
+                missing=f"the CINdetails and the {len(nested)} record(s) in it were dropped",
+            )
+            if value is None:
+                return
+            found = (value.toordinal() - _EPOCH, value.isoformat())
+            if len(_REFERRAL_DAYS) < _CACHE_LIMIT:
+                _REFERRAL_DAYS[text] = found
+        day, iso = found
+        referral_id = key = f"{child_id}/{iso}"
+        group = self.episodes.get(key)
+        referrals = self.rows.referrals
+        episode = len(referrals) // _REFERRAL_WIDTH
+        if group is None:
+            self.episodes[key] = episode
+        else:
+            earlier = (group,) if isinstance(group, int) else group
+            referral_id = f"{key}/{len(earlier) + 1}"
             self.log.add(
                 self.file,
                 where,
                 "CINreferralDate",
-                referral_date.isoformat(),
+                iso,
                 f"a second referral of the child on the same date; kept as {shown(referral_id)}",
             )
-        nfa = get("ReferralNFA", "")
-        flag = _FLAGS.get(nfa)
-        closure = get("CINclosureDate", "")
-        reason = get("ReasonForClosure", "")
-        need = get("PrimaryNeedCode", "")
-        episode = _Episode(
-            Referral(
-                referral_id=referral_id,
-                child_id=child_id,
-                referral_date=referral_date,
-                source=get("ReferralSource") or None,
-                nfa=flag
-                if flag is not None
-                else self._flag(where, "ReferralNFA", nfa, required=True),
-                closure_date=_DATES(closure) or self._date(where, "CINclosureDate", closure),
-                closure_reason=reason
-                if reason in CLOSURE_REASON_CODES
-                else self._code(where, "ReasonForClosure", reason, CLOSURE_REASON_CODES),
-                primary_need=need
-                if need in PRIMARY_NEED_CODES
-                else self._code(where, "PrimaryNeedCode", need, PRIMARY_NEED_CODES),
+            self.episodes[key] = (*earlier, episode)
+        text = get("ReferralNFA", "").strip()
+        nfa = _FLAGS.get(text)
+        if nfa is None:
+            nfa = self._flag(where, "ReferralNFA", text, required=True)
+        text = get("CINclosureDate", "").strip()
+        closure = _DAYS.get(text)
+        if closure is None:
+            closure = self._day(where, "CINclosureDate", text) if text else _NAT
+        text = get("ReasonForClosure", "").strip()
+        reason = _CLOSURE_REASONS.get(text) or self._code(
+            where, "ReasonForClosure", text, CLOSURE_REASON_CODES
+        )
+        text = get("PrimaryNeedCode", "").strip()
+        need = _PRIMARY_NEEDS.get(text) or self._code(
+            where, "PrimaryNeedCode", text, PRIMARY_NEED_CODES
+        )
+        referrals.extend(
+            (
+                referral_id,
+                child_id,
+                day,
+                get("ReferralSource", "").strip(),
+                nfa,
+                closure,
+                reason,
+                need,
             )
         )
-        group.append(episode)
-        counters: dict[str, int] = {}
-        for part in nested:
+        for index, part in enumerate(nested):
             name = part[0]
-            counters[name] = count = counters.get(name, 0) + 1
-            part_where = f"{where}/{name} {count}"
             if name == "Assessments":
-                self._assessment(child_id, referral_id, part_where, part, episode)
+                self._assessment(episode, where, nested, index)
             elif name == "Section47":
-                self._section47(child_id, referral_id, part_where, part, episode)
+                self._section47(episode, where, nested, index)
             elif name == "ChildProtectionPlans":
-                self._cp_plan(child_id, referral_id, part_where, part, episode)
-            elif name == "CINPlanDates":
-                self._cin_plan(child_id, referral_id, part_where, part, episode)
+                self._cp_plan(episode, where, nested, index)
+            else:  # CINPlanDates
+                self._cin_plan(episode, where, nested, index)
 
-    def _assessment(
-        self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
-    ) -> None:
+    # A nested record's place, "<episode>/<name> <n>" (the n-th of that name in the
+    # episode), is written out only when there is something to report.
+
+    def _assessment(self, episode: int, where: str, nested: list[_Node], index: int) -> None:
         start = end = ""
         factors: list[str] = []
-        for part in node[2:]:
+        for part in nested[index][2:]:
             name = part[0]
             if name == "AssessmentActualStartDate":
                 start = part[1].strip()
             elif name == "AssessmentAuthorisationDate":
                 end = part[1].strip()
             elif name == "FactorsIdentifiedAtAssessment":
-                factors.extend(t for t in (f[1].strip() for f in part[2:]) if t)
-        episode.nested.append(
-            Assessment(
-                child_id=child_id,
-                referral_id=referral_id,
-                start_date=_DATES(start)
-                or self._date(
-                    where,
-                    "AssessmentActualStartDate",
-                    start,
-                    missing="the assessment was kept without a start date",
-                ),
-                authorisation_date=_DATES(end)
-                or self._date(where, "AssessmentAuthorisationDate", end),
-                kind=AssessmentKind.SINGLE,
-                factors=factors,
+                for factor in part[2:]:
+                    text = factor[1].strip()
+                    if text:
+                        factors.append(text)
+        start_day = _DAYS.get(start)
+        if start_day is None:
+            start_day = self._day(
+                _nested_where(where, nested, index),
+                "AssessmentActualStartDate",
+                start,
+                missing="the assessment was kept without a start date",
             )
+        end_day = _DAYS.get(end)
+        if end_day is None:
+            end_day = (
+                self._day(_nested_where(where, nested, index), "AssessmentAuthorisationDate", end)
+                if end
+                else _NAT
+            )
+        found = tuple(factors)
+        self.rows.assessments.extend(
+            (episode, start_day, end_day, self.factor_sets.setdefault(found, found))
         )
 
-    def _section47(
-        self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
-    ) -> None:
-        get = {part[0]: part[1].strip() for part in node[2:]}.get
-        start = get("S47ActualStartDate", "")
-        target = get("InitialCPCtarget", "")
-        icpc = get("DateOfInitialCPC", "")
-        flag = get("ICPCnotRequired", "")
+    def _section47(self, episode: int, where: str, nested: list[_Node], index: int) -> None:
+        get = {part[0]: part[1] for part in nested[index][2:]}.get
+        start = get("S47ActualStartDate", "").strip()
+        target = get("InitialCPCtarget", "").strip()
+        icpc = get("DateOfInitialCPC", "").strip()
+        flag = get("ICPCnotRequired", "").strip()
+        start_day = _DAYS.get(start)
+        if start_day is None:
+            start_day = self._day(
+                _nested_where(where, nested, index),
+                "S47ActualStartDate",
+                start,
+                missing="the enquiry was kept without a start date",
+            )
+        target_day = _DAYS.get(target)
+        if target_day is None:
+            target_day = (
+                self._day(_nested_where(where, nested, index), "InitialCPCtarget", target)
+                if target
+                else _NAT
+            )
+        icpc_day = _DAYS.get(icpc)
+        if icpc_day is None:
+            icpc_day = (
+                self._day(_nested_where(where, nested, index), "DateOfInitialCPC", icpc)
+                if icpc
+                else _NAT
+            )
         not_required = _FLAGS.get(flag)
-        episode.nested.append(
-            Section47(
-                child_id=child_id,
-                referral_id=referral_id,
-                start_date=_DATES(start)
-                or self._date(
-                    where,
-                    "S47ActualStartDate",
-                    start,
-                    missing="the enquiry was kept without a start date",
-                ),
-                icpc_target=_DATES(target) or self._date(where, "InitialCPCtarget", target),
-                icpc_date=_DATES(icpc) or self._date(where, "DateOfInitialCPC", icpc),
-                icpc_not_required=not_required
-                if not_required is not None
-                else self._flag(where, "ICPCnotRequired", flag, required=False),
+        if not_required is None:
+            not_required = self._flag(
+                _nested_where(where, nested, index), "ICPCnotRequired", flag, required=False
             )
-        )
+        self.rows.section47s.extend((episode, start_day, target_day, icpc_day, not_required))
 
-    def _cp_plan(
-        self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
-    ) -> None:
+    def _cp_plan(self, episode: int, where: str, nested: list[_Node], index: int) -> None:
         leaves: dict[str, str] = {}
         reviews: list[dt.date] = []
-        for part in node[2:]:
+        for part in nested[index][2:]:
             if part[0] == "Reviews":
                 for number, review in enumerate(part[2:], start=1):
                     text = review[1].strip()
                     value = _DATES(text) or self._date(
-                        f"{where}/Reviews/CPPreviewDate {number}",
+                        f"{_nested_where(where, nested, index)}/Reviews/CPPreviewDate {number}",
                         "CPPreviewDate",
                         text,
                         missing="the review date was left out",
@@ -569,76 +778,81 @@ class _FileReader:
                     if value is not None:
                         reviews.append(value)
             else:
-                leaves[part[0]] = part[1].strip()
+                leaves[part[0]] = part[1]
         get = leaves.get
-        text = get("CPPstartDate", "")
-        start = _DATES(text) or self._date(
-            where, "CPPstartDate", text, missing="the plan was dropped"
-        )
+        text = get("CPPstartDate", "").strip()
+        start = _DAYS.get(text)
         if start is None:
-            return
-        end = get("CPPendDate", "")
-        episode.nested.append(
-            CPPlan(
-                child_id=child_id,
-                referral_id=referral_id,
-                start_date=start,
-                end_date=_DATES(end) or self._date(where, "CPPendDate", end),
-                previous_plans=self._count(
-                    where, "NumberOfPreviousCPP", get("NumberOfPreviousCPP", "")
-                ),
-                initial_category=self._code(
-                    where,
-                    "InitialCategoryOfAbuse",
-                    get("InitialCategoryOfAbuse", ""),
-                    ABUSE_CATEGORY_CODES,
-                ),
-                latest_category=self._code(
-                    where,
-                    "LatestCategoryOfAbuse",
-                    get("LatestCategoryOfAbuse", ""),
-                    ABUSE_CATEGORY_CODES,
-                ),
-                review_dates=reviews,
+            start = self._day(
+                _nested_where(where, nested, index),
+                "CPPstartDate",
+                text,
+                missing="the plan was dropped",
             )
+            if start == _NAT:
+                return
+        text = get("CPPendDate", "").strip()
+        end = _DAYS.get(text)
+        if end is None:
+            end = (
+                self._day(_nested_where(where, nested, index), "CPPendDate", text) if text else _NAT
+            )
+        text = get("NumberOfPreviousCPP", "").strip()
+        previous = (
+            float(text)
+            if text.isdigit() and len(text) < 10 and text.isascii()
+            else self._count(_nested_where(where, nested, index), "NumberOfPreviousCPP", text)
+        )
+        text = get("InitialCategoryOfAbuse", "").strip()
+        initial = _ABUSE_CATEGORIES.get(text) or self._code(
+            _nested_where(where, nested, index),
+            "InitialCategoryOfAbuse",
+            text,
+            ABUSE_CATEGORY_CODES,
+        )
+        text = get("LatestCategoryOfAbuse", "").strip()
+        latest = _ABUSE_CATEGORIES.get(text) or self._code(
+            _nested_where(where, nested, index),
+            "LatestCategoryOfAbuse",
+            text,
+            ABUSE_CATEGORY_CODES,
+        )
+        self.rows.cp_plans.extend(
+            (episode, start, end, previous, initial, latest, tuple(sorted(reviews)))
         )
 
-    def _cin_plan(
-        self, child_id: str, referral_id: str, where: str, node: _Node, episode: _Episode
-    ) -> None:
+    def _cin_plan(self, episode: int, where: str, nested: list[_Node], index: int) -> None:
         start = end = ""
-        for part in node[2:]:
+        for part in nested[index][2:]:
             if part[0] == "CINPlanStartDate":
                 start = part[1].strip()
             elif part[0] == "CINPlanEndDate":
                 end = part[1].strip()
-        start_date = _DATES(start) or self._date(
-            where, "CINPlanStartDate", start, missing="the plan was dropped"
-        )
-        if start_date is None:
-            return
-        episode.nested.append(
-            CINPlan(
-                child_id=child_id,
-                referral_id=referral_id,
-                start_date=start_date,
-                end_date=_DATES(end) or self._date(where, "CINPlanEndDate", end),
+        start_day = _DAYS.get(start)
+        if start_day is None:
+            start_day = self._day(
+                _nested_where(where, nested, index),
+                "CINPlanStartDate",
+                start,
+                missing="the plan was dropped",
             )
-        )
+            if start_day == _NAT:
+                return
+        end_day = _DAYS.get(end)
+        if end_day is None:
+            end_day = (
+                self._day(_nested_where(where, nested, index), "CINPlanEndDate", end)
+                if end
+                else _NAT
+            )
+        self.rows.cin_plans.extend((episode, start_day, end_day))
 
-    def _count(self, where: str, field: str, text: str) -> int | None:
-        if not text:
-            return None
-        if text.isascii() and text.isdigit():
-            return int(text)
-        self.log.add(
-            self.file,
-            where,
-            field,
-            shown(text),
-            "not a whole number >= 0; read as missing, record kept",
-        )
-        return None
+
+def _nested_where(where: str, nested: list[_Node], index: int) -> str:
+    """Where the *index*-th record nested in an episode is: its name and its number."""
+    name = nested[index][0]
+    number = sum(1 for part in nested[: index + 1] if part[0] == name)
+    return f"{where}/{name} {number}"
 
 
 def _chunks(handle: IO[bytes]) -> Iterator[bytes]:

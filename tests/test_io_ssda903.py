@@ -119,10 +119,13 @@ def test_column_names_ignore_case_spaces_and_bom(tmp_path: Path) -> None:
         pytest.param("1/4/2024", D(2024, 4, 1), id="d/m/yyyy"),
         pytest.param("2024-04-01", D(2024, 4, 1), id="iso"),
         pytest.param("29/02/2024", D(2024, 2, 29), id="leap-day"),
+        pytest.param("01/04/2024 00:00", D(2024, 4, 1), id="spreadsheet-midnight"),
+        pytest.param("01/04/2024 00:00:00", D(2024, 4, 1), id="spreadsheet-midnight-seconds"),
+        pytest.param("2024-04-01T00:00:00", D(2024, 4, 1), id="iso-midnight"),
     ],
 )
 def test_dates_are_read_in_either_form(tmp_path: Path, text: str, expected: dt.date) -> None:
-    """DECOM in dd/mm/yyyy, d/m/yyyy or ISO form is read."""
+    """DECOM in dd/mm/yyyy, d/m/yyyy or ISO form is read, with or without a midnight time."""
     data = read_ssda903(folder(tmp_path, episodes=EPISODES + episode_row(decom=text)))
     assert [e.start for e in data.episodes] == [expected]
 
@@ -134,6 +137,7 @@ def test_dates_are_read_in_either_form(tmp_path: Path, text: str, expected: dt.d
         pytest.param("2024/04/01", id="slashes-year-first"),
         pytest.param("04/01/24", id="two-digit-year"),
         pytest.param("soon", id="word"),
+        pytest.param("01/04/2024 13:30", id="a-time-not-midnight"),
     ],
 )
 def test_unparseable_optional_date_becomes_missing_and_row_kept(tmp_path: Path, text: str) -> None:

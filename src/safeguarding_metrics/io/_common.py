@@ -63,7 +63,15 @@ class DiagnosticLog:
         return tuple(self.items)
 
 
+# Spreadsheets that export a date column as date-times add a midnight time to every date.
+_MIDNIGHT = (" 00:00:00", " 00:00", "T00:00:00")
+
+
 def _parse_date_uncached(text: str) -> dt.date | None:
+    for midnight in _MIDNIGHT:
+        if text.endswith(midnight):
+            text = text[: -len(midnight)]
+            break
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         try:
             return dt.date.fromisoformat(text)
@@ -92,6 +100,8 @@ DATE_CACHE: dict[str, dt.date | None] = {}
 def parse_date(text: str) -> dt.date | None:
     """A date written `dd/mm/yyyy` (day and month may be one digit) or `yyyy-mm-dd`.
 
+    A midnight time after the date, as spreadsheets export date columns
+    (``01/04/2024 00:00``), is accepted; any other time is not, since it would be a guess.
     Returns `None` when *text* is neither, or names no real day (31/02/2024).
     """
     try:

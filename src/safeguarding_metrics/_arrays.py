@@ -5,7 +5,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["factorize"]
+__all__ = ["factorize", "factorize_compact", "freeze"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
@@ -121,3 +121,9 @@ def factorize_compact(
     key >>= row_bits
     starts = _run_starts(key)
     return values[order[starts]], _codes(order, starts)
+
+
+def freeze(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """*array*, made read-only in place, so it can be shared (kept in a dataset's cache)."""
+    array.flags.writeable = False
+    return array

@@ -33,6 +33,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._arrays import freeze
 from safeguarding_metrics._dates import DayArray, day_numbers, to_date
 from safeguarding_metrics.model import Dataset, Episode, Record
 
@@ -83,11 +84,6 @@ class EpisodeProblem(enum.StrEnum):
 
 
 _PROBLEMS = tuple(EpisodeProblem)
-
-
-def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    array.flags.writeable = False
-    return array
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -299,12 +295,12 @@ def _build(dataset: Dataset) -> CareHistory:
     def scatter(values: npt.NDArray[Any], fill: Any, dtype: Any) -> npt.NDArray[Any]:
         out = np.full(n, fill, dtype=dtype)
         out[rows] = values
-        return _frozen(out)
+        return freeze(out)
 
     def days(values: IntArray, present: BoolArray) -> DayArray:
         out = np.full(n, _NAT_INT, dtype=np.int64)
         out[rows] = np.where(present, values - _SHIFT, _NAT_INT)
-        result: DayArray = _frozen(out.view("datetime64[D]"))
+        result: DayArray = freeze(out.view("datetime64[D]"))
         return result
 
     everywhere = np.ones(m, dtype=np.bool_)
@@ -313,18 +309,18 @@ def _build(dataset: Dataset) -> CareHistory:
     problems[~valid] = _PROBLEMS.index(EpisodeProblem.END_BEFORE_START)
     problems.flags.writeable = False
     return CareHistory(
-        order=_frozen(order),
+        order=freeze(order),
         child=child,
         start=start,
         end=end,
-        valid=_frozen(valid),
+        valid=freeze(valid),
         problem=problems,
         period=scatter(period, -1, np.int64),
         care_start=days(care_start, everywhere),
         care_end=days(care_end, care_end != _OPEN),
         first_in_period=scatter(new_period, False, np.bool_),  # noqa: FBT003
         last_in_period=scatter(last_in_period, False, np.bool_),  # noqa: FBT003
-        temporary=_frozen(all_temporary),
+        temporary=freeze(all_temporary),
         placement_code=scatter(
             np.where(temporary, np.where(has_current, place[other], ""), place), "", place.dtype
         ),

@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize_compact
+from safeguarding_metrics._arrays import factorize_compact, freeze
 from safeguarding_metrics._dates import DayArray, as_day_array, to_date
 from safeguarding_metrics.errors import InvalidRecordError
 
@@ -480,7 +480,7 @@ def _concatenate(
             parts = [left.column(spec.name)[keep]]
             if isinstance(right, RecordTable):
                 parts.append(right.column(spec.name))
-            columns[spec.name] = _freeze(np.concatenate(parts))
+            columns[spec.name] = freeze(np.concatenate(parts))
         return RecordTable(table, columns)
     kept = (record for record, wanted in zip(left, keep.tolist(), strict=True) if wanted)
     return (*kept, *right)
@@ -585,7 +585,7 @@ class RecordTable(Sequence[R]):
             )
         n = next(iter(lengths.values()), 0)
         normalised = {
-            name: _freeze(_normalise_column(table, spec, columns.get(name, attrs.NOTHING), n))
+            name: freeze(_normalise_column(table, spec, columns.get(name, attrs.NOTHING), n))
             for name, spec in specs.items()
         }
         return cls(table, normalised)
@@ -940,7 +940,7 @@ class Dataset:
         key = ("column", table, field)
         cached = self._cache.get(key)
         if cached is None:
-            cached = _freeze(self._build_column(table, field))
+            cached = freeze(self._build_column(table, field))
             self._cache[key] = cached
         result: npt.NDArray[Any] = cached
         return result
@@ -967,7 +967,7 @@ class Dataset:
             lengths = np.fromiter((len(v) for v in per_row), dtype=np.int64, count=len(per_row))
             rows = np.repeat(np.arange(len(records), dtype=np.int64), lengths)
             values = as_day_array(d for v in per_row for d in v)
-            cached = (_freeze(rows), _freeze(values))
+            cached = (freeze(rows), freeze(values))
             self._cache[key] = cached
         result: tuple[npt.NDArray[np.int64], DayArray] = cached
         return result
@@ -997,10 +997,10 @@ class Dataset:
             np.concatenate(columns) if any(len(c) for c in columns) else np.array([], np.str_)
         )
         uniques, codes = factorize_compact(everything)
-        self._cache["child_ids"] = _freeze(uniques)
+        self._cache["child_ids"] = freeze(uniques)
         start = 0
         for name, column in zip(TABLES, columns, strict=True):
-            self._cache[("child_codes", name)] = _freeze(codes[start : start + len(column)])
+            self._cache[("child_codes", name)] = freeze(codes[start : start + len(column)])
             start += len(column)
 
     def referral_rows(self, table: TableName) -> npt.NDArray[np.int64]:
@@ -1021,7 +1021,7 @@ class Dataset:
             first_row[codes[: len(referral_ids)][::-1]] = np.arange(len(referral_ids))[::-1]
             rows = first_row[codes[len(referral_ids) :]]
             rows[ids == ""] = -1
-            cached = _freeze(rows.astype(np.int64))
+            cached = freeze(rows.astype(np.int64))
             self._cache[key] = cached
         result: npt.NDArray[np.int64] = cached
         return result
@@ -1090,8 +1090,3 @@ def _kind_of(annotation: Any) -> str:
 
 def _is_union(annotation: Any) -> bool:
     return isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
-
-
-def _freeze(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    array.flags.writeable = False
-    return array

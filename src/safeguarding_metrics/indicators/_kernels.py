@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._arrays import freeze as frozen
 from safeguarding_metrics._dates import day_numbers
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.model import Dataset
@@ -59,12 +60,6 @@ def cached(dataset: Dataset, key: str, build: Callable[[], T]) -> T:
     as the dataset's columns are), so a report computing several cards does the work once.
     """
     return dataset.derived(("safeguarding_metrics.indicators", key), build)
-
-
-def frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """*array*, made read-only in place (it may be kept in a dataset's cache)."""
-    array.flags.writeable = False
-    return array
 
 
 def check_choice(indicator_id: str, name: str, value: Any, choices: Iterable[Any]) -> None:

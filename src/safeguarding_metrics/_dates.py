@@ -12,7 +12,8 @@ DayArray: TypeAlias = npt.NDArray[np.datetime64]
 
 NAT = np.datetime64("NaT", "D")
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-_NAT_INT = np.iinfo(np.int64).min
+NAT_DAY = np.iinfo(np.int64).min
+"""`NaT` as a day number (`day_numbers` of a missing date)."""
 
 
 def as_day_array(values: Iterable[dt.date | None] | npt.ArrayLike) -> DayArray:
@@ -38,7 +39,7 @@ def as_day_array(values: Iterable[dt.date | None] | npt.ArrayLike) -> DayArray:
 
 def _ordinal(value: Any) -> int:
     if value is None:
-        return _NAT_INT
+        return NAT_DAY
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise TypeError(f"expected a datetime.date or None, got {value!r}")
     return value.toordinal() - _EPOCH_ORDINAL
@@ -52,11 +53,6 @@ def day_numbers(days: DayArray) -> npt.NDArray[np.int64]:
 def to_date(day: np.datetime64) -> dt.date:
     """Convert one non-missing `datetime64` value to a `datetime.date`."""
     return dt.date.fromordinal(int(day.astype("datetime64[D]").view(np.int64)) + _EPOCH_ORDINAL)
-
-
-def to_datetime64(day: dt.date) -> np.datetime64:
-    """Convert a `datetime.date` to `datetime64[D]`."""
-    return np.datetime64(day.toordinal() - _EPOCH_ORDINAL, "D")
 
 
 def check_plain_date(value: object, name: str) -> dt.date:

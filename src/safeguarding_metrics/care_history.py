@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._arrays import freeze
-from safeguarding_metrics._dates import DayArray, day_numbers, to_date
+from safeguarding_metrics._dates import NAT_DAY, DayArray, day_numbers, to_date
 from safeguarding_metrics.model import Dataset, Episode, Record
 
 __all__ = [
@@ -62,7 +62,6 @@ TEMPORARY_PLACEMENTS: Final = ("T0", "T1", "T2", "T3", "T4")
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-_NAT_INT = np.iinfo(np.int64).min
 # Day numbers are shifted to be positive and an open end is given a day after every real
 # one, so that "child code * _SPAN + shifted day" orders by child, then day.
 _SHIFT = 1_000_000
@@ -206,7 +205,7 @@ def _build(dataset: Dataset) -> CareHistory:
     postcode = _text(dataset, "postcode")
     start_day = day_numbers(start)
     end_day = day_numbers(end)
-    is_open = end_day == _NAT_INT
+    is_open = end_day == NAT_DAY
     valid = is_open | (end_day >= start_day)
     end_key = np.where(is_open, _OPEN, end_day + _SHIFT)
     # Two stable integer sorts (by end, then by child and start) beat np.lexsort tenfold.
@@ -298,8 +297,8 @@ def _build(dataset: Dataset) -> CareHistory:
         return freeze(out)
 
     def days(values: IntArray, present: BoolArray) -> DayArray:
-        out = np.full(n, _NAT_INT, dtype=np.int64)
-        out[rows] = np.where(present, values - _SHIFT, _NAT_INT)
+        out = np.full(n, NAT_DAY, dtype=np.int64)
+        out[rows] = np.where(present, values - _SHIFT, NAT_DAY)
         result: DayArray = freeze(out.view("datetime64[D]"))
         return result
 
@@ -514,7 +513,7 @@ def latest_set_aside_rows(dataset: Dataset, day: dt.date, short_break: BoolArray
     concerned[child[set_aside]] = True
     mine = started & concerned[child]
     start_day = day_numbers(start)
-    latest = np.full(n, _NAT_INT, dtype=np.int64)
+    latest = np.full(n, NAT_DAY, dtype=np.int64)
     np.maximum.at(latest, child[mine], start_day[mine])
     chosen = set_aside & (start_day == latest[child]) & ~short_break
     # Several such episodes of a child start on one day: any stands for it (the largest

@@ -504,9 +504,6 @@ def _diagnostics(values: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
     return items
 
 
-_MISSING_INT = np.iinfo(np.int64).min
-
-
 R = TypeVar("R")
 T = TypeVar("T")
 

@@ -15,12 +15,10 @@ import numpy as np
 import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
-from safeguarding_metrics._dates import DayArray, as_day_array, check_plain_date
+from safeguarding_metrics._dates import NAT_DAY, DayArray, as_day_array, check_plain_date
 from safeguarding_metrics.errors import InvalidPeriodError
 
 __all__ = ["PeriodKind", "ReportingPeriod", "add_months"]
-
-_NAT_INT = np.iinfo(np.int64).min
 
 
 @overload
@@ -53,7 +51,7 @@ def _add_months_many(days: DayArray, months: int | npt.ArrayLike) -> DayArray:
     steps = np.asarray(months)
     if not np.issubdtype(steps.dtype, np.integer):
         raise TypeError(f"months must be an int or an integer array, got dtype {steps.dtype}")
-    missing = days.view(np.int64) == _NAT_INT
+    missing = days.view(np.int64) == NAT_DAY
     safe = np.where(missing, np.datetime64(0, "D"), days)
     month_start = safe.astype("datetime64[M]")
     day_of_month = (safe - month_start.astype("datetime64[D]")).astype(np.int64)

@@ -48,7 +48,6 @@ REFERRALS_PER_YEAR = 3_000
 _WARM_UP_YEARS = 1
 # The year the single assessment replaced initial and core assessments (Working Together 2013).
 _SINGLE_ASSESSMENT_FROM = dt.date(2013, 4, 1)
-_FIRST_ALLOWED = dt.date(1990, 4, 1)
 _LAST_ALLOWED = dt.date(2049, 3, 31)
 
 _REFERRAL_SOURCES = (

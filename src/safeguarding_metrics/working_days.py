@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._dates import (
+    NAT_DAY,
     DayArray,
     as_day_array,
     check_plain_date,
@@ -43,7 +44,6 @@ ENGLAND_FIRST_DAY = dt.date(1970, 1, 1)
 ENGLAND_LAST_DAY = dt.date(2050, 12, 31)
 """The last day the England calendar covers (SPEC §1)."""
 
-_NAT_INT = np.iinfo(np.int64).min
 _DATE = dt.date  # the scalar fast path tests `type(x) is _DATE`: a module global is quickest
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -269,7 +269,7 @@ class WorkingDayCalendar:
         first = day_numbers(np.array([self.first_day], dtype="datetime64[D]"))[0]
         result = np.where(target < 0, index, target) + first
         if missing is not None:
-            result = np.where(np.broadcast_to(missing, result.shape), _NAT_INT, result)
+            result = np.where(np.broadcast_to(missing, result.shape), NAT_DAY, result)
         days: DayArray = result.view("datetime64[D]")
         return days
 
@@ -320,7 +320,7 @@ class WorkingDayCalendar:
         outside = index.view(np.uint64) >= size
         if not outside.any():
             return index
-        missing = numbers == _NAT_INT
+        missing = numbers == NAT_DAY
         uncovered = outside & ~missing
         if uncovered.any():
             bad = int(numbers.flat[int(np.flatnonzero(uncovered)[0])])

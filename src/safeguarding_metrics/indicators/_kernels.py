@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._arrays import freeze as frozen
-from safeguarding_metrics._dates import day_numbers
+from safeguarding_metrics._dates import NAT_DAY, day_numbers
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.model import Dataset
 from safeguarding_metrics.periods import add_months
@@ -45,7 +45,6 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 T = TypeVar("T")
 
-NAT_DAY = np.iinfo(np.int64).min
 """The day number `day_numbers` gives a missing date (NaT)."""
 _DAY_SHIFT = 1 << 31
 

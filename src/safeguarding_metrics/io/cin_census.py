@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._dates import NAT_DAY
 from safeguarding_metrics.errors import InvalidRecordError, ReadError
 from safeguarding_metrics.io._common import (
     DATE_CACHE,
@@ -63,7 +64,7 @@ _LARGEST_COUNT = 2**53  # whole numbers above this do not survive a float64 colu
 # Dates are kept as days since 1970-01-01 (the int64 behind `datetime64[D]`), missing ones as
 # the int64 minimum (`NaT`). Texts already met map to their day: a dict lookup per date.
 _EPOCH = dt.date(1970, 1, 1).toordinal()
-_NAT = int(np.iinfo(np.int64).min)
+_NAT = int(NAT_DAY)
 _DAYS: dict[str, int] = {}
 _REFERRAL_DAYS: dict[str, tuple[int, str]] = {}  # also the ISO spelling, for referral ids
 _CACHE_LIMIT = 50_000  # about 70 years of days, in two spellings

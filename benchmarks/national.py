@@ -44,13 +44,13 @@ import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
 
 from safeguarding_metrics.catalogue import Indicator  # noqa: E402
+from safeguarding_metrics.dataset import Dataset  # noqa: E402
 from safeguarding_metrics.indicators import (  # noqa: E402
     child_protection,
     counts,
     looked_after,
     referrals,
 )
-from safeguarding_metrics.model import Dataset  # noqa: E402
 from safeguarding_metrics.periods import ReportingPeriod, add_months  # noqa: E402
 from safeguarding_metrics.registry import INDICATORS  # noqa: E402
 

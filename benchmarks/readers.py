@@ -25,13 +25,13 @@ from xml.parsers import expat
 
 import numpy as np
 
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.io import read_cin_census, read_ssda903, write_cin_census, write_ssda903
-from safeguarding_metrics.model import (
+from safeguarding_metrics.records import (
     Assessment,
     Child,
     CINPlan,
     CPPlan,
-    Dataset,
     Episode,
     LACReview,
     Referral,

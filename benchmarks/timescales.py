@@ -45,8 +45,8 @@ import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
 
 from safeguarding_metrics.catalogue import Indicator  # noqa: E402
+from safeguarding_metrics.dataset import Dataset  # noqa: E402
 from safeguarding_metrics.indicators.timescales import CARDS  # noqa: E402
-from safeguarding_metrics.model import Dataset  # noqa: E402
 from safeguarding_metrics.periods import ReportingPeriod  # noqa: E402
 from safeguarding_metrics.registry import INDICATORS  # noqa: E402
 from safeguarding_metrics.working_days import WorkingDayCalendar  # noqa: E402

@@ -9,15 +9,8 @@ from collections.abc import Sequence
 
 from dateutil.relativedelta import relativedelta
 
-from safeguarding_metrics.model import (
-    Assessment,
-    Contact,
-    CPPlan,
-    Episode,
-    Referral,
-    Section47,
-)
 from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import Assessment, Contact, CPPlan, Episode, Referral, Section47
 from tests.oracles_referrals import kept_referral_rows
 
 OUT = "out-of-scope"

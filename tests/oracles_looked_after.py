@@ -9,8 +9,9 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from safeguarding_metrics.model import CareLeaver, Child, Dataset, Episode, LACReview
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import CareLeaver, Child, Episode, LACReview
 from safeguarding_metrics.working_days import WorkingDayCalendar
 
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}

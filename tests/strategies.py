@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from safeguarding_metrics.model import (
+from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import (
     Assessment,
     AssessmentKind,
     CareLeaver,
@@ -25,14 +27,12 @@ from safeguarding_metrics.model import (
     CINPlan,
     Contact,
     CPPlan,
-    Dataset,
     Episode,
     LACReview,
     Record,
     Referral,
     Section47,
 )
-from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.working_days import ENGLAND_FIRST_DAY, ENGLAND_LAST_DAY
 
 T = TypeVar("T")
@@ -408,6 +408,7 @@ def episodes(
         postcode=draw(codes(*POSTCODES)),
         urn=draw(codes("SC012345", "SC067890", "2233445")),
         category_of_need=draw(codes("N1", "N2", "N3", "N4", "N8")),
+        year=draw(st.none() | _integers(2015, 2030)),
     )
 
 
@@ -484,6 +485,7 @@ def care_leavers(
         in_touch=draw(codes(*IN_TOUCH)),
         activity=draw(codes(*ACTIVITIES)),
         accommodation=draw(codes(*ACCOMMODATION)),
+        year=draw(st.none() | _integers(2015, 2030)),
     )
 
 

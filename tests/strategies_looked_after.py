@@ -4,8 +4,9 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from safeguarding_metrics.model import CareLeaver, Child, Dataset, Episode, LACReview
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.records import CareLeaver, Child, Episode, LACReview
 
 CHILD_POOL = ("A", "B", "C", "D", "E", "F")
 PLACEMENTS = ("U1", "U3", "U1", "A4", "A5", "K2", "T0", "T3")

@@ -14,7 +14,8 @@ from safeguarding_metrics.care_history import (
     latest_set_aside_rows,
     periods_of_care,
 )
-from safeguarding_metrics.model import Child, Dataset, Episode
+from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.records import Child, Episode
 from tests import oracles_looked_after as oracle
 from tests.strategies_looked_after import child_episodes, looked_after_datasets
 

@@ -15,9 +15,10 @@ from safeguarding_metrics.catalogue import (
     Source,
     as_dataset,
 )
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.model import Contact, Dataset, Record
 from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import Contact, Record
 from safeguarding_metrics.results import Count, Polarity
 from safeguarding_metrics.working_days import WorkingDayCalendar
 

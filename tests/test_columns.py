@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import safeguarding_metrics as sm
 from safeguarding_metrics._arrays import factorize
-from safeguarding_metrics.model import TABLES, RecordTable
+from safeguarding_metrics.record_table import RecordTable
+from safeguarding_metrics.records import TABLES
 from safeguarding_metrics.results import Count, Distribution, Rate
 from tests.strategies import datasets
 

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safeguarding_metrics.catalogue import Indicator
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.indicators import counts
 from safeguarding_metrics.indicators.counts import (
@@ -28,17 +29,16 @@ from safeguarding_metrics.indicators.counts import (
     section47s_in_period,
 )
 from safeguarding_metrics.indicators.referrals import S47_TO_ICPC
-from safeguarding_metrics.model import (
+from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import (
     Assessment,
     Contact,
     CPPlan,
-    Dataset,
     Episode,
     Record,
     Referral,
     Section47,
 )
-from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.results import Count, Distribution, Rate
 from tests import oracles_counts as oracle
 from tests.strategies import LEGAL_STATUSES, Draw, child_ids, optional

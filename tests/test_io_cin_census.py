@@ -10,17 +10,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidRecordError, ReadError
 from safeguarding_metrics.io import StrictReadError, cin_census, read_cin_census, write_cin_census
-from safeguarding_metrics.model import (
+from safeguarding_metrics.record_table import RecordTable
+from safeguarding_metrics.records import (
     Assessment,
     AssessmentKind,
     Child,
     CINPlan,
     CPPlan,
-    Dataset,
     Episode,
-    RecordTable,
     Referral,
     Section47,
 )

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import ReadError
 from safeguarding_metrics.io import StrictReadError, read_ssda903, write_ssda903
-from safeguarding_metrics.model import CareLeaver, Child, Dataset, Episode, LACReview
+from safeguarding_metrics.records import CareLeaver, Child, Episode, LACReview
 
 D = dt.date
 

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.indicators import looked_after as la
-from safeguarding_metrics.model import CareLeaver, Child, Dataset, Episode, LACReview, Record
 from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import CareLeaver, Child, Episode, LACReview, Record
 from safeguarding_metrics.results import Distribution, Rate, Result
 from safeguarding_metrics.working_days import WorkingDayCalendar
 from tests import oracles_looked_after as oracle

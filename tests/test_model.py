@@ -11,8 +11,10 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 import safeguarding_metrics as sm
+from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidRecordError
-from safeguarding_metrics.model import (
+from safeguarding_metrics.records import (
     TABLES,
     Assessment,
     AssessmentKind,
@@ -21,8 +23,6 @@ from safeguarding_metrics.model import (
     CINPlan,
     Contact,
     CPPlan,
-    Dataset,
-    Diagnostic,
     Episode,
     LACReview,
     Referral,
@@ -94,6 +94,7 @@ FULL_RECORDS: dict[type[Any], dict[str, Any]] = {
         "postcode": "TS18 1AA",
         "urn": "SC012345",
         "category_of_need": "N1",
+        "year": 2025,
     },
     LACReview: {"child_id": "A1", "review_date": D2, "participation": "PN1"},
     CareLeaver: {
@@ -102,6 +103,7 @@ FULL_RECORDS: dict[type[Any], dict[str, Any]] = {
         "in_touch": "YES",
         "activity": "F1",
         "accommodation": "B1",
+        "year": 2025,
     },
 }
 DATE_FIELD = {
@@ -604,7 +606,7 @@ IDENTITY: dict[str, Any] = {
     "cin_plans": lambda r: (r.child_id, r.referral_id, r.start_date),
     "episodes": lambda r: (r.child_id, r.start),
     "lac_reviews": lambda r: (r.child_id, r.review_date),
-    "care_leavers": lambda r: r.child_id,
+    "care_leavers": lambda r: (r.child_id, r.year),
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 
 import safeguarding_metrics.indicators as family_pkg
 from safeguarding_metrics.catalogue import Indicator
-from safeguarding_metrics.model import TABLES
+from safeguarding_metrics.records import TABLES
 from safeguarding_metrics.registry import INDICATORS
 from safeguarding_metrics.results import Polarity
 

@@ -51,7 +51,7 @@ from safeguarding_metrics.indicators.timescales import (
     icpc_timeliness_rate,
     initial_assessment_timeliness_rate,
 )
-from safeguarding_metrics.model import TableName
+from safeguarding_metrics.records import TableName
 from tests import oracles_timescales as oracle
 from tests.strategies_timescales import closure_days, periods, timescale_datasets
 

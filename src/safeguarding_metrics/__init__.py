@@ -19,6 +19,8 @@ from safeguarding_metrics.catalogue import (
     Source,
     as_dataset,
 )
+from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import (
     CalendarCoverageError,
     InvalidOptionError,
@@ -80,7 +82,15 @@ from safeguarding_metrics.io import (
     write_cin_census,
     write_ssda903,
 )
-from safeguarding_metrics.model import (
+from safeguarding_metrics.periods import PeriodKind, ReportingPeriod, add_months
+from safeguarding_metrics.provenance import (
+    Coverage,
+    Origins,
+    ReturnCoverage,
+    collection_year,
+)
+from safeguarding_metrics.record_table import RecordTable
+from safeguarding_metrics.records import (
     TABLES,
     Assessment,
     AssessmentKind,
@@ -89,16 +99,12 @@ from safeguarding_metrics.model import (
     CINPlan,
     Contact,
     CPPlan,
-    Dataset,
-    Diagnostic,
     Episode,
     LACReview,
     Record,
-    RecordTable,
     Referral,
     Section47,
 )
-from safeguarding_metrics.periods import PeriodKind, ReportingPeriod, add_months
 from safeguarding_metrics.registry import INDICATORS
 from safeguarding_metrics.report import (
     Report,
@@ -146,6 +152,7 @@ __all__ = [
     "Child",
     "Contact",
     "Count",
+    "Coverage",
     "Dataset",
     "Diagnostic",
     "Direction",
@@ -158,6 +165,7 @@ __all__ = [
     "InvalidRecordError",
     "LACReview",
     "Option",
+    "Origins",
     "Outcome",
     "PeriodKind",
     "PeriodOfCare",
@@ -172,6 +180,7 @@ __all__ = [
     "ReportRow",
     "ReportingPeriod",
     "Result",
+    "ReturnCoverage",
     "SafeguardingMetricsError",
     "Section47",
     "Source",
@@ -195,6 +204,7 @@ __all__ = [
     "children_on_cp_plan_at_period_end",
     "children_re_referred_rate",
     "cin_closure_durations",
+    "collection_year",
     "contact_decision_timeliness_rate",
     "contacts_in_period",
     "core_assessment_timeliness_rate",

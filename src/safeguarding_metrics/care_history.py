@@ -35,7 +35,8 @@ import numpy.typing as npt
 
 from safeguarding_metrics._arrays import freeze
 from safeguarding_metrics._dates import NAT_DAY, DayArray, day_numbers, to_date
-from safeguarding_metrics.model import Dataset, Episode, Record
+from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.records import Episode, Record
 
 __all__ = [
     "CONTINUING_REASONS",
@@ -393,7 +394,7 @@ def periods_of_care(data: Dataset | Iterable[Record]) -> tuple[PeriodOfCare, ...
 
     Examples:
         >>> import datetime as dt
-        >>> from safeguarding_metrics.model import Episode
+        >>> from safeguarding_metrics.records import Episode
         >>> e1 = Episode(child_id="C", start=dt.date(2024, 1, 1), end=dt.date(2024, 2, 1),
         ...              reason_new="S", legal_status="C2", placement="U1")
         >>> e2 = Episode(child_id="C", start=dt.date(2024, 2, 1), reason_new="L",

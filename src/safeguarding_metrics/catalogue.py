@@ -13,9 +13,10 @@ from typing import Any, Literal
 
 import attrs
 
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.model import TABLES, Dataset, Record, TableName
 from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import TABLES, Record, TableName
 from safeguarding_metrics.results import Polarity, Result
 from safeguarding_metrics.working_days import WorkingDayCalendar
 

@@ -6,8 +6,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import SafeguardingMetricsError
-from safeguarding_metrics.model import Dataset
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.registry import INDICATORS
 from safeguarding_metrics.working_days import WorkingDayCalendar

@@ -26,9 +26,11 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics.catalogue import Indicator
+from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
-from safeguarding_metrics.model import _RECORD_CLASSES, TABLES, Dataset, Diagnostic
 from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import RECORD_CLASSES, TABLES
 from safeguarding_metrics.registry import INDICATORS
 from safeguarding_metrics.results import (
     Count,
@@ -778,7 +780,7 @@ def _csv(report: Report) -> str:
 
 def _key_fields(table: str) -> list[str]:
     """The fields an audit file shows for a record of *table*: its ids and its dates."""
-    record_class = _RECORD_CLASSES.get(table)
+    record_class = RECORD_CLASSES.get(table)
     if record_class is None:
         return []
     hints = typing.get_type_hints(record_class)

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import SafeguardingMetricsError
 
 __all__ = [
@@ -52,6 +53,11 @@ def _frozen(array: npt.ArrayLike, dtype: Any = None) -> npt.NDArray[Any]:
             result = result.copy()
         result.flags.writeable = False
     return result
+
+
+def _diagnostic_tuple(values: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
+    # A typed converter: `converter=tuple` leaves mypy unable to type the field.
+    return tuple(values)
 
 
 def _row_numbers(n: int) -> npt.NDArray[np.int64]:
@@ -173,6 +179,8 @@ class Rate:
         denominator: How many records were in the cohort, less exclusions.
         excluded_counts: (reason, count) pairs for every reason on the card, zero included.
         audit: The outcome of every input record.
+        diagnostics: What the indicator had to decide about the records it was given (an
+            episode repaired, a tie between two records broken by their content).
     """
 
     indicator_id: str
@@ -180,6 +188,9 @@ class Rate:
     denominator: int
     excluded_counts: tuple[tuple[str, int], ...] = ()
     audit: Audit | None = attrs.field(default=None, eq=False, repr=False)
+    diagnostics: tuple[Diagnostic, ...] = attrs.field(
+        default=(), converter=_diagnostic_tuple, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.numerator <= self.denominator:
@@ -211,6 +222,7 @@ class Rate:
         rows: npt.NDArray[np.int64] | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
         measures: Mapping[str, npt.NDArray[Any]] | None = None,
+        diagnostics: Sequence[Diagnostic] = (),
     ) -> "Rate":
         """Build a rate from per-row flags.
 
@@ -224,6 +236,7 @@ class Rate:
             rows: Each row's position in *table*; defaults to 0, 1, 2...
             excluded: Reason code -> rows excluded for it; the first matching reason wins.
             measures: Extra per-row values for the audit.
+            diagnostics: What the indicator decided about the records (see `Rate`).
         """
         codes, reasons = _outcome_codes(in_scope, hit, excluded or {})
         counts = np.bincount(codes, minlength=3 + len(reasons))
@@ -240,6 +253,7 @@ class Rate:
                 rows=_row_numbers(len(codes)) if rows is None else rows,
                 measures=dict(measures or {}),
             ),
+            diagnostics=tuple(diagnostics),
         )
 
 
@@ -255,6 +269,7 @@ class Count:
             records in the cohort's reach that were not counted, and why.
         audit: Which records were counted (numerator), excluded (by reason) or not in the
             cohort (out of scope).
+        diagnostics: What the indicator had to decide about the records it was given.
     """
 
     indicator_id: str
@@ -262,6 +277,9 @@ class Count:
     population: int | None = None
     excluded_counts: tuple[tuple[str, int], ...] = ()
     audit: Audit | None = attrs.field(default=None, eq=False, repr=False)
+    diagnostics: tuple[Diagnostic, ...] = attrs.field(
+        default=(), converter=_diagnostic_tuple, eq=False, repr=False
+    )
 
     @property
     def per_10k(self) -> float | None:
@@ -292,6 +310,7 @@ class Count:
         population: int | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
         measures: Mapping[str, npt.NDArray[Any]] | None = None,
+        diagnostics: Sequence[Diagnostic] = (),
     ) -> "Count":
         """Build a count from per-row flags.
 
@@ -305,6 +324,7 @@ class Count:
             excluded: Reason code -> rows excluded for it (read only where *counted*); the
                 first matching reason wins.
             measures: Extra per-row values for the audit.
+            diagnostics: What the indicator decided about the records (see `Count`).
         """
         codes, reasons = _outcome_codes(counted, None, excluded or {})
         return cls(
@@ -320,6 +340,7 @@ class Count:
                 rows=_row_numbers(len(codes)) if rows is None else rows,
                 measures=dict(measures or {}),
             ),
+            diagnostics=tuple(diagnostics),
         )
 
 
@@ -351,6 +372,7 @@ class Distribution:
         upper_quartile: The 75th percentile, if any.
         excluded_counts: (reason, count) pairs.
         audit: Each record's outcome: numerator when banded, or its exclusion.
+        diagnostics: What the indicator had to decide about the records it was given.
     """
 
     indicator_id: str
@@ -361,6 +383,9 @@ class Distribution:
     upper_quartile: float | None = None
     excluded_counts: tuple[tuple[str, int], ...] = ()
     audit: Audit | None = attrs.field(default=None, eq=False, repr=False)
+    diagnostics: tuple[Diagnostic, ...] = attrs.field(
+        default=(), converter=_diagnostic_tuple, eq=False, repr=False
+    )
 
     @property
     def bands(self) -> dict[str, int]:
@@ -396,6 +421,7 @@ class Distribution:
         rows: npt.NDArray[np.int64] | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
         band_index: npt.NDArray[np.int64] | None = None,
+        diagnostics: Sequence[Diagnostic] = (),
     ) -> "Distribution":
         """Band the in-scope, non-excluded *values*.
 
@@ -441,6 +467,7 @@ class Distribution:
                 rows=_row_numbers(len(codes)) if rows is None else rows,
                 measures={"value": values},
             ),
+            diagnostics=tuple(diagnostics),
         )
 
 

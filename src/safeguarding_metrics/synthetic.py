@@ -18,8 +18,10 @@ from typing import TypeVar
 import attrs
 import numpy as np
 
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.model import (
+from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.records import (
     Assessment,
     AssessmentKind,
     CareLeaver,
@@ -27,13 +29,11 @@ from safeguarding_metrics.model import (
     CINPlan,
     Contact,
     CPPlan,
-    Dataset,
     Episode,
     LACReview,
     Referral,
     Section47,
 )
-from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.working_days import WorkingDayCalendar
 
 __all__ = ["synthetic_dataset", "write_synthetic"]

@@ -22,8 +22,8 @@ import numpy.typing as npt
 
 from safeguarding_metrics._arrays import freeze as frozen
 from safeguarding_metrics._dates import NAT_DAY, day_numbers
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.model import Dataset
 from safeguarding_metrics.periods import add_months
 
 __all__ = [

@@ -17,6 +17,7 @@ from safeguarding_metrics.catalogue import (
     Source,
     as_dataset,
 )
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.indicators._kernels import (
     NAT_DAY,
     add_months_days,
@@ -26,8 +27,8 @@ from safeguarding_metrics.indicators._kernels import (
     frozen,
     same_day_groups,
 )
-from safeguarding_metrics.model import Dataset, Record
 from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import Record
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
 
 __all__ = [

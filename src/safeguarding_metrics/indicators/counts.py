@@ -24,9 +24,10 @@ from safeguarding_metrics.catalogue import (
     Option,
     as_dataset,
 )
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.indicators._kernels import check_choice, referral_day_groups
-from safeguarding_metrics.model import Dataset, Record, TableName
 from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.records import Record, TableName
 from safeguarding_metrics.results import Band, Count, Distribution, Polarity
 
 __all__ = [

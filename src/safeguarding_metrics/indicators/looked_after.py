@@ -24,8 +24,9 @@ from safeguarding_metrics.catalogue import (
     Indicator,
     as_dataset,
 )
-from safeguarding_metrics.model import Dataset, Record, TableName
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.records import Record, TableName
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
 from safeguarding_metrics.working_days import (
     ENGLAND_FIRST_DAY,

@@ -16,6 +16,7 @@ from safeguarding_metrics.catalogue import (
     Option,
     as_dataset,
 )
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.indicators._kernels import (
     NAT_DAY,
     add_months_days,
@@ -25,8 +26,8 @@ from safeguarding_metrics.indicators._kernels import (
     frozen,
     referral_day_groups,
 )
-from safeguarding_metrics.model import Dataset, Record
 from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.records import Record
 from safeguarding_metrics.results import Polarity, Rate
 
 __all__ = [

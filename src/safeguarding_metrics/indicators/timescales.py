@@ -24,9 +24,10 @@ from safeguarding_metrics.catalogue import (
     Source,
     as_dataset,
 )
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
-from safeguarding_metrics.model import AssessmentKind, Dataset, Record
 from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.records import AssessmentKind, Record
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
 from safeguarding_metrics.working_days import (
     ENGLAND_FIRST_DAY,

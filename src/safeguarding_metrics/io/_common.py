@@ -5,8 +5,9 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import ReadError
-from safeguarding_metrics.model import Dataset, Diagnostic
 
 __all__ = [
     "DATE_CACHE",

@@ -18,6 +18,8 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._dates import NAT_DAY
+from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidRecordError, ReadError
 from safeguarding_metrics.io._common import (
     DATE_CACHE,
@@ -27,14 +29,12 @@ from safeguarding_metrics.io._common import (
     parse_date,
     shown,
 )
-from safeguarding_metrics.model import (
+from safeguarding_metrics.records import (
     Assessment,
     AssessmentKind,
     Child,
     CINPlan,
     CPPlan,
-    Dataset,
-    Diagnostic,
     Referral,
     Section47,
 )
@@ -290,7 +290,7 @@ def _build(
 
     The indexes and the rows are emptied as their columns are built, to keep the peak low.
     """
-    tables: dict[str, dict[str, Any]] = {}
+    tables: dict[str, Any] = {}
     kept = np.fromiter(children.values(), dtype=np.int64, count=len(children))
     children.clear()
     columns = _columns("children", rows.children)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import ReadError
 from safeguarding_metrics.io._common import (
     DATE_CACHE,
@@ -21,7 +22,7 @@ from safeguarding_metrics.io._common import (
     parse_date,
     shown,
 )
-from safeguarding_metrics.model import CareLeaver, Child, Dataset, Episode, LACReview
+from safeguarding_metrics.records import CareLeaver, Child, Episode, LACReview
 
 __all__ = ["TABLE_COLUMNS", "read_ssda903", "write_ssda903"]
 

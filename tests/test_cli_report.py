@@ -9,6 +9,9 @@ import pytest
 
 from safeguarding_metrics import INDICATORS, Assessment, Dataset, Referral
 from safeguarding_metrics.cli import main
+from safeguarding_metrics.periods import ReportingPeriod
+
+YEAR = ReportingPeriod.year_ending(2025)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -202,11 +205,31 @@ def test_strict_fails_on_any_problem(capsys: pytest.CaptureFixture[str], tmp_pat
     code, out, _ = run(capsys, "report", "--cin", str(path), "--year-ending", "2025")
     assert code == 0
     assert "Data problems" in out
-    assert "2015-02-30" not in out
+    assert "PersonBirthDate" in out
     code, out, err = run(capsys, "report", "--cin", str(path), "--year-ending", "2025", "--strict")
     assert code == 2
     assert out == ""
-    assert "--strict" in one_line_error(err)
+    assert "--strict" in err.splitlines()[0]
+
+
+def test_strict_shows_the_problems_it_failed_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--strict names each problem (file, place, field and value) on standard error."""
+    path = tmp_path / "bad.xml"
+    path.write_text(
+        "<Message><Header><CollectionDetails><ReferenceDate>2025-03-31</ReferenceDate>"
+        "</CollectionDetails></Header><Children><Child><ChildIdentifiers>"
+        "<LAchildID>A</LAchildID><PersonBirthDate>2015-02-30</PersonBirthDate>"
+        "</ChildIdentifiers><CINdetails><CINreferralDate>2024-05-01</CINreferralDate>"
+        "<ReferralNFA>false</ReferralNFA></CINdetails></Child></Children></Message>",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "report", "--cin", str(path), "--year-ending", "2025", "--strict")
+    assert code == 2
+    assert "bad.xml" in err
+    assert "PersonBirthDate" in err
+    assert "'2015-02-30'" in err
 
 
 @pytest.mark.parametrize(
@@ -214,7 +237,7 @@ def test_strict_fails_on_any_problem(capsys: pytest.CaptureFixture[str], tmp_pat
     [
         pytest.param(["report", "--year-ending", "2025"], 2, "give data", id="no-data"),
         pytest.param(["report", "--demo", "--quarter", "5"], 2, None, id="bad-quarter"),
-        pytest.param(["report", "--cin", "missing.xml"], 2, "say which period", id="no-period"),
+        pytest.param(["report", "--cin", "missing.xml"], 2, "missing.xml", id="missing-file"),
         pytest.param(
             ["report", "--cin", "missing.xml", "--year-ending", "2025"],
             2,
@@ -397,3 +420,171 @@ def test_report_exits_0_when_every_indicator_computes(capsys: pytest.CaptureFixt
     code, out, _ = run(capsys, "report", "--demo", "--format", "json", "--no-compare")
     assert code == 0
     assert all("error" not in entry for entry in json.loads(out)["indicators"].values())
+
+
+# -- hostile and careless input ------------------------------------------------------------------
+
+
+def test_closures_file_saved_as_windows_1252_is_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A closures file with a Windows-1252 comment (a pound sign) reads, for report too."""
+    closures = tmp_path / "closures.txt"
+    closures.write_bytes("# Christmas closure \xa3\n2024-12-27\n".encode("cp1252"))
+    code, out, err = run(
+        capsys, "working-days", "2024-12-24", "2024-12-30", "--closures", str(closures)
+    )
+    assert (code, out.splitlines()[0]) == (0, "1")
+    assert "Traceback" not in err
+    code, _, err = run(
+        capsys, "report", "--demo", "--closures", str(closures), "--indicator", "icpc-15wd"
+    )
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        pytest.param({"PYTHONIOENCODING": "cp1252"}, id="windows-redirect"),
+        pytest.param({"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii"}, id="ascii"),
+    ],
+)
+def test_report_on_a_terminal_without_arrows_prints_plain_ones(
+    environment: dict[str, str],
+) -> None:
+    """Where standard output cannot encode ↑ ↓ ↔, the report uses ^ v = instead of crashing."""
+    import os
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "safeguarding_metrics.cli", "report", "--demo"],
+        capture_output=True,
+        check=False,
+        env={**os.environ, **environment},
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in completed.stderr
+    out = completed.stdout.decode("ascii", "replace")
+    assert "^ better, v worse, = no change" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["report", "--demo", "--rolling-12-months-to", "0001-01-01"],
+            "outside the dates",
+            id="year-one",
+        ),
+        pytest.param(
+            ["report", "--demo", "--rolling-12-months-to", "2024-02-30"],
+            "'2024-02-30' is not a real date",
+            id="no-such-day",
+        ),
+        pytest.param(
+            ["report", "--demo", "--rolling-12-months-to", "30/02/2024"],
+            "is not a date in YYYY-MM-DD form",
+            id="wrong-form",
+        ),
+    ],
+)
+def test_bad_period_dates_say_what_is_wrong(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """A date that is no real day is not called a formatting mistake, and nothing crashes."""
+    try:
+        code = main(argv)
+    except SystemExit as exit_:  # argparse's own usage errors
+        code = int(exit_.code or 0)
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in err
+    assert message in err
+
+
+def test_ssda903_given_a_file_that_is_not_csv_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--ssda903 file.xml is a file, not a missing folder."""
+    path = tmp_path / "return.xml"
+    path.write_text("<Message/>", encoding="utf-8")
+    code, _, err = run(capsys, "report", "--ssda903", str(path), "--year-ending", "2025")
+    assert code == 2
+    assert "is a file, not a folder" in one_line_error(err)
+
+
+def test_unwritable_audit_folder_fails_before_computing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--audit into a folder that cannot be written fails at once, before any report."""
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    code, out, err = run(capsys, "report", "--demo", "--audit", str(blocker / "audit"))
+    assert code == 2
+    assert out == ""
+    assert "cannot write the audit files there" in one_line_error(err)
+
+
+def test_csv_format_sends_the_data_problems_to_standard_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A CSV report keeps stdout for the table, and names every kind of problem on stderr."""
+    path = tmp_path / "bad.xml"
+    path.write_text(
+        "<Message><Header><CollectionDetails><ReferenceDate>2025-03-31</ReferenceDate>"
+        "</CollectionDetails></Header><Children><Child><ChildIdentifiers>"
+        "<LAchildID>A</LAchildID><PersonBirthDate>2015-02-30</PersonBirthDate>"
+        "</ChildIdentifiers><CINdetails><CINreferralDate>2024-05-01</CINreferralDate>"
+        "<ReferralNFA>false</ReferralNFA></CINdetails></Child></Children></Message>",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "report", "--cin", str(path), "--year-ending", "2025", "--format", "csv"
+    )
+    assert code == 0
+    assert out.startswith("id,title,kind")
+    assert "PersonBirthDate" in err
+    assert "'2015-02-30'" in err
+    assert "Not computed (no records of a kind they read)" in err
+
+
+def test_diagnostics_file_holds_every_problem_in_full(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--diagnostics FILE writes each problem as a CSV line: file, where, field, value, problem."""
+    import csv
+
+    path = tmp_path / "bad.xml"
+    path.write_text(
+        "<Message><Header><CollectionDetails><ReferenceDate>2025-03-31</ReferenceDate>"
+        "</CollectionDetails></Header><Children><Child><ChildIdentifiers>"
+        "<LAchildID>A</LAchildID><PersonBirthDate>2015-02-30</PersonBirthDate>"
+        "</ChildIdentifiers><CINdetails><CINreferralDate>2024-05-01</CINreferralDate>"
+        "<ReferralNFA>false</ReferralNFA></CINdetails></Child></Children></Message>",
+        encoding="utf-8",
+    )
+    target = tmp_path / "problems.csv"
+    code, _, err = run(
+        capsys,
+        "report", "--cin", str(path), "--year-ending", "2025", "--format", "json",
+        "--diagnostics", str(target),
+    )  # fmt: skip
+    assert code == 0
+    with target.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert any(r["field"] == "PersonBirthDate" and r["value"] == "2015-02-30" for r in rows)
+    assert f"to {target}" in err
+
+
+def test_table_never_breaks_an_indicator_id_at_its_hyphens() -> None:
+    """However narrow the table, every indicator id appears whole on one line."""
+    from safeguarding_metrics.report import run_report
+    from safeguarding_metrics.synthetic import synthetic_dataset
+
+    report = run_report(synthetic_dataset(seed=5, scale=0.05), period=YEAR)
+    for width in (60, 80, 100):
+        text = report.to_table(width=width)
+        for row in report.rows:
+            assert row.id in text, (width, row.id)

@@ -332,8 +332,8 @@ def test_table_shows_titles_ids_figures_and_arrows() -> None:
     assert "1 × f.xml: AssessmentActualStartDate: missing" in text
 
 
-def test_table_keeps_personal_values_out_of_the_problem_summary() -> None:
-    """The table summarises diagnostics without their values (which may be personal data)."""
+def test_table_problem_summary_shows_the_first_places_and_values() -> None:
+    """Grouped problems show where the first few are and their values (README's promise)."""
     data = attrs.evolve(
         assessments_only(),
         diagnostics=[
@@ -347,9 +347,26 @@ def test_table_keeps_personal_values_out_of_the_problem_summary() -> None:
         ],
     )
     text = run_report(data, period=YEAR).to_table()
-    assert "not a date" in text
-    assert "2013-02-30" not in text
-    assert "SECRET1" not in text
+    assert "1 × f.xml: PersonBirthDate: not a date; e.g. Child 9 (SECRET1) '2013-02-30'" in text
+
+
+def test_problems_differing_only_in_place_and_value_are_one_group() -> None:
+    """Diagnostics of one kind group into one line however many children they name."""
+    problems = [
+        Diagnostic(
+            file="f.csv",
+            where=f"line {n}",
+            field="DEC",
+            value=f"0{n}/13/2024",
+            problem="not a date",
+        )
+        for n in range(2, 9)
+    ]
+    data = attrs.evolve(assessments_only(), diagnostics=problems)
+    text = run_report(data, period=YEAR).to_table()
+    assert "7 × f.csv: DEC: not a date; e.g. line 2 '02/13/2024', line 3" in text
+    assert "and 4 more" in text
+    assert text.count("× f.csv") == 1
 
 
 def test_markdown_has_a_table_per_kind() -> None:
@@ -603,3 +620,30 @@ def test_audit_accepts_results_by_id(tmp_path: Path) -> None:
     results = run_report(assessments_only(), period=YEAR).results
     written = write_audit(results, assessments_only(), tmp_path / "new")
     assert {p.name for p in written} == {f"{i}.csv" for i in results}
+
+
+def test_every_audit_file_starts_with_the_same_columns(tmp_path: Path) -> None:
+    """Record-level and child-level audit files share their first columns, in one order."""
+    written = write_audit(small_report(), small(), tmp_path)
+    assert len(written) > 10
+    for path in written:
+        with path.open(encoding="utf-8") as handle:
+            header = next(csv.reader(handle))
+        assert tuple(header[: len(report_module.AUDIT_COLUMNS)]) == report_module.AUDIT_COLUMNS
+
+
+def test_audit_names_the_file_and_line_each_record_was_read_from(tmp_path: Path) -> None:
+    """A record with a known origin shows its file and line; one built in a script shows none."""
+    from safeguarding_metrics.provenance import Origins
+
+    data = assessments_only()
+    origins = Origins.of_file("cin2025.xml", [0] * (len(data.assessments) - 1) + [41])
+    data = attrs.evolve(data, origins={"assessments": origins})
+    result = run_report(data, period=YEAR).results["assessment-45wd"]
+    (path,) = write_audit([result], data, tmp_path)
+    with path.open(encoding="utf-8") as handle:
+        lines = list(csv.DictReader(handle))
+    assert [(line["file"], line["line"]) for line in lines][-1] == ("cin2025.xml", "41")
+    assert lines[0]["line"] == ""
+    assert [line["row"] for line in lines] == [str(n) for n in range(len(lines))]
+    assert {line["table"] for line in lines} == {"assessments"}

@@ -6,6 +6,7 @@ conventions the library chose where the sources are silent, and the function tha
 it. The docs, the report and the `explain` command all read cards.
 """
 
+import datetime as dt
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -15,7 +16,7 @@ import attrs
 
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.records import TABLES, Record, TableName
 from safeguarding_metrics.results import Polarity, Result
 from safeguarding_metrics.working_days import WorkingDayCalendar
@@ -30,6 +31,7 @@ __all__ = [
     "SSDA903_GUIDE",
     "WORKING_TOGETHER",
     "EnglandFigure",
+    "History",
     "Indicator",
     "Option",
     "Source",
@@ -145,6 +147,32 @@ class EnglandFigure:
     source: Source
 
 
+@attrs.frozen(kw_only=True)
+class History:
+    """How far before a period an indicator looks for earlier records.
+
+    A re-referral rate for 2024-25 needs the referrals of the 12 months before 1 April
+    2024; long-term stability needs the episodes from 30 months before the period's end. A
+    report that does not hold that history cannot support the figure (SPEC §4.6).
+
+    Attributes:
+        months: How many calendar months back.
+        before: Counted back from the period's ``"start"`` or its ``"end"``.
+    """
+
+    months: int
+    before: Literal["start", "end"] = "start"
+
+    def needed_from(self, period: ReportingPeriod) -> dt.date:
+        """The first day records are needed from for *period*."""
+        anchor = period.start if self.before == "start" else period.end
+        return add_months(anchor, -self.months)
+
+    def describe(self) -> str:
+        """In words: ``"the 12 months before the period"``."""
+        return f"the {self.months} months before the period's {self.before}"
+
+
 def _same(value: Any, choice: Any) -> bool:
     """Equal and of the same kind: `True` is not the choice `1`, nor `0` the choice `False`."""
     return bool(value == choice) and isinstance(value, bool) == isinstance(choice, bool)
@@ -186,6 +214,9 @@ class Indicator:
         notes: The conventions chosen where the sources are silent, one per item.
         sources: The documents the definition comes from, most official first.
         england: The latest England figure, if published.
+        history: How far before the period the indicator looks for earlier records (its
+            figure needs that history in the data), or `None` when it reads only records
+            of the period itself.
         inputs: The record collections the indicator needs with its default options, the
             cohort's collection first; the report computes the indicator only when all of
             them hold records. (An option may read more: `anchor="referral"` reads
@@ -207,6 +238,7 @@ class Indicator:
     notes: tuple[str, ...] = ()
     sources: tuple[Source, ...]
     england: EnglandFigure | None = None
+    history: History | None = None
     inputs: tuple[TableName, ...] = attrs.field(converter=_tables)
     function: Callable[..., Result] = attrs.field(eq=False)
 
@@ -278,6 +310,8 @@ class Indicator:
         if self.denominator:
             facts.append(("Denominator", self.denominator))
         facts.append(("Reads", ", ".join(f"`{table}`" for table in self.inputs)))
+        if self.history is not None:
+            facts.append(("Looks back", f"{self.history.describe()}: the data must hold it"))
         if self.england is not None:
             unit = "%" if self.kind == "rate" else ""
             facts.append(

@@ -42,7 +42,13 @@ def add_months(day: Any, months: Any) -> dt.date | DayArray:
         check_plain_date(day, "day")
         if isinstance(months, bool) or not isinstance(months, int | np.integer):
             raise TypeError(f"months must be an int, got {months!r}")
-        result: dt.date = day + relativedelta(months=int(months))
+        try:
+            result: dt.date = day + relativedelta(months=int(months))
+        except (ValueError, OverflowError):
+            raise InvalidPeriodError(
+                f"{day.isoformat()} moved by {int(months)} months is outside the dates "
+                "Python can represent (years 1 to 9999)"
+            ) from None
         return result
     return _add_months_many(as_day_array(day), months)
 

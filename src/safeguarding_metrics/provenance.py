@@ -130,6 +130,24 @@ class Coverage:
         years = self.years(table)
         return years[-1] if years else None
 
+    def intervals(self, table: str) -> tuple[tuple[dt.date, dt.date], ...]:
+        """The stretches of dates the returns holding *table* cover without a gap, in order.
+
+        Returns that meet (one ends the day before the next starts) or overlap are one
+        stretch; a missing year between two returns splits them.
+        """
+        stretches: list[tuple[dt.date, dt.date]] = []
+        for start, end in sorted((r.start, r.end) for r in self.of(table)):
+            if stretches and start <= stretches[-1][1] + dt.timedelta(days=1):
+                stretches[-1] = (stretches[-1][0], max(stretches[-1][1], end))
+            else:
+                stretches.append((start, end))
+        return tuple(stretches)
+
+    def covers(self, table: str, start: dt.date, end: dt.date) -> bool:
+        """Whether the returns holding *table* cover every day from *start* to *end*."""
+        return any(s <= start and end <= e for s, e in self.intervals(table))
+
     def span(self, tables: Sequence[str]) -> tuple[dt.date, dt.date] | None:
         """The dates every one of *tables* is covered for, from the first return to the last.
 

@@ -16,7 +16,6 @@ import math
 import os
 import textwrap
 import typing
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
@@ -25,11 +24,13 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics.availability import availability
 from safeguarding_metrics.catalogue import Indicator
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
 from safeguarding_metrics.periods import ReportingPeriod
+from safeguarding_metrics.provenance import Coverage
 from safeguarding_metrics.records import RECORD_CLASSES, TABLES
 from safeguarding_metrics.registry import INDICATORS
 from safeguarding_metrics.results import (
@@ -42,7 +43,16 @@ from safeguarding_metrics.results import (
 )
 from safeguarding_metrics.working_days import WorkingDayCalendar
 
-__all__ = ["FORMATS", "Format", "Report", "ReportRow", "run_report", "write_audit"]
+__all__ = [
+    "AUDIT_COLUMNS",
+    "FORMATS",
+    "Format",
+    "Report",
+    "ReportRow",
+    "diagnostic_summary",
+    "run_report",
+    "write_audit",
+]
 
 Format: TypeAlias = Literal["table", "markdown", "csv", "json"]
 FORMATS: tuple[Format, ...] = typing.get_args(Format)
@@ -66,6 +76,10 @@ class ReportRow:
             message), or `None`.
         previous_error: Why the result for the preceding period could not be computed, or
             `None`.
+        unsupported: Why the data cannot support a figure for the report's period (it lies
+            beyond the returns given, say), or `None`; the row then has no result.
+        previous_unsupported: Why the data cannot support a figure for the preceding
+            period, so that no direction is given; or `None`.
     """
 
     card: Indicator
@@ -74,6 +88,8 @@ class ReportRow:
     direction: Direction | None = None
     error: str | None = None
     previous_error: str | None = None
+    unsupported: str | None = None
+    previous_unsupported: str | None = None
 
     @property
     def id(self) -> str:
@@ -96,7 +112,11 @@ class Report:
         rows: One row per indicator computed, in registry order.
         skipped: The ids of indicators left out because a record collection they read was
             empty.
-        diagnostics: The problems met while reading the data.
+        diagnostics: The problems met while reading the data, then those the indicators
+            met (each once).
+        coverage: The returns the data was read from.
+        period_note: Why the period was chosen, when it was not asked for (e.g. "the
+            latest year the returns cover"), or ``""``.
     """
 
     period: ReportingPeriod
@@ -104,11 +124,23 @@ class Report:
     rows: tuple[ReportRow, ...] = ()
     skipped: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    coverage: Coverage = attrs.field(factory=Coverage)
+    period_note: str = ""
 
     @property
     def results(self) -> dict[str, Result]:
         """Indicator id -> its result for the period (indicators that failed left out)."""
         return {row.id: row.current for row in self.rows if row.current is not None}
+
+    @property
+    def unsupported(self) -> dict[str, str]:
+        """Indicator id -> why the data cannot support its figure for the period."""
+        return {row.id: row.unsupported for row in self.rows if row.unsupported is not None}
+
+    @property
+    def computed_any(self) -> bool:
+        """Whether any indicator has a figure for the period."""
+        return any(row.current is not None for row in self.rows)
 
     @property
     def errors(self) -> dict[str, str]:
@@ -136,6 +168,9 @@ class Report:
         """The report as plain data, in the JSON shape of SPEC §6 (see `to_json`)."""
         indicators: dict[str, Any] = {}
         for row in self.rows:
+            if row.unsupported is not None:
+                indicators[row.id] = {"unsupported": row.unsupported}
+                continue
             if row.current is None:
                 indicators[row.id] = {"error": row.error or "not computed"}
                 continue
@@ -146,15 +181,20 @@ class Report:
                     before = _result_dict(row.previous)
                 elif row.previous_error is not None:
                     before = {"error": row.previous_error}
+                elif row.previous_unsupported is not None:
+                    before = {"unsupported": row.previous_unsupported}
                 if before is not None:
                     entry["previous"] = {"period": self.previous_period.label, **before}
                     entry["direction"] = (row.direction or Direction.NOT_COMPARABLE).value
             indicators[row.id] = entry
-        return {
+        result: dict[str, Any] = {
             "period": _period_dict(self.period),
             "indicators": indicators,
             "diagnostics": [attrs.asdict(d) for d in self.diagnostics],
         }
+        if self.coverage:
+            result["coverage"] = self.coverage.to_dict()
+        return result
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The report as JSON text; the shape is documented in ``reference/report-json.md``.
@@ -206,6 +246,7 @@ def run_report(
     calendar: WorkingDayCalendar | None = None,
     indicators: Iterable[str] | None = None,
     population: int | None = None,
+    period_note: str = "",
 ) -> Report:
     """Compute every indicator the data allows for *period*, and compare with the period before.
 
@@ -219,6 +260,8 @@ def run_report(
             when omitted.
         population: The area's child population, passed to every indicator with a
             ``population`` option (counts, for a rate per 10,000 children).
+        period_note: Why this period, when the caller chose it for the user (shown under
+            the heading).
 
     Returns:
         The `Report`.
@@ -233,6 +276,12 @@ def run_report(
         - Each indicator uses its card's default options.
         - Direction of travel compares values as the report shows them: rates and medians
           rounded to one decimal place, counts exactly.
+        - A figure the data cannot support is not computed: a period beyond or before the
+          returns given, a part year, or an indicator whose look-back (`Indicator.history`)
+          reaches before the data starts (`availability`). The row says why
+          (`ReportRow.unsupported`), and a comparison with such a period is
+          `not-comparable`, with the reason (`ReportRow.previous_unsupported`), never an
+          arrow.
         - One indicator failing (a `SafeguardingMetricsError` such as a date outside the
           working-day calendar's coverage) does not stop the report: its row carries the
           error's message (`ReportRow.error`, or `ReportRow.previous_error` when only the
@@ -251,13 +300,23 @@ def run_report(
         options: dict[str, Any] = {}
         if population is not None and any(o.name == "population" for o in card.options):
             options["population"] = population
+        supported = availability(card, dataset, period)
+        if not supported.supported:
+            rows.append(ReportRow(card=card, unsupported=supported.reason))
+            continue
         current, error = _attempt(card, dataset, period, calendar, options)
         if current is None:
             rows.append(ReportRow(card=card, error=error))
             continue
-        previous = direction = previous_error = None
+        previous = direction = previous_error = previous_unsupported = None
         if previous_period is not None:
-            previous, previous_error = _attempt(card, dataset, previous_period, calendar, options)
+            earlier = availability(card, dataset, previous_period)
+            if earlier.supported:
+                previous, previous_error = _attempt(
+                    card, dataset, previous_period, calendar, options
+                )
+            else:
+                previous_unsupported = earlier.reason
             direction = direction_of_travel(
                 _shown(current),
                 None if previous is None else _shown(previous),
@@ -270,6 +329,7 @@ def run_report(
                 previous=previous,
                 direction=direction,
                 previous_error=previous_error,
+                previous_unsupported=previous_unsupported,
             )
         )
     return Report(
@@ -277,8 +337,20 @@ def run_report(
         previous_period=previous_period,
         rows=tuple(rows),
         skipped=tuple(skipped),
-        diagnostics=dataset.diagnostics,
+        diagnostics=_all_diagnostics(dataset, rows),
+        coverage=dataset.coverage,
+        period_note=period_note,
     )
+
+
+def _all_diagnostics(dataset: Dataset, rows: Sequence[ReportRow]) -> tuple[Diagnostic, ...]:
+    """The dataset's diagnostics, then each one the indicators reported, once each."""
+    seen = dict.fromkeys(dataset.diagnostics)
+    for row in rows:
+        for result in (row.current, row.previous):
+            if result is not None:
+                seen.update(dict.fromkeys(result.diagnostics))
+    return tuple(seen)
 
 
 def _attempt(
@@ -402,28 +474,75 @@ def _bands_text(bands: Mapping[str, int]) -> str:
     return " | ".join(f"{label}: {_thousands(n)}" for label, n in bands.items())
 
 
-def _diagnostic_summary(diagnostics: Sequence[Diagnostic]) -> list[str]:
-    """Problems grouped by file, field and problem, with counts (values left out)."""
-    groups = Counter((d.file, d.field, d.problem) for d in diagnostics)
-    return [
-        f"{n} × {file}: {field}: {problem}" for (file, field, problem), n in sorted(groups.items())
-    ]
+_EXAMPLES = 3
+
+
+def diagnostic_summary(
+    diagnostics: Sequence[Diagnostic], *, examples: int = _EXAMPLES
+) -> list[str]:
+    """Problems grouped by file, field and problem, with counts and the first few places.
+
+    Each line reads ``"12 × 903/2024/episodes.csv: DEC: not a date ...; e.g. line 4
+    '31/02/2024', line 9 '2024-13-01'"``; every diagnostic is in exactly one group.
+    """
+    groups: dict[tuple[str, str, str], list[Diagnostic]] = {}
+    for item in diagnostics:
+        groups.setdefault((item.file, item.field, item.problem), []).append(item)
+    lines = []
+    for (file, field, problem), members in sorted(groups.items()):
+        shown = [
+            f"{d.where} {d.value!r}" if d.value else d.where for d in members[:examples] if d.where
+        ]
+        more = f", and {len(members) - examples} more" if len(members) > examples else ""
+        place = f"{file}: " if file else ""
+        what = f"{field}: " if field else ""
+        example = f"; e.g. {', '.join(shown)}{more}" if shown else ""
+        lines.append(f"{len(members)} × {place}{what}{problem}{example}")
+    return lines
+
+
+def _unsupported_groups(rows: Sequence[ReportRow]) -> dict[str, list[str]]:
+    """Reason -> the ids of the indicators the data cannot support for that reason."""
+    groups: dict[str, list[str]] = {}
+    for row in rows:
+        if row.unsupported is not None:
+            groups.setdefault(row.unsupported, []).append(row.id)
+    return groups
+
+
+def _wrap(text: str, width: int, indent: str = "", subsequent: str = "") -> list[str]:
+    """*text* wrapped at spaces only: an indicator id is never broken at its hyphens."""
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=subsequent or indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    ) or [indent.rstrip()]
 
 
 class _Table:
     """Lays out a report as fixed-width text."""
 
+    # The four figure columns: numerator, denominator, value, previous value.
+    WIDTHS = (10, 12, 9, 11)
+
     def __init__(self, report: Report, *, width: int) -> None:
         self.report = report
         self.compare = report.previous_period is not None
+        figures = sum(self.WIDTHS) + 4
         longest = max((len(row.title) for row in report.rows), default=30)
-        self.title_width = max(30, min(longest + 2, width - 52))
+        self.title_width = max(24, min(longest + 2, width - figures))
+        self.width = self.title_width + figures
 
     def render(self) -> str:
         report = self.report
         lines = [_heading(report)]
+        if report.period_note:
+            lines.append(report.period_note)
         if self.compare:
-            lines.append(_key(report))
+            lines += _wrap(_key(report), self.width)
         sections: list[tuple[str, type]] = [
             ("Rates", Rate),
             ("Counts", Count),
@@ -434,18 +553,28 @@ class _Table:
             if rows:
                 lines.append("")
                 lines += self.section(name, rows)
-        failed = [row for row in report.rows if row.current is None]
+        unsupported = _unsupported_groups(report.rows)
+        if unsupported:
+            lines += ["", f"Not shown: the data cannot support a figure for {report.period.label}"]
+            lines.append("─" * self.width)
+            for reason, ids in unsupported.items():
+                lines += _wrap(f"{_sentence(reason)}:", self.width)
+                lines += _wrap(", ".join(ids), self.width, "  ")
+        failed = [row for row in report.rows if row.current is None and row.error is not None]
         if failed:
             lines.append("")
             lines += self.failures(failed)
         if not report.rows:
             lines += ["", "No indicator could be computed: the data holds none of their records."]
+        elif not report.computed_any:
+            lines += ["", f"No indicator could be computed for {report.period.label}."]
         if report.skipped:
             lines += ["", "Not computed (no records of a kind they read):"]
-            lines += textwrap.wrap(", ".join(report.skipped), width=self.title_width + 50)
+            lines += _wrap(", ".join(report.skipped), self.width, "  ")
         if report.diagnostics:
-            lines += ["", f"Data problems met while reading ({len(report.diagnostics)}):"]
-            lines += [f"  {line}" for line in _diagnostic_summary(report.diagnostics)]
+            lines += ["", f"Data problems ({len(report.diagnostics)}):"]
+            for line in diagnostic_summary(report.diagnostics):
+                lines += _wrap(line, self.width, "  ", "      ")
         return "\n".join(lines) + "\n"
 
     def section(self, name: str, rows: list[ReportRow]) -> list[str]:
@@ -457,28 +586,21 @@ class _Table:
             header = ("", "Number", "Median", "Previous")
         if not self.compare:
             header = (*header[:3], "")
-        lines = [self.line(name, header, ""), "─" * (self.title_width + 50)]
+        lines = [self.line(name, header, ""), "─" * self.width]
         for row in rows:
             lines += self.row(row)
         return lines
 
     def failures(self, rows: list[ReportRow]) -> list[str]:
-        width = self.title_width + 50
-        lines = ["Not computed because of an error", "─" * width]
+        lines = ["Not computed because of an error", "─" * self.width]
         for row in rows:
-            lines += textwrap.wrap(row.title, width=width) or [""]
-            lines += textwrap.wrap(
-                f"{row.id} · error: {row.error}",
-                width=width - 2,
-                initial_indent="  ",
-                subsequent_indent="    ",
-            )
+            lines += _wrap(row.title, self.width)
+            lines += _wrap(f"{row.id} · error: {row.error}", self.width, "  ", "    ")
         return lines
 
     def line(self, title: str, cells: Sequence[str], arrow: str) -> str:
-        widths = (10, 12, 9, 11)
         text = title.ljust(self.title_width)
-        text += "".join(cell.rjust(w) for cell, w in zip(cells, widths, strict=True))
+        text += "".join(cell.rjust(w) for cell, w in zip(cells, self.WIDTHS, strict=True))
         return (text + "  " + arrow).rstrip()
 
     def row(self, row: ReportRow) -> list[str]:
@@ -518,23 +640,24 @@ class _Table:
             notes.append(f"median{unit}; {bands}" if result.median is not None else bands)
             if result.excluded:
                 notes.append(f"excluded: {_excluded_text(result.excluded)}")
+        label = self.report.previous_period.label if self.report.previous_period else ""
         if not self.compare:
             cells[3] = ""
-        elif row.previous_error is not None and self.report.previous_period is not None:
+        elif row.previous_error is not None:
             cells[3] = "error"
-            label = self.report.previous_period.label
             notes.append(f"{label} not computed: {row.previous_error}")
-        title_lines = textwrap.wrap(row.title, width=self.title_width - 1) or [""]
+        elif row.previous_unsupported is not None:
+            cells[3] = "n/a"
+            notes.append(f"not compared with {label}: {row.previous_unsupported}")
+        title_lines = _wrap(row.title, self.title_width - 1)
         lines = [self.line(title_lines[0], cells, _arrow(row))]
-        lines += [f"{extra}" for extra in title_lines[1:]]
-        detail = " · ".join([row.id, *notes])
-        lines += textwrap.wrap(
-            detail,
-            width=self.title_width + 48,
-            initial_indent="  ",
-            subsequent_indent="    ",
-        )
+        lines += title_lines[1:]
+        lines += _wrap(" · ".join([row.id, *notes]), self.width, "  ", "    ")
         return lines
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # -- Markdown --------------------------------------------------------------------------------
@@ -551,14 +674,18 @@ def _direction_text(row: ReportRow) -> str:
 
 
 def _previous_cell(row: ReportRow, shown: str) -> str:
-    """The previous period's figure *shown*, or ``error`` when it could not be computed."""
+    """The previous period's figure *shown*, ``error`` or ``n/a`` (not supported by the data)."""
     if row.previous is None:
-        return "error" if row.previous_error is not None else ""
+        if row.previous_error is not None:
+            return "error"
+        return "n/a" if row.previous_unsupported is not None else ""
     return shown
 
 
 def _markdown(report: Report) -> str:
     lines = [f"# {_heading(report)}", ""]
+    if report.period_note:
+        lines += [report.period_note, ""]
     if report.previous_period is not None:
         lines += [_key(report), ""]
     compare = report.previous_period is not None
@@ -646,6 +773,27 @@ def _markdown(report: Report) -> str:
                 ]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
+    unsupported = _unsupported_groups(report.rows)
+    if unsupported:
+        lines += [
+            f"## Not shown: the data cannot support a figure for {report.period.label}",
+            "",
+        ]
+        lines += [
+            f"- {_md(_sentence(reason))}: " + ", ".join(f"`{i}`" for i in ids)
+            for reason, ids in unsupported.items()
+        ]
+        lines.append("")
+    not_compared = [row for row in report.rows if row.previous_unsupported is not None]
+    if not_compared and report.previous_period is not None:
+        lines += [f"## Not compared with {report.previous_period.label}", ""]
+        lines += [
+            f"- {_md(_sentence(reason))}: " + ", ".join(f"`{i}`" for i in ids)
+            for reason, ids in _group(
+                (row.previous_unsupported or "", row.id) for row in not_compared
+            ).items()
+        ]
+        lines.append("")
     failures = _failures(report)
     if failures:
         lines += [
@@ -664,9 +812,17 @@ def _markdown(report: Report) -> str:
                   + ", ".join(f"`{i}`" for i in report.skipped), ""]  # fmt: skip
     if report.diagnostics:
         lines += [f"## Data problems ({len(report.diagnostics)})", ""]
-        lines += [f"- {_md(line)}" for line in _diagnostic_summary(report.diagnostics)]
+        lines += [f"- {_md(line)}" for line in diagnostic_summary(report.diagnostics)]
         lines.append("")
     return "\n".join(lines)
+
+
+def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Key -> the values paired with it, in order."""
+    groups: dict[str, list[str]] = {}
+    for key, value in pairs:
+        groups.setdefault(key, []).append(value)
+    return groups
 
 
 def _failures(report: Report) -> list[tuple[ReportRow, str, str]]:
@@ -703,6 +859,8 @@ _CSV_COLUMNS = (
     "direction",
     "error",
     "previous_error",
+    "unsupported",
+    "previous_unsupported",
 )
 
 
@@ -740,7 +898,10 @@ def _csv(report: Report) -> str:
             "period_end": report.period.end.isoformat(),
         }
         if result is None:
-            line["error"] = row.error or "not computed"
+            if row.unsupported is not None:
+                line["unsupported"] = row.unsupported
+            else:
+                line["error"] = row.error or "not computed"
             writer.writerow(line)
             continue
         line["value"] = _csv_value(result)
@@ -762,14 +923,13 @@ def _csv(report: Report) -> str:
                 "bands": _pairs(result.bands),
                 "excluded": _pairs(result.excluded),
             }
-        if report.previous_period is not None and (
-            row.previous is not None or row.previous_error is not None
-        ):
+        if report.previous_period is not None and row.direction is not None:
             line |= {
                 "previous_period": report.previous_period.label,
                 "previous_value": "" if row.previous is None else _csv_value(row.previous),
-                "direction": (row.direction or Direction.NOT_COMPARABLE).value,
+                "direction": row.direction.value,
                 "previous_error": row.previous_error or "",
+                "previous_unsupported": row.previous_unsupported or "",
             }
         writer.writerow(line)
     return buffer.getvalue()
@@ -818,6 +978,11 @@ def _results_of(
     return list(report_or_results)
 
 
+AUDIT_COLUMNS = ("indicator", "child_id", "table", "row", "file", "line", "outcome")
+"""The columns every audit file starts with, in this order; the record's ids and dates and the
+indicator's measures follow."""
+
+
 def write_audit(
     report_or_results: "Report | Mapping[str, Result] | Iterable[Result]",
     dataset: Dataset,
@@ -826,12 +991,22 @@ def write_audit(
     """Write every record's outcome, one CSV file per indicator, into *directory*.
 
     Each file is named after the indicator (``assessment-45wd.csv``) and has one line per
-    record (or child) the indicator was given, in the order of the dataset's collection:
-    the child's id, the record's row in its collection, its other ids and its dates, its
-    outcome (``numerator``, ``denominator-only``, ``out-of-scope`` or an exclusion reason
-    such as ``end-before-start``) and the indicator's per-record measures (such as
-    ``working_days``). Filter the outcome ``denominator-only`` of ``assessment-45wd`` to list
-    the late assessments.
+    record (or child) the indicator was given, in the order of the dataset's collection.
+    Every file starts with the same columns (`AUDIT_COLUMNS`):
+
+    - ``indicator``: the indicator's id;
+    - ``child_id``: the child the line is about;
+    - ``table``: the collection the record is in (``children`` for a line about a child);
+    - ``row``: the record's position in that collection of *dataset*, counting from 0
+      (the dataset as read: after several years' returns were merged); empty for a line
+      about a child;
+    - ``file`` and ``line``: where the record was read from, when it was read from a file;
+    - ``outcome``: ``numerator``, ``denominator-only``, ``out-of-scope`` or an exclusion
+      reason such as ``end-before-start``.
+
+    Then the record's other ids and its dates, then the indicator's per-record measures (such
+    as ``working_days``). Filter the outcome ``denominator-only`` of ``assessment-45wd`` to
+    list the late assessments.
 
     Args:
         report_or_results: A `Report` (its period's results), or results by id, or results.
@@ -849,23 +1024,39 @@ def write_audit(
         if audit is None:
             continue
         # Child-level rows (row -1) have no record of their own to show dates from.
-        fields = _key_fields(audit.table) if audit.table in TABLES[1:] else []
+        record_level = audit.table in TABLES[1:]
+        fields = _key_fields(audit.table) if record_level else []
         rows = np.asarray(audit.rows)
         valid = rows >= 0
-        columns: list[list[str]] = [audit.child_ids.tolist(), _strings(rows.astype(np.float64))]
+        safe = np.where(valid, rows, 0)
+        n = len(audit)
+        files = [""] * n
+        lines = [""] * n
+        if record_level and len(dataset.records(audit.table)):  # type: ignore[arg-type]
+            origins = dataset.origin_of(audit.table)  # type: ignore[arg-type]
+            paths = origins.paths()[safe]
+            numbers = origins.line[safe]
+            known = valid & (numbers > 0)
+            files = np.where(valid, paths, "").tolist()
+            lines = np.where(known, numbers.astype(str), "").tolist()
+        columns: list[list[str]] = [
+            [result.indicator_id] * n,
+            audit.child_ids.tolist(),
+            [audit.table] * n,
+            np.where(valid, rows.astype(str), "").tolist(),
+            files,
+            lines,
+            audit.outcomes().tolist(),
+        ]
         for field in fields:
             values = dataset.column(audit.table, field)  # type: ignore[arg-type]
             if len(values) == 0:
-                columns.append([""] * len(audit))
+                columns.append([""] * n)
                 continue
-            text = np.array(_strings(values[np.where(valid, rows, 0)]), dtype=object)
+            text = np.array(_strings(values[safe]), dtype=object)
             columns.append(np.where(valid, text, "").tolist())
-        columns[1] = [
-            value if ok else "" for value, ok in zip(columns[1], valid.tolist(), strict=True)
-        ]
-        columns.append(audit.outcomes().tolist())
         columns += [_strings(np.asarray(values)) for values in audit.measures.values()]
-        header = ["child_id", "row", *fields, "outcome", *audit.measures]
+        header = [*AUDIT_COLUMNS, *fields, *audit.measures]
         path = folder / f"{result.indicator_id}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")

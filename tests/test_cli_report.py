@@ -45,11 +45,24 @@ def data_args(root: Path) -> list[str]:
 
 
 def test_demo_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
-    """Report --demo prints the table for the synthetic year, 2024-25."""
-    code, out, _ = run(capsys, "report", "--demo")
+    """Report --demo --year-ending 2025 prints the table for the synthetic year, 2024-25."""
+    code, out, _ = run(capsys, "report", "--demo", "--year-ending", "2025")
     assert code == 0
     assert out.startswith("Children's social care performance: 2024-25")
     assert "assessment-45wd" in out
+
+
+def test_demo_shows_the_cabinet_layout_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """Report --demo shows the last whole year, then the year to the end of each quarter."""
+    code, out, _ = run(capsys, "report", "--demo")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == (
+        "Children's social care performance: 2023-24 whole year | Q1 (Apr–Jun) | Q2 (Apr–Sep)"
+    )
+    assert "--layout quarters-ytd --as-at 2024-09-30" in " ".join(out.split())
+    header = next(line for line in lines[1:] if "2023-24 whole year" in line and "Q1" in line)
+    assert header.split()[-1] == "England"
 
 
 def test_report_over_files_as_json(capsys: pytest.CaptureFixture[str], returns: Path) -> None:
@@ -361,7 +374,7 @@ def failing_report(monkeypatch: pytest.MonkeyPatch) -> str:
     import attrs
 
     from safeguarding_metrics import WorkingDayCalendar, synthetic
-    from safeguarding_metrics import report as report_module
+    from safeguarding_metrics.report import core as report_module
 
     card = INDICATORS["assessment-45wd"]
     original = card.function
@@ -396,7 +409,7 @@ def test_report_prints_everything_when_one_indicator_fails(
     capsys: pytest.CaptureFixture[str], failing_report: str, format: str
 ) -> None:
     """The report is printed in full, the failing indicator with its error, no traceback."""
-    _, out, err = run(capsys, "report", "--demo", "--format", format)
+    _, out, err = run(capsys, "report", "--demo", "--year-ending", "2025", "--format", format)
     assert "Traceback" not in err
     assert "1965-03-01" in out
     assert "referrals-in-period" in out
@@ -588,3 +601,165 @@ def test_table_never_breaks_an_indicator_id_at_its_hyphens() -> None:
         text = report.to_table(width=width)
         for row in report.rows:
             assert row.id in text, (width, row.id)
+
+
+# -- the Cabinet pack ------------------------------------------------------------------------------
+
+
+def test_columns_are_laid_out_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
+    """--columns 2023-24 Q1 Q2-ytd --as-at 2024-09-30 gives three columns in the JSON."""
+    code, out, _ = run(
+        capsys,
+        "report", "--demo", "--columns", "2023-24", "Q1", "Q2-ytd", "--as-at", "2024-09-30",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    headings = [c["heading"] for c in json.loads(out)["columns"]]
+    assert headings == ["2023-24", "Q1 (Apr–Jun)", "Q2 (Apr–Sep)"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "label"),
+    [
+        pytest.param(["--year-to-date", "2024-12-31"], "2024-25 to date (2024-12-31)", id="ytd"),
+        pytest.param(["--month", "2024-06"], "June 2024", id="month"),
+        pytest.param(
+            ["--between", "2024-06-01", "2024-08-31"], "2024-06-01 to 2024-08-31", id="between"
+        ),
+        pytest.param(["--layout", "years", "--as-at", "2025-03-31"], "2022-23", id="layout"),
+    ],
+)
+def test_every_kind_of_period_can_be_asked_for(
+    capsys: pytest.CaptureFixture[str], flags: list[str], label: str
+) -> None:
+    """Year to date, month, any range and layouts all run from the command line."""
+    code, out, err = run(capsys, "report", "--demo", *flags, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["period"]["label"] == label
+
+
+def test_conflicting_period_options_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """Two ways of choosing the period at once is a usage error naming both."""
+    code, _, err = run(
+        capsys, "report", "--demo", "--month", "2024-06", "--layout", "quarters", "--as-at",
+        "2024-09-30",
+    )  # fmt: skip
+    assert code == 2
+    assert "--month cannot be combined with --layout" in one_line_error(err)
+
+
+def test_option_sets_an_indicators_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """--option ID:NAME=VALUE reaches the card (anchor=referral times from the referral)."""
+    base = ["report", "--demo", "--year-ending", "2025", "--indicator", "assessment-45wd"]
+    code, out, _ = run(capsys, *base, "--format", "json")
+    default = json.loads(out)["indicators"]["assessment-45wd"]
+    code, out, _ = run(
+        capsys, *base, "--option", "assessment-45wd:anchor=referral", "--format", "json"
+    )
+    assert code == 0
+    assert json.loads(out)["indicators"]["assessment-45wd"] != default
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        pytest.param(
+            "assessment-45wd:window=12-months", "its options are: anchor", id="wrong-name"
+        ),
+        pytest.param(
+            "assessment-45wd:anchor=never",
+            "is not one of assessment-start, referral",
+            id="wrong-value",
+        ),
+        pytest.param("nope:anchor=referral", "no indicator 'nope'", id="wrong-id"),
+        pytest.param("assessment-45wd-anchor", "write ID:NAME=VALUE", id="wrong-form"),
+    ],
+)
+def test_a_wrong_option_names_the_valid_ones(
+    capsys: pytest.CaptureFixture[str], option: str, message: str
+) -> None:
+    """A mistake in --option is a one-line usage error saying what would be right."""
+    code, _, err = run(capsys, "report", "--demo", "--option", option)
+    assert code == 2
+    assert message in one_line_error(err)
+
+
+def test_skip_leaves_an_indicator_out(capsys: pytest.CaptureFixture[str]) -> None:
+    """--skip ID removes the indicator from the report."""
+    code, out, _ = run(
+        capsys,
+        "report",
+        "--demo",
+        "--year-ending",
+        "2025",
+        "--skip",
+        "icpc-15wd",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert "icpc-15wd" not in json.loads(out)["indicators"]
+
+
+def test_config_file_holds_everything_a_council_re_runs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A report.toml gives the columns, options, comparators and title; flags still win."""
+    (tmp_path / "neighbours.csv").write_text(
+        "indicator_id,label,value,year\nassessment-45wd,Neighbours,80.5,2023-24\n", encoding="utf-8"
+    )
+    config = tmp_path / "report.toml"
+    config.write_text(
+        'title = "Cabinet report"\n'
+        "[inputs]\n"
+        'comparators = "neighbours.csv"\n'
+        "[report]\n"
+        'layout = "quarters-ytd"\n'
+        "as_at = 2024-09-30\n"
+        'format = "json"\n'
+        'indicators = ["assessment-45wd", "icpc-15wd"]\n'
+        "[options]\n"
+        '"assessment-45wd" = { anchor = "referral" }\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "report", "--demo", "--config", str(config))
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["title"] == "Cabinet report"
+    assert len(document["columns"]) == 3
+    assert set(document["indicators"]) == {"assessment-45wd", "icpc-15wd"}
+    labels = [c["label"] for c in document["comparators"]["assessment-45wd"]]
+    assert labels == ["England", "Neighbours"]
+    code, out, _ = run(capsys, "report", "--demo", "--config", str(config), "--format", "csv")
+    assert out.startswith("id,title")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("[report]\ncolour = 1\n", "[report] has no setting colour", id="unknown"),
+        pytest.param("[report]\nlayout = 3\n", "layout must be a str", id="wrong-type"),
+        pytest.param("[report\n", "not a readable TOML file", id="not-toml"),
+    ],
+)
+def test_a_bad_config_file_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, message: str
+) -> None:
+    """A mistake in report.toml names the file and the setting."""
+    config = tmp_path / "report.toml"
+    config.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "report", "--demo", "--config", str(config))
+    assert code == 2
+    assert message in one_line_error(err)
+    assert "report.toml" in err
+
+
+def test_compare_year_earlier_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """--compare year-earlier compares Q1 with Q1 of the year before."""
+    code, out, _ = run(
+        capsys, "report", "--demo", "--columns", "2024-25-Q1", "--compare", "year-earlier",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    entry = json.loads(out)["indicators"]["assessment-45wd"]
+    assert entry["previous"]["period"] == "2023-24 Q1"

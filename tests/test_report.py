@@ -215,7 +215,8 @@ def check_shape(entry: dict[str, Any], kind: str, *, compare: bool) -> None:
 def test_json_has_the_documented_shape() -> None:
     """Top-level keys, period keys, and each indicator's keys and types are as documented."""
     document = json.loads(small_report().to_json())
-    assert list(document) == ["period", "indicators", "diagnostics"]
+    assert list(document)[:3] == ["period", "indicators", "diagnostics"]
+    assert set(list(document)[3:]) <= {"coverage", "columns", "comparators", "empty", "title"}
     assert document["period"] == {"start": "2024-04-01", "end": "2025-03-31", "label": "2024-25"}
     kinds = set()
     counts_with_exclusions = 0
@@ -406,8 +407,14 @@ def test_csv_shows_count_exclusions_and_whole_number_values() -> None:
 def test_csv_has_a_line_per_indicator() -> None:
     """CSV: one line per row, with the figures of each kind."""
     report = small_report()
-    lines = list(csv.DictReader(io.StringIO(report.to_csv())))
+    every = list(csv.DictReader(io.StringIO(report.to_csv())))
+    lines = [line for line in every if not line["comparator"]]
     assert [line["id"] for line in lines] == [row.id for row in report.rows]
+    england = [line for line in every if line["comparator"]]
+    assert {line["id"] for line in england} == {
+        row.id for row in report.rows if row.card.england is not None
+    }
+    assert all(line["comparator"] == "England" and float(line["value"]) for line in england)
     for line, row in zip(lines, report.rows, strict=True):
         result = row.current
         if isinstance(result, Rate):
@@ -473,7 +480,9 @@ def coverage_checked(card: Indicator) -> Indicator:
 
 def replace_card(monkeypatch: pytest.MonkeyPatch, card: Indicator) -> None:
     """Make run_report use *card* in place of the registered card with its id."""
-    monkeypatch.setattr(report_module, "INDICATORS", {**INDICATORS, card.id: card})
+    from safeguarding_metrics.report import core
+
+    monkeypatch.setattr(core, "INDICATORS", {**INDICATORS, card.id: card})
 
 
 @pytest.fixture

@@ -12,9 +12,12 @@ from typing import Any
 
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
-from safeguarding_metrics.errors import SafeguardingMetricsError
+from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
+from safeguarding_metrics.layouts import LAYOUTS
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.registry import INDICATORS
+from safeguarding_metrics.report.core import COMPARE_MODES, CompareMode
+from safeguarding_metrics.report.formats import FORMATS
 from safeguarding_metrics.working_days import WorkingDayCalendar
 
 __all__ = ["main"]
@@ -110,6 +113,13 @@ class UsageError(SafeguardingMetricsError, ValueError):
     """The command line asked for something impossible (exit code 2)."""
 
 
+def _month(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month in YYYY-MM form")
+    return int(match.group(1)), int(match.group(2))
+
+
 def _year(text: str) -> int:
     if not text.isdigit() or len(text) != 4:
         raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2025")
@@ -136,38 +146,90 @@ def _whole(text: str) -> int:
     return value
 
 
-def _period(args: argparse.Namespace, data: Dataset | None = None) -> tuple[ReportingPeriod, str]:
-    """The period the report options ask for, and a note when it was chosen from the data.
+_SINGLE_PERIODS = ("quarter", "rolling_12_months_to", "year_to_date", "month", "between")
 
-    With no period asked for, the latest collection year the returns cover (`--demo`: its
-    last year). Called once before reading (``data`` None, to check the options early) and
-    once after.
-    """
-    if args.rolling_12_months_to is not None:
-        if args.year_ending is not None or args.quarter is not None:
-            raise UsageError(
-                "--rolling-12-months-to cannot be combined with --year-ending or --quarter"
-            )
-        return ReportingPeriod.rolling_12_months(as_at=args.rolling_12_months_to), ""
+
+def _check_period_options(args: argparse.Namespace) -> None:
+    """Refuse period options that contradict each other, before anything is read."""
+    singles = [name for name in _SINGLE_PERIODS if getattr(args, name) is not None]
+    flags = {
+        name: "--" + name.replace("_", "-") for name in (*_SINGLE_PERIODS, "columns", "layout")
+    }
+    if len(singles) > 1:
+        raise UsageError(f"{flags[singles[0]]} cannot be combined with {flags[singles[1]]}")
+    if args.columns and args.layout:
+        raise UsageError("--columns and --layout both choose the columns: give one")
+    if singles and (args.columns or args.layout):
+        which = "--columns" if args.columns else "--layout"
+        raise UsageError(f"{flags[singles[0]]} cannot be combined with {which}")
+    if singles and singles[0] != "quarter" and args.year_ending is not None:
+        raise UsageError(f"{flags[singles[0]]} cannot be combined with --year-ending")
     if args.quarter is not None and args.year_ending is None and not args.demo:
         raise UsageError("--quarter needs --year-ending: the quarter of which year?")
-    year = args.year_ending
+
+
+def _columns(args: argparse.Namespace, data: Dataset) -> tuple[list[Any], str]:
+    """The report's columns the options ask for, and a note when they were chosen for the user.
+
+    One column for a single period; several for --columns or --layout. With no period asked
+    for, the latest collection year the returns cover; for --demo, the Cabinet layout
+    (the last whole year, then this year to the end of each quarter to 30 September).
+    """
+    from safeguarding_metrics.layouts import column_for, layout, parse_columns
+
+    if args.rolling_12_months_to is not None:
+        return [column_for(ReportingPeriod.rolling_12_months(as_at=args.rolling_12_months_to))], ""
+    if args.year_to_date is not None:
+        return [column_for(ReportingPeriod.year_to_date(as_at=args.year_to_date))], ""
+    if args.month is not None:
+        return [column_for(ReportingPeriod.month(*args.month))], ""
+    if args.between is not None:
+        return [column_for(ReportingPeriod.between(*args.between))], ""
+    if args.columns or args.layout:
+        as_at = args.as_at or _as_at(args, data)
+        if args.columns:
+            year = args.year_ending
+            return list(parse_columns(args.columns, year=year, as_at=as_at)), ""
+        return list(layout(args.layout, as_at=as_at)), ""
+    if args.demo and args.year_ending is None and args.quarter is None:
+        as_at = dt.date(args.demo_year_ending - 1, 9, 30)
+        note = (
+            "The demo council's Cabinet table: the last whole year, then this year to the end "
+            f"of each quarter (--layout quarters-ytd --as-at {as_at})."
+        )
+        return list(layout("quarters-ytd", as_at=as_at)), note
+    year = (
+        args.year_ending
+        if args.year_ending is not None
+        else (args.demo_year_ending if args.demo else None)
+    )
     note = ""
-    if year is None and args.demo:
-        year = args.demo_year_ending
-    if year is None and data is not None:
+    if year is None:
         year = _latest_year(data)
         if year is None:
             raise UsageError(
                 "say which period to report on: --year-ending YYYY (with --quarter N for a "
-                "quarter) or --rolling-12-months-to YYYY-MM-DD (the data records no "
-                "collection year to choose one from)"
+                "quarter), --rolling-12-months-to, --year-to-date, --month, --between, "
+                "--columns or --layout (the data records no collection year to choose one from)"
             )
         note = "No period was asked for: reporting on the latest year the returns cover."
-    if year is None:  # checked again once the data is read
-        return ReportingPeriod.year_ending(2000), ""
     period = ReportingPeriod.year_ending(year)
-    return (period.quarter(args.quarter) if args.quarter is not None else period), note
+    return [column_for(period.quarter(args.quarter) if args.quarter is not None else period)], note
+
+
+def _as_at(args: argparse.Namespace, data: Dataset) -> dt.date:
+    """The date --columns and --layout lay out for, when --as-at is not given."""
+    if args.year_ending is not None:
+        return dt.date(args.year_ending, 3, 31)
+    if args.demo:
+        return dt.date(args.demo_year_ending, 3, 31)
+    ends = [r.end for r in data.coverage.returns]
+    if not ends:
+        raise UsageError(
+            "--columns and --layout need a date to lay out for: give --as-at YYYY-MM-DD "
+            "(the data records no returns to take the latest date from)"
+        )
+    return max(ends)
 
 
 def _latest_year(data: Dataset) -> int | None:
@@ -296,13 +358,116 @@ def _say(text: str) -> None:
     write_text(text + "\n", sys.stderr)
 
 
-def _report(args: argparse.Namespace) -> int:
-    from safeguarding_metrics.report import diagnostic_summary, run_report, write_audit
+def _apply_config(args: argparse.Namespace) -> None:
+    """Fill the options not given on the command line from the --config file."""
+    if args.config is None:
+        return
+    from safeguarding_metrics.report.config import load_config
 
+    config = load_config(args.config)
+    for name in ("cin", "closures", "population", "comparators", "columns", "layout"):
+        if getattr(args, name) in (None, []):
+            value = getattr(config, name)
+            setattr(args, name, list(value) if isinstance(value, tuple) else value)
+    if not args.ssda903 and config.ssda903:
+        args.ssda903 = list(config.ssda903)
+    for name in ("as_at", "year_ending", "compare", "title", "format", "output"):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(config, name))
+    if not args.indicator and config.indicators:
+        args.indicator = list(config.indicators)
+    if not args.skip and config.skip:
+        args.skip = list(config.skip)
+    if config.england is False:
+        args.no_england = True
+    args.config_options = config.options
+
+
+def _parse_options(texts: Sequence[str], base: Any) -> dict[str, dict[str, Any]]:
+    """``ID:NAME=VALUE`` texts as indicator id -> option name -> value, checked against the card.
+
+    A value is matched against the option's choices as written (``true``, ``365-days``); a
+    free value is read as a whole number, then a date, then text.
+    """
+    options: dict[str, dict[str, Any]] = {
+        indicator_id: dict(values) for indicator_id, values in (base or {}).items()
+    }
+    for text in texts:
+        match = re.fullmatch(r"([a-z0-9-]+):([a-z_]+)=(.*)", text.strip())
+        if not match:
+            raise UsageError(
+                f"--option {text!r}: write ID:NAME=VALUE, e.g. assessment-45wd:anchor=referral"
+            )
+        indicator_id, name, value = match.groups()
+        card = INDICATORS.get(indicator_id)
+        if card is None:
+            raise UsageError(f"--option {text!r}: no indicator {indicator_id!r}")
+        known = {option.name: option for option in card.options}
+        if name not in known:
+            listed = ", ".join(known) or "none"
+            raise UsageError(
+                f"--option {text!r}: {indicator_id} has no option {name!r}; its options are: {listed}"
+            )
+        options.setdefault(indicator_id, {})[name] = _option_value(known[name], value)
+    for indicator_id, values in options.items():
+        card = INDICATORS.get(indicator_id)
+        if card is None:
+            raise UsageError(f"option for unknown indicator {indicator_id!r}")
+        known = {option.name: option for option in card.options}
+        for name, value in values.items():
+            if name not in known:
+                listed = ", ".join(known) or "none"
+                raise UsageError(
+                    f"{indicator_id} has no option {name!r}; its options are: {listed}"
+                )
+            try:
+                known[name].check(indicator_id, value)
+            except InvalidOptionError as error:
+                raise UsageError(str(error)) from None
+    return options
+
+
+def _option_value(option: Any, text: str) -> Any:
+    for choice in option.choices:
+        if str(choice).lower() == text.strip().lower():
+            return choice
+    if option.choices:
+        listed = ", ".join(
+            str(c).lower() if isinstance(c, bool) else str(c) for c in option.choices
+        )
+        raise UsageError(f"option {option.name}={text!r} is not one of {listed}")
+    stripped = text.strip()
+    if re.fullmatch(r"-?\d+", stripped):
+        return int(stripped)
+    if _ISO_FORM.match(stripped):
+        return parse_iso_date(stripped)
+    return stripped
+
+
+def _report(args: argparse.Namespace) -> int:
+    from safeguarding_metrics.report import (
+        diagnostic_summary,
+        read_comparators,
+        run_report,
+        write_audit,
+    )
+
+    args.config_options = {}
+    _apply_config(args)
+    args.format = args.format or "table"
     args.demo_year_ending = args.year_ending or 2025
-    _period(args)  # check the period options before reading anything
+    _check_period_options(args)
+    if args.no_compare and args.compare not in (None, "none"):
+        raise UsageError("--no-compare cannot be combined with --compare")
+    compare: CompareMode = "none" if args.no_compare else (args.compare or "previous")
+    options = _parse_options(args.option or [], args.config_options)
+    if args.format == "xlsx" and args.output is None:
+        raise UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+    if args.with_children and args.format != "html":
+        raise UsageError("--with-children applies to --format html")
     closures = read_closures(args.closures) if args.closures else []
     calendar = WorkingDayCalendar.england(extra_closures=closures)
+    comparators = read_comparators(args.comparators) if args.comparators else ()
     if args.audit is not None:
         _check_writable(args.audit, "audit files")
     if args.output is not None:
@@ -320,26 +485,22 @@ def _report(args: argparse.Namespace) -> int:
         if args.diagnostics is not None:
             _write_diagnostics(args.diagnostics, data.diagnostics)
         return EXIT_USAGE
-    period, note = _period(args, data)
+    columns, note = _columns(args, data)
     report = run_report(
         data,
-        period=period,
-        compare=not args.no_compare,
+        columns=columns,
+        compare=compare,
         calendar=calendar,
         indicators=args.indicator or None,
+        skip=args.skip or (),
+        options=options,
         population=args.population,
+        comparators=comparators,
+        england=not args.no_england,
+        title=args.title or "",
         period_note=note,
     )
-    if args.format == "table":
-        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 120
-        text = report.to_table(width=max(width, 80))
-    else:
-        text = report.render(args.format)
-    if args.output is not None:
-        args.output.write_text(text, encoding="utf-8")
-        _say(f"Wrote the report to {args.output}")
-    else:
-        write_text(text, sys.stdout)
+    _write_report(args, report, data)
     if args.audit is not None:
         written = write_audit(report, data, args.audit)
         _say(f"Wrote {len(written)} audit file(s) to {args.audit}")
@@ -352,11 +513,35 @@ def _report(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if report.rows and not report.computed_any:
         _say(
-            f"safeguarding-metrics: error: no indicator could be computed for "
-            f"{report.period.label}: the data cannot support it (see the report)"
+            "safeguarding-metrics: error: no indicator could be computed for the periods "
+            "asked for: the data cannot support them (see the report)"
         )
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _write_report(args: argparse.Namespace, report: Any, data: Dataset) -> None:
+    """The report in its format, to -o FILE or standard output."""
+    if args.format == "html":
+        from safeguarding_metrics.report.render_html import render_html
+
+        text = render_html(report, data, with_children=args.with_children)
+    elif args.format == "xlsx":
+        from safeguarding_metrics.report.render_xlsx import write_xlsx
+
+        write_xlsx(report, data, args.output)
+        _say(f"Wrote the report to {args.output}")
+        return
+    elif args.format == "table":
+        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 120
+        text = report.to_table(width=max(width, 80))
+    else:
+        text = report.render(args.format)
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+        _say(f"Wrote the report to {args.output}")
+    else:
+        write_text(text, sys.stdout)
 
 
 def _report_problems(args: argparse.Namespace, report: Any) -> None:
@@ -474,6 +659,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     data.add_argument("--demo", action="store_true", help="use the built-in synthetic cohort")
+    data.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="read the report's settings from a TOML file (options given here win)",
+    )
     when = report.add_argument_group("period")
     when.add_argument(
         "--year-ending",
@@ -487,7 +678,47 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument(
         "--rolling-12-months-to", type=_date, metavar="DATE", help="the 12 months ending DATE"
     )
-    report.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
+    when.add_argument("--year-to-date", type=_date, metavar="DATE", help="from 1 April to DATE")
+    when.add_argument("--month", type=_month, metavar="YYYY-MM", help="one calendar month")
+    when.add_argument(
+        "--between", type=_date, nargs=2, metavar=("START", "END"), help="any range, both days in"
+    )
+    when.add_argument(
+        "--columns",
+        nargs="+",
+        metavar="PERIOD",
+        help=(
+            "several periods side by side: 2023-24, Q1, Q2-ytd, 2024-25-Q3, ytd, 2024-01, "
+            "Jan-24, rolling, 2024-01-01..2024-03-31 (Q and ytd of the year of --as-at)"
+        ),
+    )
+    when.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        help=(
+            "a usual set of columns for --as-at: quarters-ytd is the last whole year, then "
+            "the year to the end of each quarter"
+        ),
+    )
+    when.add_argument(
+        "--as-at",
+        type=_date,
+        metavar="DATE",
+        help="the date --columns and --layout lay out for (default: the data's last day)",
+    )
+    when.add_argument(
+        "--compare",
+        choices=COMPARE_MODES,
+        help=(
+            "arrows against the column before (previous, the default; the first column against "
+            "the period before it), the same period a year earlier, or none"
+        ),
+    )
+    report.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="table (default), markdown, csv, json, or html and xlsx (with -o FILE)",
+    )
     report.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write the report to FILE (UTF-8)"
     )
@@ -513,9 +744,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--indicator", action="append", metavar="ID", help="report only this indicator (repeatable)"
     )
     report.add_argument(
+        "--skip", action="append", metavar="ID", help="leave this indicator out (repeatable)"
+    )
+    report.add_argument(
+        "--option",
+        action="append",
+        metavar="ID:NAME=VALUE",
+        help="an indicator's option, e.g. assessment-45wd:anchor=referral (repeatable)",
+    )
+    report.add_argument(
+        "--comparators",
+        type=Path,
+        metavar="FILE",
+        help="a CSV of comparator figures: indicator_id, label, value, year",
+    )
+    report.add_argument(
+        "--no-england", action="store_true", help="leave out England's published figures"
+    )
+    report.add_argument("--title", help="the report's title")
+    report.add_argument(
+        "--with-children",
+        action="store_true",
+        help="html: list the child ids behind each number (personal data: off by default)",
+    )
+    report.add_argument(
         "--population", type=_whole, metavar="N", help="child population, for counts per 10,000"
     )
-    report.add_argument("--no-compare", action="store_true", help="leave out the previous period")
+    report.add_argument(
+        "--no-compare", action="store_true", help="no arrows (the same as --compare none)"
+    )
     report.set_defaults(handler=_report)
 
     explain = commands.add_parser("explain", help="print an indicator's definition card")

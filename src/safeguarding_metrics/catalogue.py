@@ -7,6 +7,7 @@ it. The docs, the report and the `explain` command all read cards.
 """
 
 import datetime as dt
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -245,7 +246,7 @@ class Indicator:
     @property
     def uses_calendar(self) -> bool:
         """Whether the indicator counts working days (takes `calendar=`)."""
-        return "calendar" in inspect.signature(self.function).parameters
+        return _takes_calendar(self.function)
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -352,6 +353,11 @@ class Indicator:
             lines.append(f"- {source.publisher}, {title}{detail}")
         lines.append("")
         return "\n".join(lines)
+
+
+@functools.cache
+def _takes_calendar(function: Callable[..., Result]) -> bool:
+    return "calendar" in inspect.signature(function).parameters
 
 
 def _cell(text: str) -> str:

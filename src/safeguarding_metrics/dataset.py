@@ -13,7 +13,7 @@ from safeguarding_metrics._dates import DayArray, as_day_array
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidRecordError
 from safeguarding_metrics.provenance import Coverage, Origins
-from safeguarding_metrics.record_table import RecordTable
+from safeguarding_metrics.record_table import ListColumn, RecordTable
 from safeguarding_metrics.records import (
     RECORD_CLASSES,
     TABLES,
@@ -84,8 +84,14 @@ def _concatenate(
     if keep.all() and not len(right):
         return left
     if isinstance(left, RecordTable) and (isinstance(right, RecordTable) or not len(right)):
-        columns: dict[str, npt.NDArray[Any]] = {}
+        columns: dict[str, Any] = {}
         for spec in field_specs(table):
+            if spec.kind == "many":
+                lists = [left.column(spec.name).take(keep)]
+                if isinstance(right, RecordTable):
+                    lists.append(right.column(spec.name))
+                columns[spec.name] = ListColumn.concatenate(lists)
+                continue
             parts = [left.column(spec.name)[keep]]
             if isinstance(right, RecordTable):
                 parts.append(right.column(spec.name))
@@ -430,24 +436,39 @@ class Dataset:
             raise InvalidRecordError(f"{table}.{field} is not a date field")
         return result
 
-    def exploded(self, table: TableName, field: str) -> tuple[npt.NDArray[np.int64], DayArray]:
-        """A tuple-of-dates field (such as `review_dates`) as (row number, date) arrays."""
-        key = ("exploded", table, field)
+    def list_column(self, table: TableName, field: str) -> ListColumn:
+        """A field of several values (such as `review_dates`) as a `ListColumn`."""
+        key = ("list", table, field)
         cached = self._cache.get(key)
         if cached is None:
             records = self.records(table)
-            check_field(table, field)
-            per_row: Any = (
-                records.column(field)
-                if isinstance(records, RecordTable)
-                else [getattr(r, field) for r in records]
-            )
-            lengths = np.fromiter((len(v) for v in per_row), dtype=np.int64, count=len(per_row))
-            rows = np.repeat(np.arange(len(records), dtype=np.int64), lengths)
-            values = as_day_array(d for v in per_row for d in v)
-            cached = (freeze(rows), freeze(values))
+            if check_field(table, field) != "many":
+                raise InvalidRecordError(
+                    f"{table}.{field} holds one value per record; use column()"
+                )
+            if isinstance(records, RecordTable):
+                cached = records.column(field)
+            else:
+                element = next(s.element for s in field_specs(table) if s.name == field)
+                cached = ListColumn.from_sequences(
+                    [getattr(r, field) for r in records], kind=element
+                )
             self._cache[key] = cached
-        result: tuple[npt.NDArray[np.int64], DayArray] = cached
+        result: ListColumn = cached
+        return result
+
+    def exploded(self, table: TableName, field: str) -> tuple[npt.NDArray[np.intp], Any]:
+        """A field of several values (such as `review_dates`) as (row number, value) arrays.
+
+        Dates come sorted within each record.
+        """
+        key = ("exploded", table, field)
+        cached = self._cache.get(key)
+        if cached is None:
+            lists = self.list_column(table, field)
+            cached = (freeze(lists.rows()), lists.values)
+            self._cache[key] = cached
+        result: tuple[npt.NDArray[np.intp], Any] = cached
         return result
 
     @property
@@ -508,7 +529,8 @@ class Dataset:
         records = self.records(table)
         kind = check_field(table, field)
         if isinstance(records, RecordTable) and kind != "many":
-            return records.column(field)
+            column: npt.NDArray[Any] = records.column(field)
+            return column
         values = (getattr(r, field) for r in records)
         if kind == "date":
             return as_day_array(values)

@@ -19,9 +19,101 @@ from safeguarding_metrics.records import (
     field_specs,
 )
 
-__all__ = ["RecordTable"]
+__all__ = ["ListColumn", "RecordTable"]
 
 R = TypeVar("R")
+
+
+class ListColumn:
+    """A column whose every row holds several values (review dates, assessment factors).
+
+    The values of all rows are kept one after the other in one array, with each row's slice
+    given by *offsets* (row ``i`` holds ``values[offsets[i]:offsets[i + 1]]``), as Arrow keeps
+    a list column: no Python object per row, and `Dataset.exploded` is a view. Dates are
+    ``datetime64[D]`` and sorted within each row (a `CPPlan`'s review dates are sorted);
+    text is a unicode array in the order given.
+    """
+
+    __slots__ = ("offsets", "values")
+
+    def __init__(self, offsets: npt.NDArray[np.intp], values: npt.NDArray[Any]) -> None:
+        """Wrap *offsets* (length rows + 1, from 0, never decreasing) and *values*."""
+        if offsets.ndim != 1 or len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != len(values):
+            raise InvalidRecordError("a list column's offsets must run from 0 to len(values)")
+        if len(offsets) > 1 and (np.diff(offsets) < 0).any():
+            raise InvalidRecordError("a list column's offsets must never decrease")
+        self.offsets = freeze(offsets.astype(np.intp, copy=False))
+        self.values = freeze(values)
+
+    @classmethod
+    def empty(cls, n: int, kind: str) -> "ListColumn":
+        """*n* rows holding no value, of dates (*kind* ``"date"``) or text."""
+        dtype = "datetime64[D]" if kind == "date" else np.str_
+        return cls(np.zeros(n + 1, dtype=np.intp), np.zeros(0, dtype=dtype))
+
+    @classmethod
+    def from_lengths(
+        cls, lengths: npt.ArrayLike, values: npt.NDArray[Any], *, dates: bool
+    ) -> "ListColumn":
+        """Rows of *lengths* values each, taken in turn from *values*; dates sorted per row."""
+        counts = np.asarray(lengths, dtype=np.intp)
+        offsets = np.zeros(len(counts) + 1, dtype=np.intp)
+        np.cumsum(counts, out=offsets[1:])
+        if dates and len(values):
+            rows = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
+            values = values[np.lexsort((values, rows))]
+        return cls(offsets, values)
+
+    @classmethod
+    def from_sequences(cls, rows: Sequence[Any], *, kind: str) -> "ListColumn":
+        """From a sequence of sequences (or of None, for no values)."""
+        items = [() if row is None else row for row in rows]
+        lengths = [len(row) for row in items]
+        flat = [value for row in items for value in row]
+        if kind != "date" and not all(isinstance(value, str) for value in flat):
+            raise TypeError("expected sequences of strings")
+        values = as_day_array(flat) if kind == "date" else np.array(flat, dtype=np.str_)
+        if kind != "date" and not len(flat):
+            values = np.zeros(0, dtype=np.str_)
+        return cls.from_lengths(lengths, values, dates=kind == "date")
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def lengths(self) -> npt.NDArray[np.intp]:
+        """How many values each row holds."""
+        result: npt.NDArray[np.intp] = np.diff(self.offsets)
+        return result
+
+    def rows(self) -> npt.NDArray[np.intp]:
+        """For each value, the row holding it."""
+        return np.repeat(np.arange(len(self), dtype=np.intp), self.lengths())
+
+    def row(self, i: int) -> tuple[Any, ...]:
+        """Row *i*'s values as a tuple (dates as `datetime.date`)."""
+        part = self.values[self.offsets[i] : self.offsets[i + 1]]
+        if part.dtype.kind == "M":
+            return tuple(to_date(day) for day in part)
+        return tuple(str(value) for value in part)
+
+    def take(self, rows: npt.NDArray[Any]) -> "ListColumn":
+        """Rows *rows* (indexes, or a boolean mask), in that order."""
+        picked = np.flatnonzero(rows) if np.asarray(rows).dtype == np.bool_ else np.asarray(rows)
+        lengths = self.lengths()[picked]
+        starts = self.offsets[:-1][picked]
+        offsets = np.zeros(len(picked) + 1, dtype=np.intp)
+        np.cumsum(lengths, out=offsets[1:])
+        index = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1], dtype=np.intp)
+        return ListColumn(offsets, self.values[index])
+
+    @staticmethod
+    def concatenate(parts: Sequence["ListColumn"]) -> "ListColumn":
+        """Several list columns' rows, one after the other."""
+        lengths = np.concatenate([part.lengths() for part in parts])
+        values = np.concatenate([part.values for part in parts])
+        offsets = np.zeros(len(lengths) + 1, dtype=np.intp)
+        np.cumsum(lengths, out=offsets[1:])
+        return ListColumn(offsets, values)
 
 
 class RecordTable(Sequence[R]):
@@ -34,10 +126,10 @@ class RecordTable(Sequence[R]):
 
     __slots__ = ("_columns", "_length", "_table")
 
-    def __init__(self, table: TableName, columns: Mapping[str, npt.NDArray[Any]]) -> None:
+    def __init__(self, table: TableName, columns: Mapping[str, Any]) -> None:
         """Wrap *columns* already checked and normalised by `RecordTable.from_arrays`."""
         self._table = table
-        self._columns = dict(columns)
+        self._columns: dict[str, Any] = dict(columns)
         lengths = {len(values) for values in self._columns.values()}
         self._length = lengths.pop() if lengths else 0
 
@@ -64,7 +156,7 @@ class RecordTable(Sequence[R]):
             )
         n = next(iter(lengths.values()), 0)
         normalised = {
-            name: freeze(_normalise_column(table, spec, columns.get(name, attrs.NOTHING), n))
+            name: _frozen(_normalise_column(table, spec, columns.get(name, attrs.NOTHING), n))
             for name, spec in specs.items()
         }
         return cls(table, normalised)
@@ -74,8 +166,8 @@ class RecordTable(Sequence[R]):
         """The collection the records belong to."""
         return self._table
 
-    def column(self, field: str) -> npt.NDArray[Any]:
-        """The read-only column of *field*."""
+    def column(self, field: str) -> Any:
+        """The read-only column of *field*: a numpy array, or a `ListColumn` for a tuple field."""
         return self._columns[field]
 
     def __len__(self) -> int:
@@ -109,13 +201,21 @@ class RecordTable(Sequence[R]):
 
     def _record(self, i: int) -> R:
         values = {
-            spec.name: _cell(spec, self._columns[spec.name][i]) for spec in field_specs(self._table)
+            spec.name: _cell(
+                spec,
+                self._columns[spec.name].row(i)
+                if spec.kind == "many"
+                else self._columns[spec.name][i],
+            )
+            for spec in field_specs(self._table)
         }
         record: R = RECORD_CLASSES[self._table](**values)
         return record
 
 
 def _cell(spec: FieldSpec, value: Any) -> Any:
+    if spec.kind == "many":
+        return value
     if spec.kind == "date":
         return None if np.isnat(value) else to_date(value)
     if spec.kind == "text":
@@ -127,14 +227,44 @@ def _cell(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> npt.NDArray[Any]:
+def _frozen(column: Any) -> Any:
+    """*column* read-only (a `ListColumn` is already)."""
+    return column if isinstance(column, ListColumn) else freeze(column)
+
+
+def _omitted(spec: FieldSpec, n: int) -> Any:
+    """The column of *n* records that all take *spec*'s default."""
+    if spec.kind == "many":
+        return ListColumn.empty(n, spec.element)
+    if spec.kind == "date":
+        return np.full(n, np.datetime64("NaT", "D"))
+    if spec.kind == "int":
+        return np.full(n, np.nan)
+    if spec.kind == "bool":
+        return np.full(n, bool(spec.default), dtype=np.bool_)
+    text = "" if spec.default is None else str(spec.default)
+    return np.full(n, text, dtype=f"<U{max(len(text), 1)}")
+
+
+def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:
     where = f"Dataset.from_columns: {table}.{spec.name}"
     column: npt.NDArray[Any]
     if values is attrs.NOTHING:
         if spec.default is attrs.NOTHING:
             raise InvalidRecordError(f"{where} is required")
-        values = [spec.default] * n
+        return _omitted(spec, n)
     try:
+        if spec.kind == "many":
+            if isinstance(values, ListColumn):
+                if spec.element == "date" and values.values.dtype != np.dtype("datetime64[D]"):
+                    raise InvalidRecordError(f"{where} must hold dates")
+                return values
+            for row, value in enumerate(values):
+                if isinstance(value, str | bytes):
+                    raise InvalidRecordError(
+                        f"{where}[{row}] must be a sequence of values, got the text {value!r}"
+                    )
+            return ListColumn.from_sequences(list(values), kind=spec.element)
         if spec.kind == "date":
             column = as_day_array(values)
             if not spec.optional and np.isnat(column).any():
@@ -179,9 +309,7 @@ def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> npt.N
                         f"{where}[{row}] must be one of {sorted(allowed)}, got {column[row]!r}"
                     )
             return column
-        column = np.empty(n, dtype=object)
-        column[:] = [spec.converter(v) for v in values]
-        return column
+        raise InvalidRecordError(f"{where}: unknown kind of field {spec.kind!r}")
     except TypeError as error:
         raise InvalidRecordError(f"{where}: {error}") from None
 

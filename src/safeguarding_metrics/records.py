@@ -493,6 +493,8 @@ class FieldSpec:
         identifier: Whether it is an identifier (a non-empty string).
         default: Its default, or `attrs.NOTHING` when it is required.
         converter: The converter the record class applies, if any.
+        element: For a field of several values (kind ``many``), the kind of each: ``date``
+            or ``text``; ``""`` otherwise.
     """
 
     name: str
@@ -501,9 +503,18 @@ class FieldSpec:
     identifier: bool
     default: Any
     converter: Any
+    element: str = ""
 
 
 _FIELD_SPECS: dict[str, tuple[FieldSpec, ...]] = {}
+
+
+def _element_kind(annotation: Any) -> str:
+    """``date`` or ``text`` for ``tuple[dt.date, ...]`` or ``tuple[str, ...]``; else ``""``."""
+    if typing.get_origin(annotation) is not tuple:
+        return ""
+    (first, *_) = typing.get_args(annotation)
+    return "date" if first is dt.date else "text"
 
 
 def field_specs(table: str) -> tuple[FieldSpec, ...]:
@@ -521,6 +532,7 @@ def field_specs(table: str) -> tuple[FieldSpec, ...]:
                 identifier=field.validator is _identifier,
                 default=field.default,
                 converter=field.converter,
+                element=_element_kind(hints[field.name]),
             )
             for field in attrs.fields(record_class)
         )

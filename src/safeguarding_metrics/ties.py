@@ -27,9 +27,9 @@ _JOIN = "\x1f"
 
 def _sort_key(dataset: Dataset, table: TableName, name: str, kind: str, rows: IntArray) -> Any:
     if kind == "many":
-        values = [getattr(dataset.records(table)[int(row)], name) for row in rows]
+        lists = dataset.list_column(table, name)
         return np.array(
-            [_JOIN.join(str(v) for v in value) for value in values], dtype=np.str_
+            [_JOIN.join(str(v) for v in lists.row(int(row))) for row in rows], dtype=np.str_
         ).reshape(len(rows))
     column = dataset.column(table, name)[rows]
     if kind == "date":

@@ -765,6 +765,35 @@ def sources_page() -> str:
     return "\n".join(lines)
 
 
+def tables_page() -> str:
+    """The tables a dataset holds and their columns, from `sm.schema()`."""
+    lines = [
+        "# Tables and fields",
+        "",
+        "The collections a `Dataset` holds, and the columns each takes.",
+        "These are the names `Dataset.from_columns` and `Dataset.from_frames` accept (rename a",
+        "frame's columns with `rename=`); a required column must be given, and the others may be",
+        "left out.",
+        "This page is generated from `sm.schema()`.",
+        "",
+    ]
+    for table in sm.schema().values():
+        lines += [
+            f"## `{table.name}`",
+            "",
+            f"Records of `{table.record.__name__}`.",
+            "",
+            "| column | type | required | meaning |",
+            "|---|---|---|---|",
+        ]
+        for field in table.fields:
+            meaning = field.description.replace("|", "\\|")
+            required = "yes" if field.required else ""
+            lines.append(f"| `{field.name}` | {field.type} | {required} | {meaning} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 REPORT_JSON_PLACEHOLDER = """# The report's JSON
 
 The JSON shape of `safeguarding-metrics report --format json` is documented with the report
@@ -782,6 +811,7 @@ def pages(*, with_synthetic: bool = True) -> dict[str, str]:
     for name, title, modules in installed_api_pages():
         result[f"reference/api/{name}.md"] = api_page(title, modules)
     result["reference/sources.md"] = sources_page()
+    result["reference/tables.md"] = tables_page()
     if not (DOCS / "reference" / "report-json.md").exists():
         result["reference/report-json.md"] = REPORT_JSON_PLACEHOLDER
     return result

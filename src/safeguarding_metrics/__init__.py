@@ -4,6 +4,7 @@ Working days, reporting periods, the records of the CIN census and SSDA903 retur
 indicator as a documented definition card with a columnar implementation.
 """
 
+from safeguarding_metrics.availability import Availability, availability
 from safeguarding_metrics.care_history import (
     CareHistory,
     PeriodOfCare,
@@ -14,6 +15,7 @@ from safeguarding_metrics.care_history import (
 )
 from safeguarding_metrics.catalogue import (
     EnglandFigure,
+    History,
     Indicator,
     Option,
     Source,
@@ -82,6 +84,7 @@ from safeguarding_metrics.io import (
     write_cin_census,
     write_ssda903,
 )
+from safeguarding_metrics.layouts import LAYOUTS, ReportColumn, layout, parse_column, parse_columns
 from safeguarding_metrics.periods import PeriodKind, ReportingPeriod, add_months
 from safeguarding_metrics.provenance import (
     Coverage,
@@ -89,7 +92,7 @@ from safeguarding_metrics.provenance import (
     ReturnCoverage,
     collection_year,
 )
-from safeguarding_metrics.record_table import RecordTable
+from safeguarding_metrics.record_table import ListColumn, RecordTable
 from safeguarding_metrics.records import (
     TABLES,
     Assessment,
@@ -107,8 +110,11 @@ from safeguarding_metrics.records import (
 )
 from safeguarding_metrics.registry import INDICATORS
 from safeguarding_metrics.report import (
+    Cell,
+    Comparator,
     Report,
     ReportRow,
+    read_comparators,
     run_report,
     write_audit,
 )
@@ -124,6 +130,7 @@ from safeguarding_metrics.results import (
     Result,
     direction_of_travel,
 )
+from safeguarding_metrics.schema import FieldSchema, TableSchema, schema
 from safeguarding_metrics.synthetic import (
     synthetic_dataset,
     write_synthetic,
@@ -139,17 +146,21 @@ __version__ = "0.1.0"
 
 __all__ = [
     "INDICATORS",
+    "LAYOUTS",
     "TABLES",
     "Assessment",
     "AssessmentKind",
     "Audit",
+    "Availability",
     "Band",
     "CINPlan",
     "CPPlan",
     "CalendarCoverageError",
     "CareHistory",
     "CareLeaver",
+    "Cell",
     "Child",
+    "Comparator",
     "Contact",
     "Count",
     "Coverage",
@@ -159,11 +170,14 @@ __all__ = [
     "Distribution",
     "EnglandFigure",
     "Episode",
+    "FieldSchema",
+    "History",
     "Indicator",
     "InvalidOptionError",
     "InvalidPeriodError",
     "InvalidRecordError",
     "LACReview",
+    "ListColumn",
     "Option",
     "Origins",
     "Outcome",
@@ -177,6 +191,7 @@ __all__ = [
     "RecordTable",
     "Referral",
     "Report",
+    "ReportColumn",
     "ReportRow",
     "ReportingPeriod",
     "Result",
@@ -185,6 +200,7 @@ __all__ = [
     "Section47",
     "Source",
     "StrictReadError",
+    "TableSchema",
     "WorkingDayCalendar",
     "__version__",
     "add_months",
@@ -193,6 +209,7 @@ __all__ = [
     "assessment_duration_distribution",
     "assessment_timeliness_rate",
     "assessments_in_period",
+    "availability",
     "care_history",
     "care_leavers_accommodation_17_18_rate",
     "care_leavers_accommodation_19_21_rate",
@@ -218,20 +235,25 @@ __all__ = [
     "initial_assessment_timeliness_rate",
     "is_working_day",
     "lac_review_timeliness_rate",
+    "layout",
     "long_plan_ended_rate",
     "long_plan_open_rate",
     "long_term_stability_rate",
     "nfa_referral_rate",
+    "parse_column",
+    "parse_columns",
     "periods_of_care",
     "plan_duration_distribution",
     "re_referral_rate",
     "read_cin_census",
+    "read_comparators",
     "read_ssda903",
     "referral_to_s47_rate",
     "referrals_in_period",
     "repeat_plan_within_2y_rate",
     "run_report",
     "s47_to_icpc_rate",
+    "schema",
     "second_plan_rate",
     "section47s_in_period",
     "synthetic_dataset",

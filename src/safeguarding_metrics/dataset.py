@@ -286,6 +286,31 @@ class Dataset:
         )
 
     @classmethod
+    def from_frames(
+        cls,
+        frames: Mapping[str, Any],
+        *,
+        rename: Mapping[str, Any] | None = None,
+        coverage: Coverage | None = None,
+        diagnostics: Iterable[Diagnostic] = (),
+    ) -> "Dataset":
+        """A dataset from pandas or polars DataFrames or pyarrow Tables, one per collection.
+
+        See `safeguarding_metrics.frames.from_frames` for the conversions; the columns are
+        those `schema()` lists, renamed with *rename* where the frames call them otherwise.
+
+        Examples:
+            >>> import pandas as pd
+            >>> referrals = pd.DataFrame({"referral_id": ["R1"], "child_id": ["A"],
+            ...     "referral_date": pd.to_datetime(["2024-05-01"])})
+            >>> Dataset.from_frames({"referrals": referrals}).referrals[0].referral_date
+            datetime.date(2024, 5, 1)
+        """
+        from safeguarding_metrics.frames import from_frames
+
+        return from_frames(frames, rename=rename, coverage=coverage, diagnostics=diagnostics)
+
+    @classmethod
     def of(cls, *records: Record) -> "Dataset":
         """A dataset holding *records*, each put in the collection of its class.
 

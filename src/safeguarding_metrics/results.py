@@ -135,6 +135,22 @@ class Audit:
             ) from None
         return np.flatnonzero(self.codes == code).astype(np.int64)
 
+    def to_frame(self, dataset: Any = None, *, indicator_id: str = "") -> Any:
+        """The audit as a pandas DataFrame: one row per record (see `frames.audit_columns`).
+
+        Pass the *dataset* the result was computed from to get each record's file and line.
+        Needs the ``pandas`` extra.
+        """
+        from safeguarding_metrics.frames import audit_columns, to_frame
+
+        return to_frame(audit_columns(self, dataset=dataset, indicator_id=indicator_id))
+
+    def to_arrow(self, dataset: Any = None, *, indicator_id: str = "") -> Any:
+        """The audit as a pyarrow Table (see `to_frame`); needs the ``arrow`` extra."""
+        from safeguarding_metrics.frames import audit_columns, to_arrow
+
+        return to_arrow(audit_columns(self, dataset=dataset, indicator_id=indicator_id))
+
     def tally(self) -> dict[str, int]:
         """How many rows have each outcome."""
         counts = np.bincount(self.codes, minlength=len(self.labels))
@@ -209,6 +225,21 @@ class Rate:
     def excluded(self) -> dict[str, int]:
         """How many records were excluded, by reason code (reasons with none left out)."""
         return {reason: n for reason, n in self.excluded_counts if n}
+
+    def to_frame(self) -> Any:
+        """The result as a one-row pandas DataFrame of its figures; needs the ``pandas`` extra.
+
+        `audit.to_frame()` gives the record-by-record outcomes behind it.
+        """
+        from safeguarding_metrics.frames import result_columns, to_frame
+
+        return to_frame(result_columns(self))
+
+    def to_arrow(self) -> Any:
+        """The result as a one-row pyarrow Table (see `to_frame`); needs the ``arrow`` extra."""
+        from safeguarding_metrics.frames import result_columns, to_arrow
+
+        return to_arrow(result_columns(self))
 
     @classmethod
     def from_flags(
@@ -297,6 +328,21 @@ class Count:
     def excluded(self) -> dict[str, int]:
         """How many records were excluded, by reason code (reasons with none left out)."""
         return {reason: n for reason, n in self.excluded_counts if n}
+
+    def to_frame(self) -> Any:
+        """The result as a one-row pandas DataFrame of its figures; needs the ``pandas`` extra.
+
+        `audit.to_frame()` gives the record-by-record outcomes behind it.
+        """
+        from safeguarding_metrics.frames import result_columns, to_frame
+
+        return to_frame(result_columns(self))
+
+    def to_arrow(self) -> Any:
+        """The result as a one-row pyarrow Table (see `to_frame`); needs the ``arrow`` extra."""
+        from safeguarding_metrics.frames import result_columns, to_arrow
+
+        return to_arrow(result_columns(self))
 
     @classmethod
     def from_flags(
@@ -401,6 +447,21 @@ class Distribution:
     def excluded(self) -> dict[str, int]:
         """How many records were excluded, by reason code (reasons with none left out)."""
         return {reason: n for reason, n in self.excluded_counts if n}
+
+    def to_frame(self) -> Any:
+        """The result as a one-row pandas DataFrame of its figures; needs the ``pandas`` extra.
+
+        `audit.to_frame()` gives the record-by-record outcomes behind it.
+        """
+        from safeguarding_metrics.frames import result_columns, to_frame
+
+        return to_frame(result_columns(self))
+
+    def to_arrow(self) -> Any:
+        """The result as a one-row pyarrow Table (see `to_frame`); needs the ``arrow`` extra."""
+        from safeguarding_metrics.frames import result_columns, to_arrow
+
+        return to_arrow(result_columns(self))
 
     @property
     def value(self) -> float | None:

@@ -302,6 +302,22 @@ class Report:
 
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
 
+    def to_frame(self) -> Any:
+        """The report as a tidy pandas DataFrame: a row per indicator and column.
+
+        See `frames.report_columns` for the columns; comparator figures follow as rows of
+        their own. Needs the ``pandas`` extra.
+        """
+        from safeguarding_metrics.frames import report_columns, to_frame
+
+        return to_frame(report_columns(self))
+
+    def to_arrow(self) -> Any:
+        """The report as a tidy pyarrow Table (see `to_frame`); needs the ``arrow`` extra."""
+        from safeguarding_metrics.frames import report_columns, to_arrow
+
+        return to_arrow(report_columns(self))
+
     def to_table(self, *, width: int = 120) -> str:
         """The report as aligned text for a terminal: figures, comparisons and arrows."""
         from safeguarding_metrics.report.render_table import render_table

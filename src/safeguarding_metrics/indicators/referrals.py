@@ -453,13 +453,14 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
     referrals = _Referrals(dataset, period)
     links = dataset.referral_rows("section47s")
     linked = links >= 0
-    # The referral (kept record of its day) each enquiry follows, or -1.
-    followed = np.where(linked, referrals.representative[np.where(linked, links, 0)], -1)
-    enquiries = np.bincount(followed[linked], minlength=len(referrals.codes)).astype(np.int64)
+    # The referral (the kept record of its day) each linked enquiry follows.
+    followed = referrals.representative[links[linked]]
+    enquiries = np.bincount(followed, minlength=len(referrals.codes)).astype(np.int64)
     enquiries = enquiries[referrals.representative]
     in_scope = referrals.in_period & ~referrals.nfa
     # Shared ids matter where they link an enquiry to a referral of the cohort.
-    counted_links = linked & in_scope[np.where(linked, followed, 0)]
+    counted_links = linked.copy()
+    counted_links[linked] = in_scope[followed]
     return Rate.from_flags(
         indicator_id=REFERRALS_TO_S47.id,
         table="referrals",

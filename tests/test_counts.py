@@ -249,6 +249,8 @@ def test_same_day_referral_tie_is_decided_by_content_and_reported(
     kept = referral("A", D(2024, 6, 3), kept_closed)
     other = referral("A", D(2024, 6, 3), other_closed)
     results = [card.compute(data, period=YEAR) for data in ([kept, other], [other, kept])]
+    assert isinstance(results[0], Count | Distribution)
+    assert isinstance(results[1], Count | Distribution)
     assert results[0] == results[1]
     assert outcomes(results[0]) == ["numerator", "duplicate"]
     assert outcomes(results[1]) == ["duplicate", "numerator"]

@@ -37,6 +37,7 @@ from safeguarding_metrics.indicators.referrals import (
     s47_to_icpc_rate,
 )
 from safeguarding_metrics.provenance import Origins
+from safeguarding_metrics.records import TableName
 from safeguarding_metrics.results import Rate
 from safeguarding_metrics.ties import SHARED_REFERRAL_ID_PROBLEM, tie_problem
 from tests import oracles_referrals as oracle
@@ -757,7 +758,7 @@ _KEPT_LINE = re.compile(r"line (\d+)\)")
 
 def with_lines(data: Dataset) -> Dataset:
     """The same records, each as if read from its own line (its position plus one)."""
-    tables = ("referrals", "section47s", "cp_plans")
+    tables: tuple[TableName, ...] = ("referrals", "section47s", "cp_plans")
     return Dataset(
         referrals=data.referrals,
         section47s=data.section47s,

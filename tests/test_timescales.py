@@ -351,14 +351,22 @@ def test_referral_anchor_with_referrals_sharing_an_id_times_from_the_earliest(
 def test_shared_referral_id_is_reported_only_with_the_referral_anchor() -> None:
     """Timed from its own start, the assessment links to no referral: nothing to report."""
     later = Referral(referral_id="R1", child_id="A", referral_date=D(2024, 4, 15))
-    records = [REFERRAL, later, single(D(2024, 4, 15), D(2024, 6, 13), referral_id="R1")]
+    records: list[Referral | Assessment] = [
+        REFERRAL,
+        later,
+        single(D(2024, 4, 15), D(2024, 6, 13), referral_id="R1"),
+    ]
     assert assessment_timeliness_rate(records, period=Y2024_25).diagnostics == ()
 
 
 def test_shared_referral_id_of_an_assessment_outside_the_cohort_is_not_reported() -> None:
     """An assessment authorised outside the period does not use its link: no diagnostic."""
     later = Referral(referral_id="R1", child_id="A", referral_date=D(2024, 4, 15))
-    records = [REFERRAL, later, single(D(2024, 4, 15), D(2025, 6, 13), referral_id="R1")]
+    records: list[Referral | Assessment] = [
+        REFERRAL,
+        later,
+        single(D(2024, 4, 15), D(2025, 6, 13), referral_id="R1"),
+    ]
     rate = assessment_timeliness_rate(records, period=Y2024_25, anchor="referral")
     assert rate.diagnostics == ()
 

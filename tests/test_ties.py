@@ -19,6 +19,7 @@ from safeguarding_metrics.ties import (
     SHARED_REFERRAL_ID_PROBLEM,
     content_rank,
     first_difference,
+    first_differences,
     referral_links,
     shared_referral_id_diagnostics,
     tie_diagnostics,
@@ -261,3 +262,38 @@ def test_every_diagnostic_names_a_tie_a_shared_id_or_a_recorded_conference(
         assert {d.problem for d in result.diagnostics} <= problems, card.id
         ties = [d for d in result.diagnostics if "differ in other fields" in d.problem]
         assert may_tie or not ties, card.id
+
+
+def test_first_differences_compare_many_pairs_as_content_rank_does() -> None:
+    """Pair by pair: the first differing field and both values; a missing text equals ""."""
+    plan = CPPlan(child_id="A", start_date=D(2024, 5, 1), previous_plans=1)
+    data = Dataset(
+        cp_plans=[
+            plan,
+            attrs.evolve(plan, previous_plans=None),
+            attrs.evolve(plan, review_dates=(D(2024, 8, 1),)),
+            attrs.evolve(plan, end_date=D(2024, 9, 1)),
+            attrs.evolve(plan, initial_category=""),
+        ]
+    )
+    assert first_differences(data, "cp_plans", [1, 2, 3, 4], [0, 0, 0, 0]) == [
+        ("previous_plans", "missing", "1"),
+        ("review_dates", "(2024-08-01)", "()"),
+        ("end_date", "2024-09-01", "missing"),
+        None,
+    ]
+    assert content_rank(data, "cp_plans", [0, 4]).tolist() == [0, 0]
+
+
+def test_tie_diagnostics_are_built_once_per_pair_for_a_dataset() -> None:
+    """Several cards over one dataset share each tie's diagnostic (the same object)."""
+    records = [
+        Referral(referral_id="X", child_id="A", referral_date=D(2024, 5, 1), source=source)
+        for source in ("3E", "1A")
+    ]
+    data = Dataset(referrals=records)
+    period = ReportingPeriod.year_ending(2025)
+    first = referrals.REFERRALS_NFA.compute(data, period=period).diagnostics
+    second = counts.REFERRALS_IN_PERIOD.compute(data, period=period).diagnostics
+    assert len(first) == 1
+    assert first[0] is second[0]

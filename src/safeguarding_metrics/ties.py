@@ -32,10 +32,12 @@ __all__ = [
     "content_rank",
     "describe_record",
     "first_difference",
+    "first_differences",
     "record_diagnostic",
     "referral_links",
     "shared_referral_id_diagnostics",
     "tie_diagnostics",
+    "tie_diagnostics_per_pair",
     "tie_problem",
 ]
 
@@ -91,13 +93,23 @@ def content_rank(dataset: Dataset, table: TableName, rows: npt.ArrayLike) -> Int
     return ranks
 
 
+def _where(dataset: Dataset, table: TableName, row: int) -> tuple[str, int]:
+    """The file and line record *row* was read from (``("", 0)`` when not read from a file).
+
+    Reads `Dataset.origins` directly: `Dataset.origin_of` builds a table-long `Origins` for
+    records not read from a file, too much to do once per diagnostic.
+    """
+    origins = dataset.origins.get(table)
+    return ("", 0) if origins is None else origins.where(row)
+
+
 def describe_record(dataset: Dataset, table: TableName, row: int) -> str:
     """A record's place for a diagnostic: ``"line 12"`` if read from a file, else its ids.
 
     Without a file, the record is named by its child and its first date field, e.g.
     ``"episodes: child 123, start 2017-11-12"``.
     """
-    _, line = dataset.origin_of(table).where(row)
+    _, line = _where(dataset, table, row)
     if line:
         return f"line {line}"
     child = str(dataset.column(table, "child_id")[row])
@@ -113,7 +125,7 @@ def record_diagnostic(
     dataset: Dataset, table: TableName, row: int, *, field: str, value: str, problem: str
 ) -> Diagnostic:
     """A diagnostic about record *row* of *table*, naming its file and line where known."""
-    file, _ = dataset.origin_of(table).where(row)
+    file, _ = _where(dataset, table, row)
     return Diagnostic(
         file=file,
         where=describe_record(dataset, table, row),
@@ -124,7 +136,7 @@ def record_diagnostic(
 
 
 def _field_text(value: Any) -> str:
-    """A field's value as a diagnostic shows it."""
+    """A field's value, as read from a record, as a diagnostic shows it."""
     if value is None:
         return "missing"
     if isinstance(value, bool):
@@ -136,6 +148,64 @@ def _field_text(value: Any) -> str:
     return str(value)
 
 
+def _column_text(value: Any, kind: str) -> str:
+    """A field's value, as read from its column, as a diagnostic shows it."""
+    if kind == "date":
+        return "missing" if np.isnat(value) else str(value)
+    if kind == "int":
+        return "missing" if np.isnan(value) else str(int(value))
+    if kind == "bool":
+        return "true" if value else "false"
+    return str(value) or "missing"
+
+
+def _same(first: npt.NDArray[Any], second: npt.NDArray[Any], kind: str) -> npt.NDArray[np.bool_]:
+    """Whether the values of two columns are equal, a missing date or count equal to another."""
+    equal: npt.NDArray[np.bool_] = first == second
+    if kind == "date":
+        equal |= np.isnat(first) & np.isnat(second)
+    elif kind == "int":
+        equal |= np.isnan(first) & np.isnan(second)
+    return equal
+
+
+def first_differences(
+    dataset: Dataset, table: TableName, rows: npt.ArrayLike, others: npt.ArrayLike
+) -> list[tuple[str, str, str] | None]:
+    """For each pair of records, the first field (in field order) in which they differ.
+
+    Fields are compared as `content_rank` compares them (a missing text is an empty one),
+    reading columns, so many pairs cost little more than one.
+
+    Returns:
+        Per pair, ``(field, value of the row, value of the other)`` as text, or None when
+        the two are equal in every field.
+    """
+    first = np.asarray(rows, dtype=np.intp)
+    second = np.asarray(others, dtype=np.intp)
+    found: list[tuple[str, str, str] | None] = [None] * len(first)
+    undecided = np.ones(len(first), dtype=np.bool_)
+    for spec in field_specs(table):
+        if not undecided.any():
+            break
+        if spec.kind == "many":  # a tuple per record: read from the records, pair by pair
+            records = dataset.records(table)
+            for i in np.flatnonzero(undecided):
+                a = getattr(records[int(first[i])], spec.name)
+                b = getattr(records[int(second[i])], spec.name)
+                if a != b:
+                    found[i] = (spec.name, _field_text(a), _field_text(b))
+                    undecided[i] = False
+            continue
+        column = dataset.column(table, spec.name)
+        a, b = column[first], column[second]
+        differs = undecided & ~_same(a, b, spec.kind)
+        for i in np.flatnonzero(differs):
+            found[i] = (spec.name, _column_text(a[i], spec.kind), _column_text(b[i], spec.kind))
+        undecided &= ~differs
+    return found
+
+
 def first_difference(
     dataset: Dataset, table: TableName, row: int, other: int
 ) -> tuple[str, str, str] | None:
@@ -144,13 +214,7 @@ def first_difference(
     Returns:
         ``(field, value of row, value of other)`` as text, or None for identical records.
     """
-    records = dataset.records(table)
-    first, second = records[int(row)], records[int(other)]
-    for spec in field_specs(table):
-        a, b = getattr(first, spec.name), getattr(second, spec.name)
-        if a != b:
-            return spec.name, _field_text(a), _field_text(b)
-    return None
+    return first_differences(dataset, table, [row], [other])[0]
 
 
 def tie_problem(table: TableName, rule: str) -> str:
@@ -161,6 +225,37 @@ def tie_problem(table: TableName, rule: str) -> str:
         "other fields (compared in field order, a missing value first) was kept, so the "
         "result does not depend on the order of the records"
     )
+
+
+def tie_diagnostics_per_pair(
+    dataset: Dataset,
+    table: TableName,
+    kept: Sequence[int] | npt.NDArray[np.integer[Any]],
+    others: Sequence[int] | npt.NDArray[np.integer[Any]],
+    *,
+    rule: str,
+) -> list[Diagnostic | None]:
+    """`tie_diagnostics`, one entry per pair: None for a pair of identical records."""
+    problem = tie_problem(table, rule)
+    differences = first_differences(dataset, table, others, kept)
+    found: list[Diagnostic | None] = []
+    for chosen, other, difference in zip(kept, others, differences, strict=True):
+        if difference is None:
+            found.append(None)
+            continue
+        field, other_value, chosen_value = difference
+        kept_record = describe_record(dataset, table, int(chosen))
+        found.append(
+            record_diagnostic(
+                dataset,
+                table,
+                int(other),
+                field=field,
+                value=f"{other_value}; the record kept ({kept_record}) has {chosen_value}",
+                problem=problem,
+            )
+        )
+    return found
 
 
 def tie_diagnostics(
@@ -186,27 +281,8 @@ def tie_diagnostics(
         rule: What they tie on, e.g. ``"the same child, date and referral id"``; the
             problem text is built from it and is the same for every tie on that rule.
     """
-    problem = tie_problem(table, rule)
-    found = []
-    for chosen, other in zip(kept, others, strict=True):
-        difference = first_difference(dataset, table, int(other), int(chosen))
-        if difference is None:
-            continue
-        field, other_value, chosen_value = difference
-        found.append(
-            record_diagnostic(
-                dataset,
-                table,
-                int(other),
-                field=field,
-                value=(
-                    f"{other_value}; the record kept ({describe_record(dataset, table, int(chosen))}) "
-                    f"has {chosen_value}"
-                ),
-                problem=problem,
-            )
-        )
-    return found
+    pairs = tie_diagnostics_per_pair(dataset, table, kept, others, rule=rule)
+    return [d for d in pairs if d is not None]
 
 
 # -- referrals sharing one referral_id -------------------------------------------------------

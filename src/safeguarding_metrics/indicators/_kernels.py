@@ -27,7 +27,7 @@ from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.periods import add_months
-from safeguarding_metrics.ties import content_rank, record_diagnostic, tie_diagnostics
+from safeguarding_metrics.ties import content_rank, record_diagnostic, tie_diagnostics_per_pair
 
 __all__ = [
     "ICPC_NOT_REQUIRED_PROBLEM",
@@ -201,11 +201,29 @@ class SameDayGroups:
         self.duplicate: BoolArray = frozen(~self.kept)
         self.tied_kept: IntArray = frozen(tied_kept)
         self.tied_other: IntArray = frozen(tied_other)
+        self._diagnostics: dict[int, Diagnostic | None] = {}
 
     def ties_in(self, rows: BoolArray) -> tuple[IntArray, IntArray]:
         """The (kept, other) pairs of ties broken by content whose kept row is in *rows*."""
         wanted = rows[self.tied_kept]
         return self.tied_kept[wanted], self.tied_other[wanted]
+
+    def diagnostics_in(
+        self,
+        rows: BoolArray,
+        build: Callable[[IntArray, IntArray], list[Diagnostic | None]],
+    ) -> list[Diagnostic]:
+        """The diagnostics of the ties whose kept row is in *rows*, each built once.
+
+        *build* makes one diagnostic (or None) per (kept, other) pair; several indicators
+        over one dataset report the same ties, so each pair's diagnostic is kept.
+        """
+        wanted = np.flatnonzero(rows[self.tied_kept])
+        missing = [int(i) for i in wanted if int(i) not in self._diagnostics]
+        if missing:
+            built = build(self.tied_kept[missing], self.tied_other[missing])
+            self._diagnostics.update(zip(missing, built, strict=True))
+        return [d for i in wanted if (d := self._diagnostics[int(i)]) is not None]
 
 
 def _content_ties(
@@ -262,8 +280,12 @@ class ReferralDayGroups(SameDayGroups):
 
     def tie_diagnostics(self, rows: BoolArray) -> list[Diagnostic]:
         """Diagnostics for the ties broken by content whose kept referral is in *rows*."""
-        kept, others = self.ties_in(rows)
-        return tie_diagnostics(self._dataset, "referrals", kept, others, rule=REFERRAL_TIE_RULE)
+        return self.diagnostics_in(
+            rows,
+            lambda kept, others: tie_diagnostics_per_pair(
+                self._dataset, "referrals", kept, others, rule=REFERRAL_TIE_RULE
+            ),
+        )
 
 
 def referral_day_groups(dataset: Dataset) -> ReferralDayGroups:

@@ -31,7 +31,7 @@ from safeguarding_metrics.indicators._kernels import (
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.records import Record
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
-from safeguarding_metrics.ties import content_rank, tie_diagnostics
+from safeguarding_metrics.ties import content_rank, tie_diagnostics_per_pair
 
 __all__ = [
     "BASES",
@@ -118,8 +118,12 @@ class _Plans:
 
     def tie_diagnostics(self, rows: BoolArray) -> list[Diagnostic]:
         """Diagnostics for the same-day ties broken by content whose kept plan is in *rows*."""
-        kept, others = self.groups.ties_in(rows)
-        return tie_diagnostics(self._dataset, "cp_plans", kept, others, rule=PLAN_TIE_RULE)
+        return self.groups.diagnostics_in(
+            rows,
+            lambda kept, others: tie_diagnostics_per_pair(
+                self._dataset, "cp_plans", kept, others, rule=PLAN_TIE_RULE
+            ),
+        )
 
     def start_plus_months(self, months: int) -> IntArray:
         """Day numbers of `add_months(start, months)` for every plan, kept for reuse."""

@@ -233,6 +233,24 @@ def test_same_day_record_that_led_to_action_is_the_open_episode() -> None:
         assert result.diagnostics == ()
 
 
+def test_same_day_record_that_led_to_action_is_counted_and_banded() -> None:
+    """The record that led to action is the referral, so the referral is counted and banded."""
+    nfa = referral("A", D(2024, 6, 3), D(2024, 6, 3), nfa=True)  # its id sorts first
+    acted = referral("A", D(2024, 6, 3), D(2024, 10, 1), suffix="/2")
+    for data in ([nfa, acted], [acted, nfa]):
+        counted = referrals_in_period(data, period=YEAR)
+        assert dict(zip(data, outcomes(counted), strict=True)) == {
+            nfa: "duplicate",
+            acted: "numerator",
+        }
+        banded = cin_closure_durations(data, period=YEAR)
+        assert banded.bands["3 months to under 6 months"] == 1
+        assert dict(zip(data, outcomes(banded), strict=True)) == {
+            nfa: "duplicate",
+            acted: "numerator",
+        }
+
+
 @pytest.mark.parametrize(
     ("card", "kept_closed", "other_closed"),
     [

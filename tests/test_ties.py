@@ -1,7 +1,9 @@
 """Tests for ties broken by content and referrals sharing an id (SPEC §3), across the families."""
 
 import datetime as dt
+import gc
 import random
+import weakref
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -297,3 +299,24 @@ def test_tie_diagnostics_are_built_once_per_pair_for_a_dataset() -> None:
     second = counts.REFERRALS_IN_PERIOD.compute(data, period=period).diagnostics
     assert len(first) == 1
     assert first[0] is second[0]
+
+
+def test_work_kept_with_a_dataset_does_not_keep_it_alive() -> None:
+    """No cycle: a dataset is freed as soon as it is dropped, its cached groupings with it."""
+    records = [
+        Referral(referral_id="X", child_id="A", referral_date=D(2024, 5, 1), source=source)
+        for source in ("3E", "1A")
+    ]
+    plans = [CPPlan(child_id="A", start_date=D(2024, 5, 1), previous_plans=n) for n in (0, 2)]
+    data = Dataset(referrals=records, cp_plans=plans)
+    period = ReportingPeriod.year_ending(2025)
+    cards = (*referrals.CARDS, *child_protection.CARDS, counts.CIN_AT_PERIOD_END)
+    found = [d for card in cards for d in card.compute(data, period=period).diagnostics]
+    assert {d.field for d in found} == {"source", "previous_plans"}  # ties kept with the data
+    kept = weakref.ref(data)
+    gc.disable()
+    try:
+        del data
+        assert kept() is None
+    finally:
+        gc.enable()

@@ -62,6 +62,8 @@ def cached(dataset: Dataset, key: str, build: Callable[[], T]) -> T:
 
     Indicators of one family share their derived arrays this way (the arrays are read-only,
     as the dataset's columns are), so a report computing several cards does the work once.
+    What is kept holds no reference back to the dataset: the two would form a cycle, and a
+    national extract would stay in memory until the cycle collector ran.
     """
     return dataset.derived(("safeguarding_metrics.indicators", key), build)
 
@@ -186,12 +188,12 @@ class SameDayGroups:
             same[1:] = groups[by_keys][1:] == groups[by_keys][:-1]
             for rank in ranks:
                 same[1:] &= rank[by_keys][1:] == rank[by_keys][:-1]
-            content_rank = np.zeros(len(rows), dtype=np.intp)
+            by_content = np.zeros(len(rows), dtype=np.intp)
             if same.any():
                 tied = by_keys[same | np.append(same[1:], False)]
-                content_rank[tied] = content(rows[tied].astype(np.intp))
-                by_keys = np.lexsort((rows, content_rank, *reversed(ranks), groups))
-                tied_kept, tied_other = _content_ties(groups, ranks, content_rank, by_keys)
+                by_content[tied] = content(rows[tied].astype(np.intp))
+                by_keys = np.lexsort((rows, by_content, *reversed(ranks), groups))
+                tied_kept, tied_other = _content_ties(groups, ranks, by_content, by_keys)
                 tied_kept, tied_other = rows[tied_kept], rows[tied_other]
             order[positions] = rows[by_keys]
         self.order: IntArray = frozen(order)
@@ -229,7 +231,7 @@ class SameDayGroups:
 def _content_ties(
     groups: IntArray,
     ranks: Sequence[npt.NDArray[Any]],
-    content_rank: npt.NDArray[np.intp],
+    by_content: npt.NDArray[np.intp],
     by_keys: npt.NDArray[np.intp],
 ) -> tuple[IntArray, IntArray]:
     """Positions (into the shared rows) of each kept row and each row it beat on content."""
@@ -237,7 +239,7 @@ def _content_ties(
     starts = np.ones(len(by_keys), dtype=np.bool_)
     starts[1:] = ordered_groups[1:] != ordered_groups[:-1]
     first = by_keys[np.maximum.accumulate(np.where(starts, np.arange(len(by_keys)), 0))]
-    beaten = content_rank[by_keys] != content_rank[first]
+    beaten = by_content[by_keys] != by_content[first]
     for rank in ranks:
         beaten &= rank[by_keys] == rank[first]
     return first[beaten].astype(np.int64), by_keys[beaten].astype(np.int64)
@@ -276,14 +278,17 @@ class ReferralDayGroups(SameDayGroups):
             keys=(dataset.column("referrals", "nfa"), dataset.column("referrals", "referral_id")),
             content=lambda rows: content_rank(dataset, "referrals", rows),
         )
-        self._dataset = dataset
 
-    def tie_diagnostics(self, rows: BoolArray) -> list[Diagnostic]:
-        """Diagnostics for the ties broken by content whose kept referral is in *rows*."""
+    def tie_diagnostics(self, dataset: Dataset, rows: BoolArray) -> list[Diagnostic]:
+        """Diagnostics for the ties broken by content whose kept referral is in *rows*.
+
+        *dataset* is the one the groups were built from (not kept here: the groups are
+        kept with it, and a reference back would keep both alive until a cycle collection).
+        """
         return self.diagnostics_in(
             rows,
             lambda kept, others: tie_diagnostics_per_pair(
-                self._dataset, "referrals", kept, others, rule=REFERRAL_TIE_RULE
+                dataset, "referrals", kept, others, rule=REFERRAL_TIE_RULE
             ),
         )
 

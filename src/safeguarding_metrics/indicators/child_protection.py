@@ -107,7 +107,6 @@ class _Plans:
         self.representative: IntArray = self.groups.representative
         self.kept = self.groups.kept
         self.duplicate = self.groups.duplicate
-        self._dataset = dataset
         self.end_before_start = frozen(self.ended & (self.end_days < self.start_days))
         self._months: dict[int, IntArray] = {}
 
@@ -116,12 +115,15 @@ class _Plans:
         """The plans of *dataset*, built on first use and kept with it."""
         return cached(dataset, "cp-plan-groups", lambda: cls(dataset))
 
-    def tie_diagnostics(self, rows: BoolArray) -> list[Diagnostic]:
-        """Diagnostics for the same-day ties broken by content whose kept plan is in *rows*."""
+    def tie_diagnostics(self, dataset: Dataset, rows: BoolArray) -> list[Diagnostic]:
+        """Diagnostics for the same-day ties broken by content whose kept plan is in *rows*.
+
+        *dataset* is the one the plans were read from (not kept here, see `cached`).
+        """
         return self.groups.diagnostics_in(
             rows,
             lambda kept, others: tie_diagnostics_per_pair(
-                self._dataset, "cp_plans", kept, others, rule=PLAN_TIE_RULE
+                dataset, "cp_plans", kept, others, rule=PLAN_TIE_RULE
             ),
         )
 
@@ -259,7 +261,7 @@ def second_plan_rate(
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate},
         measures={"earlier_plans": earlier.astype(np.float64), "previous_plans": recorded_count},
-        diagnostics=plans.tie_diagnostics(in_scope),
+        diagnostics=plans.tie_diagnostics(dataset, in_scope),
     )
 
 
@@ -351,7 +353,7 @@ def repeat_plan_within_2y_rate(
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate},
         measures={"plans_ended_in_window": ended.astype(np.float64)},
-        diagnostics=plans.tie_diagnostics(in_scope),
+        diagnostics=plans.tie_diagnostics(dataset, in_scope),
     )
 
 
@@ -432,7 +434,7 @@ def long_plan_ended_rate(
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate, "end-before-start": plans.end_before_start},
         measures={"days": _days(plans.start_days, plans.end_days)},
-        diagnostics=plans.tie_diagnostics(in_scope),
+        diagnostics=plans.tie_diagnostics(dataset, in_scope),
     )
 
 
@@ -517,7 +519,7 @@ def long_plan_open_rate(
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate},
         measures={"days": _days(plans.start_days, as_at_days)},
-        diagnostics=plans.tie_diagnostics(open_at_end),
+        diagnostics=plans.tie_diagnostics(dataset, open_at_end),
     )
 
 
@@ -612,7 +614,7 @@ def plan_duration_distribution(
         unit="days",
         excluded={"duplicate": plans.duplicate, "end-before-start": plans.end_before_start},
         band_index=band,
-        diagnostics=plans.tie_diagnostics(in_scope),
+        diagnostics=plans.tie_diagnostics(dataset, in_scope),
     )
 
 

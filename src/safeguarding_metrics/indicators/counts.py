@@ -226,7 +226,7 @@ def children_in_need_at_period_end(
             "duplicate": groups.duplicate,
             "second-open-episode": ~first,
         },
-        diagnostics=groups.tie_diagnostics(in_scope),
+        diagnostics=groups.tie_diagnostics(dataset, in_scope),
     )
 
 
@@ -570,7 +570,7 @@ def referrals_in_period(
         child_ids=dataset.column("referrals", "child_id"),
         population=population,
         excluded={"duplicate": groups.duplicate},
-        diagnostics=groups.tie_diagnostics(in_period),
+        diagnostics=groups.tie_diagnostics(dataset, in_period),
     )
 
 
@@ -958,7 +958,7 @@ def cin_closure_durations(
             "end-before-start": closed < referred,
         },
         band_index=band_index,
-        diagnostics=groups.tie_diagnostics(in_scope),
+        diagnostics=groups.tie_diagnostics(dataset, in_scope),
     )
 
 

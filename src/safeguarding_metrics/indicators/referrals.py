@@ -135,10 +135,11 @@ class _Referrals:
         self.duplicate = groups.duplicate
         self.nfa = groups.nfa
         self.in_period = period.contains_many(groups.dates)
+        self._dataset = dataset  # this view is not kept with the dataset: no cycle
 
     def tie_diagnostics(self, rows: BoolArray) -> list[Diagnostic]:
         """Diagnostics for the same-day ties broken by content whose kept record is in *rows*."""
-        return self.groups.day_groups.tie_diagnostics(rows)
+        return self.groups.day_groups.tie_diagnostics(self._dataset, rows)
 
     def re_referral(self, window: Window) -> tuple[BoolArray, IntArray]:
         """Whether each row is a re-referral under *window*, and the previous referral's day."""

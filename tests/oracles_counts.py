@@ -144,8 +144,8 @@ def section47s_in_period(enquiries: Sequence[Section47], period: ReportingPeriod
 
 
 def icpcs_in_period(enquiries: Sequence[Section47], period: ReportingPeriod) -> list[str]:
-    """Outcome of each enquiry for `icpcs-in-period`."""
-    return [OUT if s.icpc_not_required else _dated(s.icpc_date, period) for s in enquiries]
+    """Outcome of each enquiry for `icpcs-in-period`, whatever icpc_not_required says."""
+    return [_dated(s.icpc_date, period) for s in enquiries]
 
 
 def cin_closure_durations(

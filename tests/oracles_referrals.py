@@ -7,36 +7,71 @@ straight from SPEC §4.2 and §4.3 and the choices on the cards, with no numpy.
 import datetime as dt
 import statistics
 from collections.abc import Sequence
+from typing import Any
+
+import attrs
 
 from safeguarding_metrics import CPPlan, Referral, ReportingPeriod, Section47, add_months
+from safeguarding_metrics.records import Record
 
 OUT = "out-of-scope"
 NUM = "numerator"
 DEN = "denominator-only"
 
 
-def first_in_input_order(keys: Sequence[object]) -> list[bool]:
-    """Whether each key is the first of its value in the sequence."""
-    seen: set[object] = set()
-    kept = []
-    for key in keys:
-        kept.append(key not in seen)
-        seen.add(key)
-    return kept
+def content_key(record: Record) -> tuple[Any, ...]:
+    """SPEC §3's content order, written out: every field in turn, a missing value first.
+
+    Text compares by code point (a missing text is the empty text), dates by day, flags
+    false first; a tuple field compares as its values joined by a separator that sorts
+    before any printable character.
+    """
+    key: list[Any] = []
+    for field in attrs.fields(type(record)):
+        value = getattr(record, field.name)
+        if isinstance(value, tuple):
+            key.append((1, "\x1f".join(str(v) for v in value)))
+        elif value is None:
+            key.append((1, "") if _is_text(record, field.name) else (0,))
+        elif isinstance(value, str):
+            key.append((1, str(value)))
+        else:
+            key.append((1, value))
+    return tuple(key)
+
+
+def _is_text(record: Record, name: str) -> bool:
+    return attrs.fields_dict(type(record))[name].type in (str, str | None)
 
 
 def kept_referral_rows(referrals: Sequence[Referral]) -> list[int]:
     """For each referral, the position of the one kept for its child and date.
 
-    SPEC §4.2: same-day referrals of a child are one referral and the first is kept; the
-    first is the one with the smallest `referral_id` (string order), ties by position.
+    SPEC §4.2: same-day referrals of a child are one referral; the kept record is the one
+    with `nfa` false before one with `nfa` true, then the smallest `referral_id` (string
+    order), then the first by content (SPEC §3); fully identical records by position.
     """
-    best: dict[tuple[str, dt.date], tuple[str, int]] = {}
+    best: dict[tuple[str, dt.date], tuple[Any, ...]] = {}
     for i, r in enumerate(referrals):
-        key = (r.child_id, r.referral_date)
-        if key not in best or (r.referral_id, i) < best[key]:
-            best[key] = (r.referral_id, i)
-    return [best[(r.child_id, r.referral_date)][1] for r in referrals]
+        group = (r.child_id, r.referral_date)
+        mine = (r.nfa, r.referral_id, content_key(r), i)
+        if group not in best or mine < best[group]:
+            best[group] = mine
+    return [best[(r.child_id, r.referral_date)][-1] for r in referrals]
+
+
+def linked_referral_row(referrals: Sequence[Referral], referral_id: str | None) -> int | None:
+    """The position of the referral a record carrying *referral_id* links to, if any.
+
+    SPEC §3: of several referrals sharing the id, the earliest by referral date, then the
+    first by content; fully identical records by position.
+    """
+    candidates = [
+        (r.referral_date, content_key(r), i)
+        for i, r in enumerate(referrals)
+        if referral_id is not None and r.referral_id == referral_id
+    ]
+    return min(candidates)[-1] if candidates else None
 
 
 def _referral_kept(referrals: Sequence[Referral]) -> list[bool]:
@@ -107,7 +142,8 @@ def referral_to_s47_outcomes(
     referrals: Sequence[Referral], enquiries: Sequence[Section47], period: ReportingPeriod
 ) -> list[str]:
     kept = _referral_kept(referrals)
-    linked_ids = {s.referral_id for s in enquiries}
+    # The referral each enquiry follows: the one its id links to (SPEC §3).
+    followed = [linked_referral_row(referrals, s.referral_id) for s in enquiries]
     out = []
     for i, r in enumerate(referrals):
         if not period.contains(r.referral_date) or _kept_nfa(referrals, i):
@@ -116,17 +152,18 @@ def referral_to_s47_outcomes(
             out.append("duplicate")
         else:
             # An enquiry linked to any record of the same-day group counts (card choice).
-            group = [
-                q.referral_id
-                for q in referrals
-                if (q.child_id, q.referral_date) == (r.child_id, r.referral_date)
-            ]
-            out.append(NUM if any(g in linked_ids for g in group) else DEN)
+            group = (r.child_id, r.referral_date)
+            hit = any(
+                j is not None and (referrals[j].child_id, referrals[j].referral_date) == group
+                for j in followed
+            )
+            out.append(NUM if hit else DEN)
     return out
 
 
 def _held(s: Section47) -> bool:
-    return s.icpc_date is not None and not s.icpc_not_required
+    """A recorded conference is a conference, whatever icpc_not_required says (SPEC §4.1)."""
+    return s.icpc_date is not None
 
 
 def s47_to_icpc_outcomes(enquiries: Sequence[Section47], period: ReportingPeriod) -> list[str]:
@@ -157,19 +194,20 @@ def icpc_to_plan_outcomes(
     return out
 
 
-def _plan_order_key(plan: CPPlan) -> str:
-    """Linked referral id, then end date (an open plan last), joined by a tab: it sorts first."""
-    return (plan.referral_id or "") + "\t" + (plan.end_date.isoformat() if plan.end_date else "NaT")
+def _plan_order_key(plan: CPPlan, i: int) -> tuple[Any, ...]:
+    """Linked referral id, end date (an open plan last), then content; then position."""
+    end = (0, plan.end_date) if plan.end_date is not None else (1,)
+    return (plan.referral_id or "", end, content_key(plan), i)
 
 
 def _plan_kept(plans: Sequence[CPPlan]) -> list[bool]:
-    # The kept plan of a same-day group has the smallest order key; ties keep the first given.
+    # The kept plan of a same-day group has the smallest order key.
     kept = [False] * len(plans)
     best: dict[tuple[str, object], int] = {}
     for i, plan in enumerate(plans):
         group = (plan.child_id, plan.start_date)
         j = best.get(group)
-        if j is None or _plan_order_key(plan) < _plan_order_key(plans[j]):
+        if j is None or _plan_order_key(plan, i) < _plan_order_key(plans[j], j):
             best[group] = i
     for i in best.values():
         kept[i] = True
@@ -297,3 +335,52 @@ def duration_bands(
         return counts, [lengths[0]] * 3
     q1, q2, q3 = statistics.quantiles(lengths, n=4, method="inclusive")
     return counts, [q1, q2, q3]
+
+
+def referral_tie_pairs(
+    referrals: Sequence[Referral], in_cohort: Sequence[bool]
+) -> set[tuple[int, int]]:
+    """(kept, other) positions of same-day ties broken by content, kept referral in the cohort.
+
+    *in_cohort* says per referral whether its referral (its kept record) is in the cohort.
+    """
+    kept = kept_referral_rows(referrals)
+    pairs = set()
+    for i, r in enumerate(referrals):
+        k = kept[i]
+        q = referrals[k]
+        tied = (r.nfa, r.referral_id) == (q.nfa, q.referral_id)
+        if k != i and in_cohort[k] and tied and content_key(r) != content_key(q):
+            pairs.add((k, i))
+    return pairs
+
+
+def plan_tie_pairs(plans: Sequence[CPPlan], in_cohort: Sequence[bool]) -> set[tuple[int, int]]:
+    """(kept, other) positions of same-day plan ties broken by content, kept plan in the cohort."""
+    kept = _plan_kept(plans)
+    pairs = set()
+    for i, p in enumerate(plans):
+        for k, q in enumerate(plans):
+            same_day = (p.child_id, p.start_date) == (q.child_id, q.start_date)
+            if not (kept[k] and k != i and same_day and in_cohort[k]):
+                continue
+            tied = (p.referral_id, p.end_date) == (q.referral_id, q.end_date)
+            if tied and content_key(p) != content_key(q):
+                pairs.add((k, i))
+    return pairs
+
+
+def shared_id_referrals(
+    referrals: Sequence[Referral], ids: Sequence[str | None]
+) -> set[tuple[int, int]]:
+    """(linked, other) positions: for each of *ids*, the referrals sharing it that differ."""
+    pairs = set()
+    for referral_id in ids:
+        linked = linked_referral_row(referrals, referral_id)
+        if linked is None:
+            continue
+        for i, r in enumerate(referrals):
+            differs = content_key(r) != content_key(referrals[linked])
+            if r.referral_id == referral_id and i != linked and differs:
+                pairs.add((linked, i))
+    return pairs

@@ -57,10 +57,16 @@ def assessment_outcomes(
     limit: int = 45,
     anchor: str = "assessment-start",
 ) -> list[Outcome]:
-    """Each assessment's outcome: cohort by kind and authorisation, then the clock."""
+    """Each assessment's outcome: cohort by kind and authorisation, then the clock.
+
+    With the referral anchor the clock starts at the linked referral: of several sharing
+    the assessment's referral id, the earliest (SPEC §3), so the earliest date.
+    """
     referral_dates: dict[str, dt.date] = {}
     for referral in referrals:
-        referral_dates.setdefault(referral.referral_id, referral.referral_date)
+        known = referral_dates.get(referral.referral_id)
+        if known is None or referral.referral_date < known:
+            referral_dates[referral.referral_id] = referral.referral_date
     outcomes: list[Outcome] = []
     for a in assessments:
         auth = a.authorisation_date
@@ -83,11 +89,14 @@ def icpc_outcomes(
     calendar: WorkingDayCalendar,
     limit: int = 15,
 ) -> list[Outcome]:
-    """Each section 47 enquiry's outcome for `icpc-15wd`."""
+    """Each section 47 enquiry's outcome for `icpc-15wd`.
+
+    A recorded conference is a conference: `icpc_not_required` does not matter (SPEC §4.1).
+    """
     outcomes: list[Outcome] = []
     for s in enquiries:
         icpc = s.icpc_date
-        if s.icpc_not_required or icpc is None or not period.start <= icpc <= period.end:
+        if icpc is None or not period.start <= icpc <= period.end:
             outcomes.append((OUT, None))
         else:
             outcomes.append(_timed(s.start_date, icpc, limit, calendar))

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import attrs
 from hypothesis import strategies as st
 
 from safeguarding_metrics import (
@@ -65,19 +66,39 @@ def near(draw: st.DrawFn, day: dt.date) -> dt.date:
     return add_months(day, months) + dt.timedelta(days=draw(st.integers(-2, 2)))
 
 
+SHARED_IDS = ("X1", "X2", "X3")
+"""Referral ids of the `shared` scheme: several referrals, on any child and day, share one."""
+
+
 @st.composite
 def referral_lists(draw: st.DrawFn, max_size: int = 12) -> list[Referral]:
     """Referrals of children from a small pool, with repeats, same-day duplicates and NFAs.
 
-    Ids are unique, in one of two schemes: as readers make them ("A/2024-03-01", then
+    Ids follow one of three schemes: as readers make them ("A/2024-03-01", then
     "A/2024-03-01/2" for a second that day), or "R" and a shuffled number, so that the
-    same-day referral kept (the smallest id) is sometimes not the first given.
+    same-day referral kept (the smallest id) is sometimes not the first given, or drawn
+    from `SHARED_IDS`, so that different referrals share an id. About one referral in four
+    is a real tie: an earlier referral's child, day and id, with its other fields (NFA
+    flag, source, closure) drawn again, so that only its content tells it apart.
     """
     count = draw(st.integers(0, max_size))
-    scheme = draw(st.sampled_from(("reader", "shuffled")))
+    scheme = draw(st.sampled_from(("reader", "shuffled", "shared")))
     numbers = draw(st.permutations(range(count)))
     made: list[Referral] = []
     for number in range(count):
+        if made and draw(st.integers(0, 3)) == 0:
+            base = draw(st.sampled_from(made))
+            made.append(
+                attrs.evolve(
+                    base,
+                    nfa=draw(st.booleans()),
+                    source=draw(st.none() | st.sampled_from(("1A", "3E"))),
+                    closure_date=draw(
+                        st.none() | st.just(base.referral_date + dt.timedelta(days=30))
+                    ),
+                )
+            )
+            continue
         build_on_earlier: bool = draw(st.booleans())
         if made and build_on_earlier:
             # Build on an earlier referral: the same child, the same day or nearby.
@@ -90,8 +111,10 @@ def referral_lists(draw: st.DrawFn, max_size: int = 12) -> list[Referral]:
         if scheme == "reader":
             same_day = sum((r.child_id, r.referral_date) == (child, when) for r in made)
             referral_id = f"{child}/{when}" + (f"/{same_day + 1}" if same_day else "")
-        else:
+        elif scheme == "shuffled":
             referral_id = f"R{numbers[number]}"
+        else:
+            referral_id = draw(st.sampled_from(SHARED_IDS))
         made.append(
             Referral(
                 referral_id=referral_id,
@@ -145,14 +168,36 @@ def section47_lists(
     return made
 
 
+CATEGORIES = ("NEG", "PHY", "EMO", "SAB", "MUL")
+
+
 @st.composite
 def plan_lists(
     draw: st.DrawFn, enquiries: list[Section47] | None = None, max_size: int = 10
 ) -> list[CPPlan]:
-    """Plans of pooled children: repeats, overlaps, same-day duplicates, ends before starts."""
+    """Plans of pooled children: repeats, overlaps, same-day duplicates, ends before starts.
+
+    About one plan in four is a real tie: an earlier plan's child, start, referral id and
+    end, with its previous_plans, categories and review dates drawn again, so that only
+    its content tells it apart.
+    """
     made: list[CPPlan] = []
     conferences = [s for s in enquiries or [] if s.icpc_date is not None]
     for _ in range(draw(st.integers(0, max_size))):
+        if made and draw(st.integers(0, 3)) == 0:
+            base = draw(st.sampled_from(made))
+            made.append(
+                attrs.evolve(
+                    base,
+                    previous_plans=draw(st.none() | st.integers(0, 3)),
+                    initial_category=draw(st.none() | st.sampled_from(CATEGORIES)),
+                    latest_category=draw(st.none() | st.sampled_from(CATEGORIES)),
+                    review_dates=draw(
+                        st.lists(st.just(base.start_date + dt.timedelta(days=90)), max_size=1)
+                    ),
+                )
+            )
+            continue
         choice = draw(st.integers(0, 3))
         if choice == 0 and conferences:
             enquiry = draw(st.sampled_from(conferences))
@@ -180,9 +225,11 @@ def plan_lists(
         made.append(
             CPPlan(
                 child_id=child,
+                referral_id=draw(st.none() | st.sampled_from(("P1", "P2"))),
                 start_date=start,
                 end_date=end,
                 previous_plans=draw(st.none() | st.integers(0, 3)),
+                initial_category=draw(st.none() | st.sampled_from(CATEGORIES)),
             )
         )
     return made

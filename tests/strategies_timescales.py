@@ -152,10 +152,15 @@ def cp_plans(draw: st.DrawFn) -> CPPlan:
 
 @st.composite
 def timescale_datasets(draw: st.DrawFn, max_size: int = 10) -> Dataset:
-    """A dataset with referrals, assessments, section 47s, contacts and CP plans."""
-    referral_list = tuple(
-        draw(referrals(f"R{i}")) for i in range(draw(st.integers(0, max_size // 2)))
-    )
+    """A dataset with referrals, assessments, section 47s, contacts and CP plans.
+
+    Referral ids are mostly distinct, but a referral sometimes takes the id of the one
+    before it, so that different referrals share an id (on different days or children, or
+    the same), and an assessment carrying it meets SPEC §3's rule.
+    """
+    count = draw(st.integers(0, max_size // 2))
+    ids = [f"R{max(i - draw(st.sampled_from([0, 0, 0, 1])), 0)}" for i in range(count)]
+    referral_list = tuple(draw(referrals(referral_id)) for referral_id in ids)
     return Dataset(
         referrals=referral_list,
         assessments=draw(st.lists(assessments(referral_list), max_size=max_size)),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+import re
 
 import attrs
 import pytest
@@ -25,6 +26,7 @@ from safeguarding_metrics.indicators.child_protection import (
     repeat_plan_within_2y_rate,
     second_plan_rate,
 )
+from safeguarding_metrics.provenance import Origins
 from safeguarding_metrics.results import Result
 from tests import oracles_referrals as oracle
 from tests.strategies_referrals import periods, plan_lists
@@ -405,23 +407,15 @@ def test_columnar_path_equals_the_oracle(
         assert got == pytest.approx(quartiles)
 
 
-def _without_disagreeing_duplicates(plans: list[CPPlan]) -> list[CPPlan]:
-    """Make every same-day duplicate a copy of the first, so that any of them may be kept."""
-    first: dict[tuple[str, dt.date], CPPlan] = {}
-    for p in plans:
-        first.setdefault((p.child_id, p.start_date), p)
-    return [attrs.evolve(first[(p.child_id, p.start_date)]) for p in plans]
-
-
 @given(plan_lists(), periods, st.randoms(use_true_random=False))
 def test_results_do_not_depend_on_input_order(
     plans: list[CPPlan], period: ReportingPeriod, rng: random.Random
 ) -> None:
-    """Shuffling the plans changes no count (duplicates made alike: see the duplicate note)."""
-    plans = _without_disagreeing_duplicates(plans)
+    """Shuffling the plans, same-day ties included, changes no count and no diagnostic."""
     shuffled = rng.sample(plans, len(plans))
     for card in family.CARDS:
         before, after = card.compute(plans, period=period), card.compute(shuffled, period=period)
+        assert set(before.diagnostics) == set(after.diagnostics), card.id
         if isinstance(before, Rate):
             assert isinstance(after, Rate)
             assert (before.numerator, before.denominator, before.excluded) == (
@@ -437,6 +431,36 @@ def test_results_do_not_depend_on_input_order(
                 after.median,
                 after.excluded,
             )
+
+
+@given(plan_lists(), periods)
+def test_diagnostics_name_the_ties_the_oracle_finds(
+    plans: list[CPPlan], period: ReportingPeriod
+) -> None:
+    """Each card reports exactly the same-day ties broken by content in its cohort."""
+    data = Dataset(
+        cp_plans=plans, origins={"cp_plans": Origins.of_file("cin.xml", range(1, len(plans) + 1))}
+    )
+    starts = [period.contains(p.start_date) for p in plans]
+    ends = [p.end_date is not None and period.contains(p.end_date) for p in plans]
+    open_at_end = [
+        p.start_date <= period.end and (p.end_date is None or p.end_date > period.end)
+        for p in plans
+    ]
+    cohorts = {
+        "cpp-second-or-subsequent": starts,
+        "cpp-repeat-within-2y": starts,
+        "cpp-ended-2y-plus": ends,
+        "cpp-open-2y-plus": open_at_end,
+        "cpp-durations": ends,
+    }
+    for card in family.CARDS:
+        found = []
+        for d in card.compute(data, period=period).diagnostics:
+            kept = re.search(r"\(line (\d+)\)", d.value)
+            assert kept is not None
+            found.append((int(kept.group(1)) - 1, int(d.where.removeprefix("line ")) - 1))
+        assert sorted(found) == sorted(oracle.plan_tie_pairs(plans, cohorts[card.id])), card.id
 
 
 @given(plan_lists(), periods)
@@ -483,6 +507,75 @@ def test_dataset_and_records_give_the_same_result() -> None:
     by_dataset = repeat_plan_within_2y_rate(Dataset(cp_plans=records), period=YEAR)
     assert by_records == by_dataset
     assert by_records.numerator == 1
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["given-in-order", "given-reversed"])
+def test_same_day_plans_with_different_previous_plans_give_the_same_result_in_any_order(
+    reverse: bool,
+) -> None:
+    """Plans alike but for NumberOfPreviousCPP: the content decides (0 before 2), not order."""
+    first = CPPlan(child_id="A", start_date=D(2024, 6, 1), previous_plans=0)
+    second = attrs.evolve(first, previous_plans=2)
+    plans = [second, first] if reverse else [first, second]
+    result = second_plan_rate(plans, period=YEAR)
+    assert (result.numerator, result.denominator, result.excluded) == (0, 1, {"duplicate": 1})
+    by_count = {p.previous_plans: o for p, o in zip(plans, outcomes(result), strict=True)}
+    assert by_count == {0: "denominator-only", 2: "duplicate"}
+    (diagnostic,) = result.diagnostics
+    assert (diagnostic.field, diagnostic.value) == (
+        "previous_plans",
+        "2; the record kept (cp_plans: child A, start_date 2024-06-01) has 0",
+    )
+
+
+def test_a_missing_previous_plans_sorts_first() -> None:
+    """Content compares a missing value before any value: the plan without a count is kept."""
+    counted = CPPlan(child_id="A", start_date=D(2024, 6, 1), previous_plans=1)
+    missing = attrs.evolve(counted, previous_plans=None)
+    result = second_plan_rate([counted, missing], period=YEAR, basis="recorded")
+    assert outcomes(result) == ["duplicate", "denominator-only"]
+
+
+def test_same_day_plan_tie_is_reported_with_its_lines() -> None:
+    """The diagnostic names the plan not kept by its line, and the plan kept in its value."""
+    kept = CPPlan(child_id="A", start_date=D(2024, 6, 1), initial_category="NEG")
+    other = attrs.evolve(kept, initial_category="PHY")
+    data = Dataset(cp_plans=[other, kept], origins={"cp_plans": Origins.of_file("c.xml", [7, 9])})
+    (diagnostic,) = long_plan_open_rate(data, period=YEAR).diagnostics
+    assert (diagnostic.file, diagnostic.where, diagnostic.field) == (
+        "c.xml",
+        "line 7",
+        "initial_category",
+    )
+    assert diagnostic.value == "PHY; the record kept (line 9) has NEG"
+    assert "differ in other fields" in diagnostic.problem
+
+
+def test_identical_same_day_plans_give_no_tie_diagnostic() -> None:
+    """Fully identical plans: the duplicate exclusion reports them, no tie diagnostic."""
+    twin = CPPlan(child_id="A", start_date=D(2024, 6, 1), previous_plans=1)
+    result = second_plan_rate([twin, twin], period=YEAR)
+    assert result.excluded == {"duplicate": 1}
+    assert result.diagnostics == ()
+
+
+def test_same_day_plans_told_apart_by_referral_id_or_end_are_not_content_ties() -> None:
+    """A choice made by linked referral id or end date is the rule, not a tie: no diagnostic."""
+    by_id = CPPlan(child_id="A", referral_id="A/1", start_date=D(2024, 6, 1), previous_plans=0)
+    result = second_plan_rate([attrs.evolve(by_id, referral_id="A/2"), by_id], period=YEAR)
+    assert outcomes(result) == ["duplicate", "denominator-only"]
+    assert result.diagnostics == ()
+    by_end = CPPlan(child_id="A", start_date=D(2024, 6, 1), end_date=D(2024, 9, 1))
+    result = long_plan_ended_rate([attrs.evolve(by_end, end_date=None), by_end], period=YEAR)
+    assert outcomes(result) == ["out-of-scope", "denominator-only"]
+    assert result.diagnostics == ()
+
+
+def test_same_day_plan_tie_outside_the_cohort_is_not_reported() -> None:
+    """Only ties whose kept plan is in the card's cohort are reported."""
+    kept = CPPlan(child_id="A", start_date=D(2022, 6, 1), previous_plans=0)
+    result = second_plan_rate([kept, attrs.evolve(kept, previous_plans=1)], period=YEAR)
+    assert result.diagnostics == ()
 
 
 @pytest.mark.parametrize("reverse", [False, True], ids=["given-in-order", "given-reversed"])

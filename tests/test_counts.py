@@ -3,6 +3,7 @@ import random
 from collections import Counter
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -12,6 +13,7 @@ from safeguarding_metrics.catalogue import Indicator
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.indicators import counts
+from safeguarding_metrics.indicators._kernels import ICPC_NOT_REQUIRED_PROBLEM
 from safeguarding_metrics.indicators.counts import (
     ASSESSMENTS_IN_PERIOD,
     CARDS,
@@ -47,6 +49,7 @@ D = dt.date
 YEAR = ReportingPeriod.year_ending(2025)  # 2024-04-01 to 2025-03-31
 WIDE = ReportingPeriod.between(D(2015, 1, 1), D(2030, 12, 31))
 COUNT_CARDS = [card for card in CARDS if card.kind == "count"]
+CARD_OF_ID = {card.id: card for card in CARDS}
 
 
 def referral(
@@ -171,7 +174,7 @@ def test_cin_at_period_end_reports_nfa_and_duplicate_exclusions() -> None:
     """The count carries its exclusions per reason, every card reason listed, zeros included."""
     data = [
         referral("A", D(2024, 6, 3), nfa=True),  # kept (its id sorts first), open NFA: nfa
-        referral("A", D(2024, 6, 3), suffix="-2"),  # same day as A's kept NFA: duplicate
+        referral("A", D(2024, 6, 3), nfa=True, suffix="-2"),  # same day, also NFA: duplicate
         referral("B", D(2024, 7, 1)),  # counted
         referral("B", D(2024, 7, 1), suffix="-2"),  # same day as B's: duplicate
         referral("B", D(2024, 7, 1), suffix="-3"),  # and again: duplicate
@@ -215,6 +218,68 @@ def test_same_day_episode_is_open_when_its_kept_record_is(
     for data, order in (([kept, other], [0, 1]), ([other, kept], [1, 0])):
         result = children_in_need_at_period_end(data, period=YEAR)
         assert outcomes(result) == [expected[i] for i in order]
+
+
+def test_same_day_record_that_led_to_action_is_the_open_episode() -> None:
+    """SPEC §4.2: of an NFA record and one that led to action on one day, the latter is kept."""
+    nfa = referral("A", D(2024, 6, 3), nfa=True)  # its id sorts first, but it is NFA
+    acted = referral("A", D(2024, 6, 3), suffix="/2")
+    for data, expected in (
+        ([nfa, acted], ["duplicate", "numerator"]),
+        ([acted, nfa], ["numerator", "duplicate"]),
+    ):
+        result = children_in_need_at_period_end(data, period=YEAR)
+        assert outcomes(result) == expected
+        assert result.diagnostics == ()
+
+
+def test_same_day_record_that_led_to_action_is_counted_and_banded() -> None:
+    """The record that led to action is the referral, so the referral is counted and banded."""
+    nfa = referral("A", D(2024, 6, 3), D(2024, 6, 3), nfa=True)  # its id sorts first
+    acted = referral("A", D(2024, 6, 3), D(2024, 10, 1), suffix="/2")
+    for data in ([nfa, acted], [acted, nfa]):
+        counted = referrals_in_period(data, period=YEAR)
+        assert dict(zip(data, outcomes(counted), strict=True)) == {
+            nfa: "duplicate",
+            acted: "numerator",
+        }
+        banded = cin_closure_durations(data, period=YEAR)
+        assert banded.bands["3 months to under 6 months"] == 1
+        assert dict(zip(data, outcomes(banded), strict=True)) == {
+            nfa: "duplicate",
+            acted: "numerator",
+        }
+
+
+@pytest.mark.parametrize(
+    ("card", "kept_closed", "other_closed"),
+    [
+        # A missing closure sorts first: the open record is kept.
+        pytest.param(CARD_OF_ID["cin-at-period-end"], None, D(2025, 6, 1), id="cin"),
+        pytest.param(CARD_OF_ID["referrals-in-period"], None, D(2025, 6, 1), id="referrals"),
+        pytest.param(CIN_CLOSURE_DURATIONS, D(2024, 9, 1), D(2025, 1, 1), id="closures"),
+    ],
+)
+def test_same_day_referral_tie_is_decided_by_content_and_reported(
+    card: Indicator, kept_closed: dt.date | None, other_closed: dt.date
+) -> None:
+    """Records alike but for their closure: the same one is kept in any order, and reported."""
+    kept = referral("A", D(2024, 6, 3), kept_closed)
+    other = referral("A", D(2024, 6, 3), other_closed)
+    results = [card.compute(data, period=YEAR) for data in ([kept, other], [other, kept])]
+    assert isinstance(results[0], Count | Distribution)
+    assert isinstance(results[1], Count | Distribution)
+    assert results[0] == results[1]
+    assert outcomes(results[0]) == ["numerator", "duplicate"]
+    assert outcomes(results[1]) == ["duplicate", "numerator"]
+    (diagnostic,) = results[0].diagnostics
+    shown = "missing" if kept_closed is None else kept_closed.isoformat()
+    assert (diagnostic.field, diagnostic.value) == (
+        "closure_date",
+        f"{other_closed}; the record kept (referrals: child A, referral_date 2024-06-03) "
+        f"has {shown}",
+    )
+    assert results[1].diagnostics == results[0].diagnostics
 
 
 def test_child_with_two_open_episodes_counts_once() -> None:
@@ -561,10 +626,20 @@ def test_icpc_dated_before_its_enquiry_still_counts() -> None:
     assert result.count == 1
 
 
-def test_icpc_not_required_is_out_of_scope() -> None:
-    """An enquiry marked ICPC not required does not count, even with a date."""
-    data = [s47("A", D(2024, 5, 1), D(2024, 5, 20), not_required=True)]
-    assert icpcs_in_period(data, period=YEAR).count == 0
+def test_icpc_marked_not_required_with_a_date_is_a_conference() -> None:
+    """A recorded conference counts, ICPCnotRequired or not, and the contradiction is reported."""
+    data = [
+        s47("A", D(2024, 5, 1), D(2024, 5, 20), not_required=True),
+        s47("B", D(2024, 5, 1), None, not_required=True),
+    ]
+    result = icpcs_in_period(data, period=YEAR)
+    assert outcomes(result) == ["numerator", "out-of-scope"]
+    (diagnostic,) = result.diagnostics
+    assert (diagnostic.field, diagnostic.problem) == (
+        "icpc_not_required",
+        ICPC_NOT_REQUIRED_PROBLEM,
+    )
+    assert diagnostic.where == "section47s: child A, start_date 2024-05-01"
 
 
 # -- population and per 10,000 -------------------------------------------------------------
@@ -811,9 +886,17 @@ child = child_ids(("A1", "B2", "C3"))
 
 @st.composite
 def referral_lists(draw: Draw) -> list[Referral]:
-    """Referrals of a few children, with same-day repeats, NFA flags and open episodes."""
-    items = []
+    """Referrals of a few children, with same-day repeats, NFA flags and open episodes.
+
+    Some are real ties: an earlier referral's child, day and id, with another closure.
+    """
+    items: list[Referral] = []
     for n in range(draw(st.integers(0, 8))):
+        if items and draw(st.integers(0, 3)) == 0:
+            base = draw(st.sampled_from(items))
+            closed = draw(optional(near_days | st.just(base.referral_date)))
+            items.append(attrs.evolve(base, closure_date=closed))
+            continue
         who = draw(child)
         referred = draw(near_days)
         closed = draw(optional(near_days | st.just(referred)))
@@ -1007,6 +1090,7 @@ def test_results_do_not_depend_on_input_order(
         # (in input order) are compared by their tallies below.
         assert first == second
         assert first.excluded == second.excluded
+        assert set(first.diagnostics) == set(second.diagnostics), card.id
         assert first.audit is not None
         assert second.audit is not None
         assert first.audit.tally() == second.audit.tally()

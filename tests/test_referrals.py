@@ -2,8 +2,11 @@
 
 import datetime as dt
 import random
+import re
+from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,8 +20,14 @@ from safeguarding_metrics import (
     ReportingPeriod,
     Section47,
 )
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.indicators import referrals as family
-from safeguarding_metrics.indicators._kernels import referral_day_groups, same_day_groups
+from safeguarding_metrics.indicators._kernels import (
+    ICPC_NOT_REQUIRED_PROBLEM,
+    REFERRAL_TIE_RULE,
+    SameDayGroups,
+    referral_day_groups,
+)
 from safeguarding_metrics.indicators.referrals import (
     children_re_referred_rate,
     icpc_to_plan_rate,
@@ -27,7 +36,10 @@ from safeguarding_metrics.indicators.referrals import (
     referral_to_s47_rate,
     s47_to_icpc_rate,
 )
+from safeguarding_metrics.provenance import Origins
+from safeguarding_metrics.records import TableName
 from safeguarding_metrics.results import Rate
+from safeguarding_metrics.ties import SHARED_REFERRAL_ID_PROBLEM, tie_problem
 from tests import oracles_referrals as oracle
 from tests.strategies_referrals import datasets, periods
 
@@ -35,8 +47,21 @@ D = dt.date
 YEAR = ReportingPeriod.year_ending(2025)  # 2024-04-01 to 2025-03-31
 
 
-def referral(child: str, day: dt.date, *, rid: str | None = None, nfa: bool = False) -> Referral:
-    return Referral(referral_id=rid or f"{child}-{day}", child_id=child, referral_date=day, nfa=nfa)
+def referral(
+    child: str,
+    day: dt.date,
+    *,
+    rid: str | None = None,
+    nfa: bool = False,
+    source: str | None = None,
+) -> Referral:
+    return Referral(
+        referral_id=rid or f"{child}-{day}",
+        child_id=child,
+        referral_date=day,
+        nfa=nfa,
+        source=source,
+    )
 
 
 def outcomes(result: Rate) -> list[str]:
@@ -211,16 +236,16 @@ def test_nfa_rate_counts_nfa_referrals() -> None:
 @pytest.mark.parametrize(
     ("first", "second", "expected"),
     [
-        pytest.param(True, True, "numerator", id="both-nfa"),
-        pytest.param(True, False, "numerator", id="first-nfa-only"),
-        pytest.param(False, True, "denominator-only", id="second-nfa-only"),
-        pytest.param(False, False, "denominator-only", id="neither-nfa"),
+        pytest.param(True, True, ["numerator", "duplicate"], id="both-nfa"),
+        pytest.param(True, False, ["duplicate", "denominator-only"], id="first-nfa-only"),
+        pytest.param(False, True, ["denominator-only", "duplicate"], id="second-nfa-only"),
+        pytest.param(False, False, ["denominator-only", "duplicate"], id="neither-nfa"),
     ],
 )
-def test_same_day_referral_is_nfa_when_the_kept_record_is(
-    first: bool, second: bool, expected: str
+def test_same_day_referrals_keep_the_one_that_led_to_action(
+    first: bool, second: bool, expected: list[str]
 ) -> None:
-    """SPEC §4.2: the first is kept, and its own NFA flag decides."""
+    """SPEC §4.2: a record with nfa false is kept before one with nfa true, whatever its id."""
     result = nfa_referral_rate(
         [
             referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=first),
@@ -228,34 +253,84 @@ def test_same_day_referral_is_nfa_when_the_kept_record_is(
         ],
         period=YEAR,
     )
-    assert outcomes(result) == [expected, "duplicate"]
+    assert outcomes(result) == expected
+    assert result.diagnostics == ()  # decided by the flag and the id, not by content
+
+
+def test_same_day_referral_is_nfa_only_when_every_record_is() -> None:
+    """The kept record's flag is the referral's: one record that led to action is enough."""
+    records = [
+        referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=True),
+        referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=False),
+        referral("B", D(2024, 5, 1), rid="B/2024-05-01", nfa=True),
+        referral("B", D(2024, 5, 1), rid="B/2024-05-01/2", nfa=True),
+    ]
+    result = nfa_referral_rate(records, period=YEAR)
+    assert outcomes(result) == ["duplicate", "denominator-only", "numerator", "duplicate"]
 
 
 def test_the_kept_referral_is_the_one_whose_id_sorts_first() -> None:
-    """Given second, the return's first referral of the day ("A/…", not "A/…/2") is kept."""
+    """Among records alike in NFA, the return's first referral of the day ("A/…") is kept."""
     result = nfa_referral_rate(
         [
             referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=True),
-            referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=False),
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=True),
         ],
         period=YEAR,
     )
-    assert outcomes(result) == ["duplicate", "denominator-only"]
-    assert (result.numerator, result.denominator) == (0, 1)
+    assert outcomes(result) == ["duplicate", "numerator"]
+    assert (result.numerator, result.denominator) == (1, 1)
 
 
-def test_same_day_referrals_with_equal_ids_keep_the_first_given() -> None:
-    """Ties on referral_id fall back to input order."""
+@pytest.mark.parametrize("reverse", [False, True], ids=["given-in-order", "given-reversed"])
+def test_same_day_referrals_with_equal_ids_are_told_apart_by_content(reverse: bool) -> None:
+    """A tie on NFA flag and id is broken by the other fields (a missing source first)."""
     records = [
-        referral("A", D(2024, 5, 1), rid="X", nfa=True),
-        referral("A", D(2024, 5, 1), rid="X", nfa=False),
+        referral("A", D(2024, 5, 1), rid="X", source="3E"),
+        referral("A", D(2024, 5, 1), rid="X", source=None),
     ]
-    assert outcomes(nfa_referral_rate(records, period=YEAR)) == ["numerator", "duplicate"]
-    reversed_records = records[::-1]
-    assert outcomes(nfa_referral_rate(reversed_records, period=YEAR)) == [
-        "denominator-only",
-        "duplicate",
-    ]
+    given_records = records[::-1] if reverse else records
+    result = nfa_referral_rate(given_records, period=YEAR)
+    by_source = {r.source: o for r, o in zip(given_records, outcomes(result), strict=True)}
+    assert by_source == {None: "denominator-only", "3E": "duplicate"}
+
+
+def test_same_day_tie_broken_by_content_is_reported() -> None:
+    """The tie names the record not kept, the field that decided and both values."""
+    data = Dataset(
+        referrals=[
+            referral("A", D(2024, 5, 1), rid="X", source="3E"),
+            referral("A", D(2024, 5, 1), rid="X", source="1A"),
+        ],
+        origins={"referrals": Origins.of_file("cin.xml", [10, 20])},
+    )
+    result = nfa_referral_rate(data, period=YEAR)
+    assert outcomes(result) == ["duplicate", "denominator-only"]
+    (diagnostic,) = result.diagnostics
+    assert (diagnostic.file, diagnostic.where, diagnostic.field) == ("cin.xml", "line 10", "source")
+    assert diagnostic.value == "3E; the record kept (line 20) has 1A"
+    assert "referral_id" in diagnostic.problem
+    assert "3E" not in diagnostic.problem
+
+
+def test_identical_same_day_referrals_give_no_tie_diagnostic() -> None:
+    """Fully identical records: one is a duplicate, and that exclusion is the report."""
+    twin = referral("A", D(2024, 5, 1), rid="X")
+    result = nfa_referral_rate([twin, twin], period=YEAR)
+    assert result.excluded == {"duplicate": 1}
+    assert result.diagnostics == ()
+
+
+def test_same_day_tie_outside_the_cohort_is_not_reported() -> None:
+    """A tie decides nothing for a referral outside the period, so no diagnostic."""
+    result = nfa_referral_rate(
+        [
+            referral("A", D(2023, 5, 1), rid="X", source="3E"),
+            referral("A", D(2023, 5, 1), rid="X", source="1A"),
+        ],
+        period=YEAR,
+    )
+    assert result.diagnostics == ()
 
 
 def test_same_day_referral_outcomes_do_not_depend_on_input_order() -> None:
@@ -265,7 +340,7 @@ def test_same_day_referral_outcomes_do_not_depend_on_input_order() -> None:
         referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=False),
         referral("A", D(2024, 5, 1), rid="A/2024-05-01/3", nfa=False),
     ]
-    expected = {"A/2024-05-01": "numerator", "A/2024-05-01/2": "duplicate"}
+    expected = {"A/2024-05-01": "duplicate", "A/2024-05-01/2": "denominator-only"}
     expected["A/2024-05-01/3"] = "duplicate"
     for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1]):
         given_records = [records[i] for i in order]
@@ -338,17 +413,80 @@ def test_enquiry_linked_to_the_duplicate_counts_whichever_record_is_given_first(
 
 
 def test_duplicates_of_an_nfa_referral_leave_the_s47_cohort_with_it() -> None:
-    """The kept record is NFA, so the referral is out of scope, enquiry and duplicate too."""
+    """Every record is NFA, so the referral is out of scope, enquiry and duplicate too."""
     result = referral_to_s47_rate(
         [
             referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=True),
-            referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=False),
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=True),
             enquiry("A", D(2024, 5, 3), rid="A/2024-05-01/2"),
         ],
         period=YEAR,
     )
     assert outcomes(result) == ["out-of-scope", "out-of-scope"]
     assert (result.numerator, result.denominator, result.excluded) == (0, 0, {})
+
+
+def test_a_same_day_record_that_led_to_action_keeps_the_referral_in_the_s47_cohort() -> None:
+    """An NFA record and one that led to action on one day: the referral is not NFA."""
+    result = referral_to_s47_rate(
+        [
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01", nfa=True),
+            referral("A", D(2024, 5, 1), rid="A/2024-05-01/2", nfa=False),
+            enquiry("A", D(2024, 5, 3), rid="A/2024-05-01"),
+        ],
+        period=YEAR,
+    )
+    assert outcomes(result) == ["duplicate", "numerator"]
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2], [1, 0, 2], [2, 1, 0], [2, 0, 1]])
+def test_referrals_sharing_an_id_link_the_same_way_in_any_order(order: list[int]) -> None:
+    """Two referrals sharing an id: the enquiry follows the earlier one, whatever the order."""
+    records: list[Referral | Section47] = [
+        referral("A", D(2024, 6, 1), rid="X"),
+        referral("A", D(2024, 5, 1), rid="X"),
+        enquiry("A", D(2024, 6, 3), rid="X"),
+    ]
+    given_records = [records[i] for i in order]
+    result = referral_to_s47_rate(given_records, period=YEAR)
+    referrals_given = [r for r in given_records if isinstance(r, Referral)]
+    by_date = {r.referral_date: o for r, o in zip(referrals_given, outcomes(result), strict=True)}
+    assert by_date == {D(2024, 5, 1): "numerator", D(2024, 6, 1): "denominator-only"}
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.problem == SHARED_REFERRAL_ID_PROBLEM
+    assert diagnostic.where == "referrals: child A, referral_date 2024-06-01"
+    assert diagnostic.value.startswith("X ")
+
+
+def test_referrals_sharing_an_id_on_one_day_link_to_the_first_by_content() -> None:
+    """Same id, same day: the record first by its other fields is linked, and reported."""
+    nfa = referral("A", D(2024, 5, 1), rid="X", nfa=True)
+    acted = referral("A", D(2024, 5, 1), rid="X", nfa=False)
+    for records in ([nfa, acted], [acted, nfa]):
+        data = Dataset(referrals=records, section47s=[enquiry("A", D(2024, 5, 3), rid="X")])
+        assert data.referral_rows("section47s").tolist() == [records.index(acted)]
+        assert len(referral_to_s47_rate(data, period=YEAR).diagnostics) == 1
+
+
+def test_identical_referrals_sharing_an_id_are_not_reported_as_sharing_it() -> None:
+    """Identical records are one referral: no shared-id diagnostic (the duplicate is reported)."""
+    twin = referral("A", D(2024, 5, 1), rid="X")
+    result = referral_to_s47_rate([twin, twin, enquiry("A", D(2024, 5, 3), rid="X")], period=YEAR)
+    assert (result.numerator, result.excluded) == (1, {"duplicate": 1})
+    assert result.diagnostics == ()
+
+
+def test_a_shared_id_linking_no_enquiry_of_the_cohort_is_not_reported() -> None:
+    """Shared ids are reported where they link an enquiry to a referral of the cohort."""
+    result = referral_to_s47_rate(
+        [
+            referral("A", D(2023, 5, 1), rid="X"),
+            referral("A", D(2023, 6, 1), rid="X"),
+            enquiry("A", D(2023, 6, 3), rid="X"),
+        ],
+        period=YEAR,
+    )
+    assert result.diagnostics == ()
 
 
 def test_enquiry_after_the_period_still_counts() -> None:
@@ -402,6 +540,23 @@ def test_s47_to_icpc_outcome(record: Section47, expected: str) -> None:
     assert outcomes(s47_to_icpc_rate([record], period=YEAR)) == [expected]
 
 
+@pytest.mark.parametrize(
+    "compute", [s47_to_icpc_rate, icpc_to_plan_rate], ids=["s47-to-icpc", "icpc-to-cpp"]
+)
+def test_conference_marked_not_required_is_reported(compute: object) -> None:
+    """A conference date with icpc_not_required set counts, and the contradiction is reported."""
+    result = compute(  # type: ignore[operator]
+        [enquiry("A", D(2024, 5, 1), D(2024, 5, 20), not_required=True)], period=YEAR
+    )
+    assert (result.numerator, result.denominator) == (0 if compute is icpc_to_plan_rate else 1, 1)
+    (diagnostic,) = result.diagnostics
+    assert (diagnostic.field, diagnostic.problem) == (
+        "icpc_not_required",
+        ICPC_NOT_REQUIRED_PROBLEM,
+    )
+    assert diagnostic.value == "true, with icpc_date 2024-05-20"
+
+
 # -- ICPC to plan -----------------------------------------------------------------------------
 
 
@@ -438,8 +593,14 @@ def test_s47_to_icpc_outcome(record: Section47, expected: str) -> None:
         pytest.param(
             enquiry("A", D(2024, 5, 1), D(2024, 5, 20), not_required=True),
             [CPPlan(child_id="A", start_date=D(2024, 5, 20))],
+            "numerator",
+            id="not-required-with-a-date-is-a-conference",
+        ),
+        pytest.param(
+            enquiry("A", D(2024, 5, 1), None, not_required=True),
+            [CPPlan(child_id="A", start_date=D(2024, 5, 20))],
             "out-of-scope",
-            id="not-required",
+            id="not-required-without-a-date",
         ),
         pytest.param(
             enquiry("A", D(2024, 3, 1), D(2024, 3, 20)),
@@ -470,13 +631,33 @@ def test_one_plan_can_follow_two_conferences_the_same_day() -> None:
 # -- the same-day kernel ---------------------------------------------------------------------
 
 
-def test_same_day_groups_keep_the_smallest_id_then_the_first_given() -> None:
-    """Kept: smallest id in string order ("/10" before "/2"), ties in input order."""
+def test_same_day_groups_keep_the_first_by_key_then_by_content() -> None:
+    """Kept: smallest id in string order ("/10" before "/2"), then the smallest content rank."""
     codes = np.array([0, 0, 0, 1, 1, 0], dtype=np.int64)
     days = np.array([5, 5, 5, 5, 5, 6], dtype=np.int64)
     ids = np.array(["A/x/2", "A/x/10", "A/x/3", "B", "B", "A/y"])
-    assert same_day_groups(codes, days, ids).tolist() == [1, 1, 1, 3, 3, 5]
-    assert same_day_groups(codes, days).tolist() == [0, 0, 0, 3, 3, 5]
+    content = np.array([0, 0, 0, 7, 3, 0], dtype=np.intp)
+    asked: list[list[int]] = []
+
+    def rank(rows: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+        asked.append(sorted(rows.tolist()))
+        return content[rows]
+
+    groups = SameDayGroups(codes, days, keys=(ids,), content=rank)
+    assert groups.representative.tolist() == [1, 1, 1, 4, 4, 5]
+    assert asked == [[3, 4]]  # only the rows that tie on every key are ranked by content
+    assert (groups.tied_kept.tolist(), groups.tied_other.tolist()) == ([4], [3])
+
+
+def test_same_day_groups_report_no_tie_between_rows_of_equal_content() -> None:
+    """Rows equal on every key and in content tie on nothing that matters: no pair."""
+    codes = np.zeros(2, dtype=np.int64)
+    days = np.zeros(2, dtype=np.int64)
+    groups = SameDayGroups(
+        codes, days, keys=(np.array(["X", "X"]),), content=lambda rows: np.zeros_like(rows)
+    )
+    assert groups.kept.tolist() == [True, False]
+    assert len(groups.tied_kept) == 0
 
 
 def test_referral_day_groups_are_built_once_per_dataset() -> None:
@@ -554,7 +735,7 @@ def test_columnar_path_equals_the_oracle(
 def test_results_do_not_depend_on_input_order(
     data: Dataset, period: ReportingPeriod, rng: random.Random
 ) -> None:
-    """Shuffling the records changes no count, numerator or exclusion."""
+    """Shuffling the records changes no count, numerator, exclusion or diagnostic."""
     shuffled = Dataset(
         referrals=rng.sample(data.referrals, len(data.referrals)),
         section47s=rng.sample(data.section47s, len(data.section47s)),
@@ -569,6 +750,80 @@ def test_results_do_not_depend_on_input_order(
             after.denominator,
             after.excluded,
         ), card.id
+        assert set(before.diagnostics) == set(after.diagnostics), card.id
+
+
+_KEPT_LINE = re.compile(r"line (\d+)\)")
+
+
+def with_lines(data: Dataset) -> Dataset:
+    """The same records, each as if read from its own line (its position plus one)."""
+    tables: tuple[TableName, ...] = ("referrals", "section47s", "cp_plans")
+    return Dataset(
+        referrals=data.referrals,
+        section47s=data.section47s,
+        cp_plans=data.cp_plans,
+        origins={
+            t: Origins.of_file(f"{t}.xml", np.arange(1, len(data.records(t)) + 1)) for t in tables
+        },
+    )
+
+
+def row_of(where: str) -> int:
+    """The row a diagnostic's place names (line = row + 1)."""
+    assert where.startswith("line "), where
+    return int(where.removeprefix("line ")) - 1
+
+
+def pairs_named(
+    diagnostics: Sequence[Diagnostic], problem: str | None = None
+) -> list[tuple[int, int]]:
+    """(kept, other) rows named by the diagnostics (with *problem*, or any but 8868's)."""
+    found = []
+    for d in diagnostics:
+        if (d.problem == problem) if problem else d.problem != ICPC_NOT_REQUIRED_PROBLEM:
+            kept = _KEPT_LINE.search(d.value)
+            assert kept is not None, d.value
+            found.append((int(kept.group(1)) - 1, row_of(d.where)))
+    return sorted(found)
+
+
+@given(datasets(), periods)
+def test_diagnostics_name_the_ties_the_oracle_finds(data: Dataset, period: ReportingPeriod) -> None:
+    """Every tie broken by content, shared id and 8868 contradiction is reported, once."""
+    data = with_lines(data)
+    refs, s47s = list(data.referrals), list(data.section47s)
+    kept = oracle.kept_referral_rows(refs)
+    in_period = [period.contains(r.referral_date) for r in refs]
+    ties = sorted(oracle.referral_tie_pairs(refs, in_period))
+    for compute in (re_referral_rate, children_re_referred_rate, nfa_referral_rate):
+        assert pairs_named(compute(data, period=period).diagnostics) == ties
+    acted = [in_period[i] and not refs[i].nfa for i in range(len(refs))]
+    to_s47 = referral_to_s47_rate(data, period=period)
+    referral_tie = tie_problem("referrals", REFERRAL_TIE_RULE)
+    assert pairs_named(to_s47.diagnostics, problem=referral_tie) == sorted(
+        oracle.referral_tie_pairs(refs, acted)
+    )
+    linked = [oracle.linked_referral_row(refs, s.referral_id) for s in s47s]
+    counted_ids = [
+        s.referral_id for s, j in zip(s47s, linked, strict=True) if j is not None and acted[kept[j]]
+    ]
+    assert pairs_named(to_s47.diagnostics, problem=SHARED_REFERRAL_ID_PROBLEM) == sorted(
+        oracle.shared_id_referrals(refs, counted_ids)
+    )
+    contradictions = {
+        i for i, s in enumerate(s47s) if s.icpc_not_required and s.icpc_date is not None
+    }
+    icpc = icpc_to_plan_rate(data, period=period)
+    assert icpc.audit is not None
+    assert sorted(row_of(d.where) for d in icpc.diagnostics) == sorted(
+        i for i in contradictions if icpc.audit[i] != "out-of-scope"
+    )
+    s47 = s47_to_icpc_rate(data, period=period)
+    assert s47.audit is not None
+    assert sorted(row_of(d.where) for d in s47.diagnostics) == sorted(
+        i for i in contradictions if s47.audit[i] != "out-of-scope"
+    )
 
 
 @given(datasets(), periods, windows, st.randoms(use_true_random=False))

@@ -29,6 +29,7 @@ from safeguarding_metrics import (
     Section47,
     WorkingDayCalendar,
 )
+from safeguarding_metrics.indicators._kernels import ICPC_NOT_REQUIRED_PROBLEM
 from safeguarding_metrics.indicators.timescales import (
     ASSESSMENT_45WD,
     ASSESSMENT_DURATION_BANDS,
@@ -52,6 +53,7 @@ from safeguarding_metrics.indicators.timescales import (
     initial_assessment_timeliness_rate,
 )
 from safeguarding_metrics.records import TableName
+from safeguarding_metrics.ties import SHARED_REFERRAL_ID_PROBLEM
 from tests import oracles_timescales as oracle
 from tests.strategies_timescales import closure_days, periods, timescale_datasets
 
@@ -327,6 +329,48 @@ def test_referral_anchor_does_not_need_the_assessment_start() -> None:
     assert measure(rate, "working_days") == 45
 
 
+@pytest.mark.parametrize("reverse", [False, True], ids=["given-in-order", "given-reversed"])
+def test_referral_anchor_with_referrals_sharing_an_id_times_from_the_earliest(
+    reverse: bool,
+) -> None:
+    """Two different referrals share the id: the clock starts at the earlier, in any order."""
+    later = Referral(referral_id="R1", child_id="A", referral_date=D(2024, 4, 15))
+    referrals = [later, REFERRAL] if reverse else [REFERRAL, later]
+    assessment = single(D(2024, 4, 15), D(2024, 6, 13), referral_id="R1")
+    rate = assessment_timeliness_rate([*referrals, assessment], period=Y2024_25, anchor="referral")
+    assert measure(rate, "working_days") == 46  # from Mon 8 Apr, as in the case above
+    (diagnostic,) = rate.diagnostics
+    assert diagnostic.problem == SHARED_REFERRAL_ID_PROBLEM
+    assert diagnostic.where == "referrals: child A, referral_date 2024-04-15"
+    distribution = assessment_duration_distribution(
+        [*referrals, assessment], period=Y2024_25, anchor="referral"
+    )
+    assert distribution.diagnostics == rate.diagnostics
+
+
+def test_shared_referral_id_is_reported_only_with_the_referral_anchor() -> None:
+    """Timed from its own start, the assessment links to no referral: nothing to report."""
+    later = Referral(referral_id="R1", child_id="A", referral_date=D(2024, 4, 15))
+    records: list[Referral | Assessment] = [
+        REFERRAL,
+        later,
+        single(D(2024, 4, 15), D(2024, 6, 13), referral_id="R1"),
+    ]
+    assert assessment_timeliness_rate(records, period=Y2024_25).diagnostics == ()
+
+
+def test_shared_referral_id_of_an_assessment_outside_the_cohort_is_not_reported() -> None:
+    """An assessment authorised outside the period does not use its link: no diagnostic."""
+    later = Referral(referral_id="R1", child_id="A", referral_date=D(2024, 4, 15))
+    records: list[Referral | Assessment] = [
+        REFERRAL,
+        later,
+        single(D(2024, 4, 15), D(2025, 6, 13), referral_id="R1"),
+    ]
+    rate = assessment_timeliness_rate(records, period=Y2024_25, anchor="referral")
+    assert rate.diagnostics == ()
+
+
 def test_referral_anchor_authorised_before_the_referral_is_excluded() -> None:
     """An authorisation dated before the linked referral is `end-before-start`."""
     assessment = single(D(2024, 4, 1), D(2024, 4, 5), referral_id="R1")
@@ -526,8 +570,13 @@ def test_icpc_boundaries(start: dt.date, icpc: dt.date, working_days: int, outco
                 icpc_date=D(2024, 5, 10),
                 icpc_not_required=True,
             ),
+            "numerator",
+            id="conference-marked-not-required-is-a-conference",
+        ),
+        pytest.param(
+            Section47(child_id="A", start_date=D(2024, 5, 1), icpc_not_required=True),
             "out-of-scope",
-            id="conference-not-required",
+            id="not-required-without-a-conference",
         ),
         pytest.param(
             Section47(child_id="A", start_date=D(2024, 3, 1), icpc_date=D(2024, 3, 20)),
@@ -549,6 +598,33 @@ def test_icpc_boundaries(start: dt.date, icpc: dt.date, working_days: int, outco
 def test_icpc_cohort_and_exclusions(s47: Section47, outcome: str) -> None:
     """Enquiries with no conference in period are out of scope; unusable dates excluded."""
     assert only_outcome(icpc_timeliness_rate([s47], period=Y2024_25)) == outcome
+
+
+def test_icpc_marked_not_required_with_a_date_is_a_conference() -> None:
+    """A recorded conference is a conference (SPEC §4.1): timed, banded and reported (8868)."""
+    s47 = Section47(
+        child_id="A", start_date=D(2024, 6, 3), icpc_date=D(2024, 6, 25), icpc_not_required=True
+    )
+    rate = icpc_timeliness_rate([s47], period=Y2024_25)
+    assert (rate.numerator, rate.denominator) == (0, 1)  # the 16th working day: late
+    (diagnostic,) = rate.diagnostics
+    assert (diagnostic.field, diagnostic.value, diagnostic.problem) == (
+        "icpc_not_required",
+        "true, with icpc_date 2024-06-25",
+        ICPC_NOT_REQUIRED_PROBLEM,
+    )
+    assert diagnostic.where == "section47s: child A, start_date 2024-06-03"
+    distribution = icpc_duration_distribution([s47], period=Y2024_25)
+    assert distribution.bands["16–20"] == 1
+    assert distribution.diagnostics == rate.diagnostics
+
+
+def test_icpc_marked_not_required_outside_the_period_is_not_reported() -> None:
+    """The contradiction is reported by the cards whose cohort holds the enquiry."""
+    s47 = Section47(
+        child_id="A", start_date=D(2023, 6, 3), icpc_date=D(2023, 6, 25), icpc_not_required=True
+    )
+    assert icpc_timeliness_rate([s47], period=Y2024_25).diagnostics == ()
 
 
 @pytest.mark.parametrize(
@@ -1259,12 +1335,15 @@ def _shuffled(data: Dataset, rng: random.Random) -> tuple[Dataset, dict[str, lis
 def test_results_do_not_depend_on_input_order(
     data: Dataset, period: ReportingPeriod, rng: random.Random
 ) -> None:
-    """Shuffling every collection permutes the audit and changes no total."""
+    """Shuffling every collection permutes the audit and changes no total or diagnostic."""
     shuffled, orders = _shuffled(data, rng)
-    for card in CARDS:
-        before = card.compute(data, period=period)
-        after = card.compute(shuffled, period=period)
+    runs: list[tuple[Indicator, dict[str, Any]]] = [(card, {}) for card in CARDS]
+    runs += [(card, {"anchor": "referral"}) for card in (ASSESSMENT_45WD, ASSESSMENT_DURATIONS)]
+    for card, options in runs:
+        before = card.compute(data, period=period, **options)
+        after = card.compute(shuffled, period=period, **options)
         assert after == before, card.id
+        assert set(after.diagnostics) == set(before.diagnostics), card.id
         order = orders[TABLE_OF[card.id]]
         assert _outcomes(after) == [_outcomes(before)[i] for i in order], card.id
 

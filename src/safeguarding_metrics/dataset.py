@@ -527,28 +527,19 @@ class Dataset:
             self._cache[("child_codes", name)] = freeze(codes[start : start + len(column)])
             start += len(column)
 
-    def referral_rows(self, table: TableName) -> npt.NDArray[np.int64]:
+    def referral_rows(self, table: TableName) -> npt.NDArray[np.intp]:
         """For each record of *table*, the row of its linked referral in `referrals`, or -1.
 
         A record links to a referral by `referral_id`; -1 when it has none or the id is
-        not among the dataset's referrals.
+        not among the dataset's referrals. Where several different referrals share one id
+        (a data error, SPEC §3), the record links to the earliest of them by referral date,
+        then to the first by its other fields, so the link does not depend on the order of
+        the records; `ties.shared_referral_id_diagnostics` reports such ids.
         """
-        key = ("referral_rows", table)
-        cached = self._cache.get(key)
-        if cached is None:
-            ids = self.column(table, "referral_id")
-            referral_ids = self.column("referrals", "referral_id")
-            both = np.concatenate([referral_ids, ids]) if len(ids) else referral_ids
-            uniques, codes = factorize_compact(both)
-            first_row = np.full(len(uniques), -1, dtype=np.int64)
-            # Assign in reverse so the first referral with an id wins.
-            first_row[codes[: len(referral_ids)][::-1]] = np.arange(len(referral_ids))[::-1]
-            rows = first_row[codes[len(referral_ids) :]]
-            rows[ids == ""] = -1
-            cached = freeze(rows.astype(np.int64))
-            self._cache[key] = cached
-        result: npt.NDArray[np.int64] = cached
-        return result
+        # `ties` imports Dataset, so it is imported here rather than at the top (a cycle).
+        from safeguarding_metrics.ties import referral_links
+
+        return referral_links(self, table).rows
 
     def _build_column(self, table: TableName, field: str) -> npt.NDArray[Any]:
         records = self.records(table)

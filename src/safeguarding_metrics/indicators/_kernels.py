@@ -1,11 +1,12 @@
 """Array kernels shared by the referral, child protection and count indicator families.
 
 One home for the small vectorised pieces several families need, so that a rule such as
-"two referrals of one child on the same date are one referral, and the first is kept"
-(SPEC §4.2) has a single implementation:
+"two referrals of one child on the same date are one referral, and the one that led to
+action is kept" (SPEC §4.2) has a single implementation:
 
-- `same_day_groups` / `child_day_order` group rows by (child, day) and pick the kept row
-  of each group; `referral_day_groups` does it once per dataset for the referrals.
+- `SameDayGroups` groups rows by (child, day) and picks the kept row of each group by
+  keys, then by content (SPEC §3), noting the ties content broke; `referral_day_groups`
+  does it once per dataset for the referrals, with SPEC §4.2's keys.
 - `stable_order`, `child_day_keys` and `add_months_days` are the sorting and date helpers
   the groupings and look-ups are built from.
 - `cached`, `frozen` and `check_choice` are the housekeeping every family repeats: work kept
@@ -14,7 +15,7 @@ One home for the small vectorised pieces several families need, so that a rule s
 Nothing here is public API; the functions are imported by the indicator modules only.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -23,21 +24,25 @@ import numpy.typing as npt
 from safeguarding_metrics._arrays import freeze as frozen
 from safeguarding_metrics._dates import NAT_DAY, day_numbers
 from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.periods import add_months
+from safeguarding_metrics.ties import content_rank, record_diagnostic, tie_diagnostics_per_pair
 
 __all__ = [
+    "ICPC_NOT_REQUIRED_PROBLEM",
     "NAT_DAY",
+    "REFERRAL_TIE_RULE",
     "ReferralDayGroups",
+    "SameDayGroups",
     "add_months_days",
     "cached",
     "check_choice",
     "child_day_keys",
-    "child_day_order",
     "frozen",
+    "icpc_not_required_diagnostics",
     "referral_day_groups",
     "representatives",
-    "same_day_groups",
     "stable_order",
 ]
 
@@ -57,6 +62,8 @@ def cached(dataset: Dataset, key: str, build: Callable[[], T]) -> T:
 
     Indicators of one family share their derived arrays this way (the arrays are read-only,
     as the dataset's columns are), so a report computing several cards does the work once.
+    What is kept holds no reference back to the dataset: the two would form a cycle, and a
+    national extract would stay in memory until the cycle collector ran.
     """
     return dataset.derived(("safeguarding_metrics.indicators", key), build)
 
@@ -126,39 +133,120 @@ def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:
 # -- same-day groups -------------------------------------------------------------------------
 
 
-def child_day_order(
-    codes: IntArray, days: IntArray, ids: npt.NDArray[np.str_] | None = None
-) -> tuple[IntArray, BoolArray]:
-    """Rows sorted by child and day, the kept row first in each group; and where groups start.
+def _key_ranks(key: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """*key* as values `np.lexsort` orders as the key should be: text by code point."""
+    if key.dtype.kind in "US":
+        _, inverse = np.unique(key, return_inverse=True)
+        ranks: npt.NDArray[Any] = inverse.reshape(-1)
+        return ranks
+    if key.dtype.kind == "b":
+        return key.astype(np.int8)
+    return key
 
-    Within a (child, day) group rows come in order of *ids* (string order), ties in input
-    order; without *ids*, in input order.
 
-    Args:
-        codes: Child codes, one per row.
-        days: Day numbers (`day_numbers`), one per row.
-        ids: Record identifiers that decide which row of a group comes first, or None.
+class SameDayGroups:
+    """Rows grouped by (child, day), the kept row of each group first.
 
-    Returns:
-        The row order, and a flag per position of that order: True where a group starts.
+    Within a group the kept row is the first by *keys* (each smaller first, in turn), then,
+    among rows equal on every key, the first by content (*content*, e.g.
+    `ties.content_rank`), so the choice never depends on the order of the rows. Only rows
+    of groups with two or more members are ranked by key, and only rows that tie on every
+    key by content: few, even in a national extract.
+
+    Attributes:
+        order: Rows by child, day and then kept-first.
+        new_group: Per position of *order*, whether a (child, day) group starts there.
+        representative: Per row, the kept row of its group.
+        kept: Per row, whether it is the kept row of its group.
+        duplicate: Per row, the negation of *kept*.
+        tied_kept: Rows kept over another row of their group that ties with them on every
+            key but differs in content (the tie was broken by content) ...
+        tied_other: ... and, pair by pair, that other row.
     """
-    order, sorted_keys = stable_order(child_day_keys(codes, days))
-    new_group = np.ones(len(order), dtype=np.bool_)
-    new_group[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    if ids is not None and len(order) and not new_group.all():
-        # Only rows of groups with two or more members need their ids ranked: few, so the
-        # string sort is cheap even for a national extract.
-        group = np.cumsum(new_group) - 1
-        shared = np.bincount(group)[group] > 1
-        positions = np.flatnonzero(shared)  # contiguous runs, one per shared group
-        rows = order[positions]
-        _, id_rank = np.unique(ids[rows], return_inverse=True)
-        order[positions] = rows[np.lexsort((rows, id_rank.reshape(-1), group[positions]))]
-    return order, new_group
+
+    def __init__(
+        self,
+        codes: IntArray,
+        days: IntArray,
+        keys: Sequence[npt.NDArray[Any]],
+        content: Callable[[npt.NDArray[np.intp]], npt.NDArray[np.intp]],
+    ) -> None:
+        order, sorted_keys = stable_order(child_day_keys(codes, days))
+        new_group = np.ones(len(order), dtype=np.bool_)
+        new_group[1:] = sorted_keys[1:] != sorted_keys[:-1]
+        tied_kept = tied_other = np.zeros(0, dtype=np.int64)
+        if len(order) and not new_group.all():
+            group = np.cumsum(new_group) - 1
+            shared = np.bincount(group)[group] > 1
+            positions = np.flatnonzero(shared)  # contiguous runs, one per shared group
+            rows = order[positions]
+            groups = group[positions]
+            ranks = [_key_ranks(key[rows]) for key in keys]
+            by_keys = np.lexsort((rows, *reversed(ranks), groups))
+            # Rows equal to their neighbour on group and every key tie: rank them by content.
+            same = np.zeros(len(rows), dtype=np.bool_)
+            same[1:] = groups[by_keys][1:] == groups[by_keys][:-1]
+            for rank in ranks:
+                same[1:] &= rank[by_keys][1:] == rank[by_keys][:-1]
+            by_content = np.zeros(len(rows), dtype=np.intp)
+            if same.any():
+                tied = by_keys[same | np.append(same[1:], False)]
+                by_content[tied] = content(rows[tied].astype(np.intp))
+                by_keys = np.lexsort((rows, by_content, *reversed(ranks), groups))
+                tied_kept, tied_other = _content_ties(groups, ranks, by_content, by_keys)
+                tied_kept, tied_other = rows[tied_kept], rows[tied_other]
+            order[positions] = rows[by_keys]
+        self.order: IntArray = frozen(order)
+        self.new_group: BoolArray = frozen(new_group)
+        self.representative: IntArray = frozen(representatives(order, new_group))
+        self.kept: BoolArray = frozen(self.representative == np.arange(len(codes)))
+        self.duplicate: BoolArray = frozen(~self.kept)
+        self.tied_kept: IntArray = frozen(tied_kept)
+        self.tied_other: IntArray = frozen(tied_other)
+        self._diagnostics: dict[int, Diagnostic | None] = {}
+
+    def ties_in(self, rows: BoolArray) -> tuple[IntArray, IntArray]:
+        """The (kept, other) pairs of ties broken by content whose kept row is in *rows*."""
+        wanted = rows[self.tied_kept]
+        return self.tied_kept[wanted], self.tied_other[wanted]
+
+    def diagnostics_in(
+        self,
+        rows: BoolArray,
+        build: Callable[[IntArray, IntArray], list[Diagnostic | None]],
+    ) -> list[Diagnostic]:
+        """The diagnostics of the ties whose kept row is in *rows*, each built once.
+
+        *build* makes one diagnostic (or None) per (kept, other) pair; several indicators
+        over one dataset report the same ties, so each pair's diagnostic is kept.
+        """
+        wanted = np.flatnonzero(rows[self.tied_kept])
+        missing = [int(i) for i in wanted if int(i) not in self._diagnostics]
+        if missing:
+            built = build(self.tied_kept[missing], self.tied_other[missing])
+            self._diagnostics.update(zip(missing, built, strict=True))
+        return [d for i in wanted if (d := self._diagnostics[int(i)]) is not None]
+
+
+def _content_ties(
+    groups: IntArray,
+    ranks: Sequence[npt.NDArray[Any]],
+    by_content: npt.NDArray[np.intp],
+    by_keys: npt.NDArray[np.intp],
+) -> tuple[IntArray, IntArray]:
+    """Positions (into the shared rows) of each kept row and each row it beat on content."""
+    ordered_groups = groups[by_keys]
+    starts = np.ones(len(by_keys), dtype=np.bool_)
+    starts[1:] = ordered_groups[1:] != ordered_groups[:-1]
+    first = by_keys[np.maximum.accumulate(np.where(starts, np.arange(len(by_keys)), 0))]
+    beaten = by_content[by_keys] != by_content[first]
+    for rank in ranks:
+        beaten &= rank[by_keys] == rank[first]
+    return first[beaten].astype(np.int64), by_keys[beaten].astype(np.int64)
 
 
 def representatives(order: IntArray, new_group: BoolArray) -> IntArray:
-    """For each row, the first row of its group, from `child_day_order`'s result."""
+    """For each row, the first row of its group, from a grouping's order and group starts."""
     positions = np.arange(len(order), dtype=np.int64)
     first = np.maximum.accumulate(np.where(new_group, positions, 0))
     representative = np.empty(len(order), dtype=np.int64)
@@ -166,56 +254,75 @@ def representatives(order: IntArray, new_group: BoolArray) -> IntArray:
     return representative
 
 
-def same_day_groups(
-    codes: IntArray, days: IntArray, ids: npt.NDArray[np.str_] | None = None
-) -> IntArray:
-    """For each row, the row kept for its (child, day) group.
-
-    A row is the kept one of its group when the result at its position is its own position;
-    every other row of the group is a same-day duplicate of it. The kept row is the one
-    whose id sorts first (string order), ties in input order; without *ids*, the first in
-    input order.
-
-    Args:
-        codes: Child codes, one per row.
-        days: Day numbers (`day_numbers`), one per row.
-        ids: Record identifiers that choose the kept row, or None for input order.
-
-    Returns:
-        The kept row of each row's group.
-    """
-    return representatives(*child_day_order(codes, days, ids))
+REFERRAL_TIE_RULE = (
+    "the same child and referral date, the same no-further-action flag and the same referral_id"
+)
+"""What two same-day referrals tie on when their content decides which is kept (SPEC §4.2)."""
 
 
-class ReferralDayGroups:
-    """The referrals of a dataset grouped by (child, referral date), the first of each kept.
+class ReferralDayGroups(SameDayGroups):
+    """The referrals of a dataset grouped by (child, referral date), one of each kept.
 
-    SPEC §4.2: two referrals of one child on the same date are one referral, the first is
-    kept and the others are `duplicate`. "The first" is the referral whose `referral_id`
-    sorts first (readers number a return's same-day referrals "A/2024-03-01",
-    "A/2024-03-01/2", so it is the first in the return), ties in input order; so results do
-    not depend on the order records are given in. The kept record's own fields stand for
-    the referral.
-
-    Attributes:
-        order: Referral rows by child, day and then kept-first.
-        new_group: Per position of *order*, whether a (child, day) group starts there.
-        representative: Per row, the kept row of its group.
-        kept: Per row, whether it is the kept row of its group.
-        duplicate: Per row, the negation of *kept*.
+    SPEC §4.2: two referrals of one child on the same date are one referral, and the kept
+    record is the one that led to action: a record with `nfa` false before one with `nfa`
+    true; among those, the smallest `referral_id` (readers number a return's same-day
+    referrals "A/2024-03-01", "A/2024-03-01/2", so it is the first in the return); then
+    the first by its other fields (SPEC §3, `ties.content_rank`). The others are
+    `duplicate`. The kept record's own fields stand for the referral.
     """
 
     def __init__(self, dataset: Dataset) -> None:
-        codes = dataset.child_codes("referrals")
-        days = day_numbers(dataset.dates("referrals", "referral_date"))
-        order, new_group = child_day_order(codes, days, dataset.column("referrals", "referral_id"))
-        self.order: IntArray = frozen(order)
-        self.new_group: BoolArray = frozen(new_group)
-        self.representative: IntArray = frozen(representatives(order, new_group))
-        self.kept: BoolArray = frozen(self.representative == np.arange(len(codes)))
-        self.duplicate: BoolArray = frozen(~self.kept)
+        super().__init__(
+            dataset.child_codes("referrals"),
+            day_numbers(dataset.dates("referrals", "referral_date")),
+            keys=(dataset.column("referrals", "nfa"), dataset.column("referrals", "referral_id")),
+            content=lambda rows: content_rank(dataset, "referrals", rows),
+        )
+
+    def tie_diagnostics(self, dataset: Dataset, rows: BoolArray) -> list[Diagnostic]:
+        """Diagnostics for the ties broken by content whose kept referral is in *rows*.
+
+        *dataset* is the one the groups were built from (not kept here: the groups are
+        kept with it, and a reference back would keep both alive until a cycle collection).
+        """
+        return self.diagnostics_in(
+            rows,
+            lambda kept, others: tie_diagnostics_per_pair(
+                dataset, "referrals", kept, others, rule=REFERRAL_TIE_RULE
+            ),
+        )
 
 
 def referral_day_groups(dataset: Dataset) -> ReferralDayGroups:
     """The `ReferralDayGroups` of *dataset*, built on first use and kept with it."""
     return cached(dataset, "referral-day-groups", lambda: ReferralDayGroups(dataset))
+
+
+# -- initial conferences ---------------------------------------------------------------------
+
+ICPC_NOT_REQUIRED_PROBLEM = (
+    "ICPCnotRequired is set but a conference date is recorded (CIN census rule 8868); a "
+    "recorded conference is a conference, so the enquiry was counted as having one"
+)
+"""The problem text of every diagnostic about an enquiry with both a conference and the flag."""
+
+
+def icpc_not_required_diagnostics(dataset: Dataset, rows: BoolArray) -> list[Diagnostic]:
+    """A diagnostic for each enquiry of *rows* with an `icpc_date` and `icpc_not_required`.
+
+    SPEC §4.1: a recorded conference is a conference, so such an enquiry stays in the
+    conference cohorts; the contradiction is reported (CIN census rule 8868).
+    """
+    icpc = dataset.dates("section47s", "icpc_date")
+    flagged = rows & dataset.column("section47s", "icpc_not_required") & ~np.isnat(icpc)
+    return [
+        record_diagnostic(
+            dataset,
+            "section47s",
+            int(row),
+            field="icpc_not_required",
+            value=f"true, with icpc_date {np.datetime_as_string(icpc[row])}",
+            problem=ICPC_NOT_REQUIRED_PROBLEM,
+        )
+        for row in np.flatnonzero(flagged)
+    ]

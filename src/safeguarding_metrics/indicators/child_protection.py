@@ -18,18 +18,20 @@ from safeguarding_metrics.catalogue import (
     as_dataset,
 )
 from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.indicators._kernels import (
     NAT_DAY,
+    SameDayGroups,
     add_months_days,
     cached,
     check_choice,
     child_day_keys,
     frozen,
-    same_day_groups,
 )
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.records import Record
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
+from safeguarding_metrics.ties import content_rank, tie_diagnostics_per_pair
 
 __all__ = [
     "BASES",
@@ -71,6 +73,10 @@ HAMPSHIRE_PERFORMANCE_REPORT = Source(
 """The local report that uses the two-year repeat-plan variant (SPEC §4.3)."""
 
 
+PLAN_TIE_RULE = "the same child and start date, the same linked referral_id and the same end date"
+"""What two same-day plans tie on when their content decides which is kept."""
+
+
 class _Plans:
     """The plan columns every indicator of the family reads, duplicates resolved.
 
@@ -85,19 +91,22 @@ class _Plans:
         self.start_days = day_numbers(self.start)
         self.end_days = day_numbers(self.end)
         self.ended = frozen(~np.isnat(self.end))
-        # The kept plan of a same-day group is chosen by its referral (readers number a
-        # return's same-day referrals in return order), then its end date, so the choice does
-        # not depend on the order records are given in. A tab joins the two: it sorts before
-        # any character of an id, so "A/1" comes before "A/1/2".
-        order_key = np.strings.add(
-            np.strings.add(dataset.column("cp_plans", "referral_id"), "\t"),
-            np.datetime_as_string(self.end),
+        # SPEC §3: the kept plan of a same-day group is the first by linked referral id
+        # (readers number a return's same-day referrals in return order), then by end date
+        # (an open plan last), then by its other fields, so the choice never depends on the
+        # order of the records.
+        self.groups = SameDayGroups(
+            self.codes,
+            self.start_days,
+            keys=(
+                dataset.column("cp_plans", "referral_id"),
+                np.where(self.ended, self.end_days, np.iinfo(np.int64).max),
+            ),
+            content=lambda rows: content_rank(dataset, "cp_plans", rows),
         )
-        self.representative: IntArray = frozen(
-            same_day_groups(self.codes, self.start_days, order_key)
-        )
-        self.kept = frozen(self.representative == np.arange(len(self.codes)))
-        self.duplicate = frozen(~self.kept)
+        self.representative: IntArray = self.groups.representative
+        self.kept = self.groups.kept
+        self.duplicate = self.groups.duplicate
         self.end_before_start = frozen(self.ended & (self.end_days < self.start_days))
         self._months: dict[int, IntArray] = {}
 
@@ -105,6 +114,18 @@ class _Plans:
     def of(cls, dataset: Dataset) -> "_Plans":
         """The plans of *dataset*, built on first use and kept with it."""
         return cached(dataset, "cp-plan-groups", lambda: cls(dataset))
+
+    def tie_diagnostics(self, dataset: Dataset, rows: BoolArray) -> list[Diagnostic]:
+        """Diagnostics for the same-day ties broken by content whose kept plan is in *rows*.
+
+        *dataset* is the one the plans were read from (not kept here, see `cached`).
+        """
+        return self.groups.diagnostics_in(
+            rows,
+            lambda kept, others: tie_diagnostics_per_pair(
+                dataset, "cp_plans", kept, others, rule=PLAN_TIE_RULE
+            ),
+        )
 
     def start_plus_months(self, months: int) -> IntArray:
         """Day numbers of `add_months(start, months)` for every plan, kept for reuse."""
@@ -159,15 +180,18 @@ def _on_or_after(days: IntArray, bound: IntArray) -> BoolArray:
 _DUPLICATE = {
     "duplicate": (
         "A second plan of the same child starting on the same date: the two are one plan, and "
-        "the first by linked referral id, then end date, is kept."
+        "the first by linked referral id, then end date, then its other fields, is kept."
     )
 }
 _DUPLICATE_NOTE = (
     "Two plans of one child starting on the same date are one plan (the CIN census identifies a "
     "plan by child and start date): the one whose linked referral id sorts first (readers "
     "number a return's same-day referrals in return order), then the earliest end date (an "
-    "open plan last), is counted and the others are excluded as `duplicate`; fully identical "
-    "keys fall back to input order. The choice does not depend on the order records are given."
+    "open plan last), is counted and the others are excluded as `duplicate`. Plans equal on "
+    "both are told apart by their other fields in field order (previous_plans, the initial "
+    "and latest categories, the review dates; a missing value first), never by the order "
+    "they are given in, and each such tie is reported in the result's diagnostics. Fully "
+    "identical plans give no diagnostic: their `duplicate` exclusion already reports them."
 )
 _THRESHOLD_OPTION = Option(
     name="threshold",
@@ -211,7 +235,10 @@ def second_plan_rate(
           missing value is not evidence of a previous plan.
         - `either` (the default): `history` or `recorded`.
         - A plan of the same child starting on the same day is not an earlier plan: it is a
-          duplicate, excluded `duplicate` (the first by referral id, then end date, is kept).
+          duplicate, excluded `duplicate`. The first by linked referral id, then end date,
+          then its other fields in field order (so the smaller `previous_plans`, a missing
+          one first) is kept, whatever the order of the records; a tie broken by those
+          other fields is reported in the result's diagnostics.
 
     References:
         - DfE, Characteristics of children in need, table D3 (second or subsequent plans).
@@ -225,14 +252,16 @@ def second_plan_rate(
     history = earlier > 0
     recorded = recorded_count >= 1  # nan compares False
     hit = {"history": history, "recorded": recorded, "either": history | recorded}[basis]
+    in_scope = period.contains_many(plans.start)
     return Rate.from_flags(
         indicator_id=CPP_SECOND_OR_SUBSEQUENT.id,
         table="cp_plans",
-        in_scope=period.contains_many(plans.start),
+        in_scope=in_scope,
         hit=hit,
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate},
         measures={"earlier_plans": earlier.astype(np.float64), "previous_plans": recorded_count},
+        diagnostics=plans.tie_diagnostics(dataset, in_scope),
     )
 
 
@@ -303,7 +332,9 @@ def repeat_plan_within_2y_rate(
         - A plan whose end is before its own start is not used as a previous plan (its end
           cannot be trusted); it stays in the cohort if it starts in *period*.
         - A plan of the same child starting on the same day is a duplicate, excluded
-          `duplicate`.
+          `duplicate`: the first by linked referral id, then end date, then its other
+          fields is kept, and a tie broken by the other fields is reported in the
+          result's diagnostics.
 
     References:
         - Hampshire County Council, children's services performance report (a local
@@ -313,14 +344,16 @@ def repeat_plan_within_2y_rate(
     plans = _Plans.of(dataset)
     lower = plans.start_plus_months(-TWO_YEARS_MONTHS)
     ended = plans.ended_between(lower, plans.start_days)
+    in_scope = period.contains_many(plans.start)
     return Rate.from_flags(
         indicator_id=CPP_REPEAT_WITHIN_2Y.id,
         table="cp_plans",
-        in_scope=period.contains_many(plans.start),
+        in_scope=in_scope,
         hit=ended > 0,
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate},
         measures={"plans_ended_in_window": ended.astype(np.float64)},
+        diagnostics=plans.tie_diagnostics(dataset, in_scope),
     )
 
 
@@ -381,7 +414,9 @@ def long_plan_ended_rate(
           29 February 2024 reaches two years on 28 February 2026.
         - A plan ending before it started is excluded `end-before-start`.
         - A plan of the same child starting on the same day is a duplicate, excluded
-          `duplicate`.
+          `duplicate`: the first by linked referral id, then end date, then its other
+          fields is kept, and a tie broken by the other fields is reported in the
+          result's diagnostics.
 
     References:
         - NI 64, Child protection plans lasting 2 years or more.
@@ -390,14 +425,16 @@ def long_plan_ended_rate(
     dataset = as_dataset(data)
     check_choice(CPP_ENDED_2Y_PLUS.id, "threshold", threshold, THRESHOLDS)
     plans = _Plans.of(dataset)
+    in_scope = period.contains_many(plans.end)
     return Rate.from_flags(
         indicator_id=CPP_ENDED_2Y_PLUS.id,
         table="cp_plans",
-        in_scope=period.contains_many(plans.end),
+        in_scope=in_scope,
         hit=_lasted(plans, plans.end_days, threshold),
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate, "end-before-start": plans.end_before_start},
         measures={"days": _days(plans.start_days, plans.end_days)},
+        diagnostics=plans.tie_diagnostics(dataset, in_scope),
     )
 
 
@@ -461,7 +498,9 @@ def long_plan_open_rate(
           `period.end >= add_months(start, 24)`.
         - Each plan counts: a child on two overlapping open plans is two rows.
         - A plan of the same child starting on the same day is a duplicate, excluded
-          `duplicate`.
+          `duplicate`: the first by linked referral id, then end date, then its other
+          fields is kept, and a tie broken by the other fields is reported in the
+          result's diagnostics.
 
     References:
         - DfE, Characteristics of children in need (plans at 31 March by duration).
@@ -480,6 +519,7 @@ def long_plan_open_rate(
         child_ids=plans.child_ids,
         excluded={"duplicate": plans.duplicate},
         measures={"days": _days(plans.start_days, as_at_days)},
+        diagnostics=plans.tie_diagnostics(dataset, open_at_end),
     )
 
 
@@ -545,8 +585,11 @@ def plan_duration_distribution(
           `end < add_months(start, 24)`; then "2 years or more".
         - "2 years or more" is the `calendar` reading of two years, not NI 64's 729 days,
           so it can hold fewer plans than `cpp-ended-2y-plus` counts.
-        - A plan ending before it started is excluded `end-before-start`; a same-day
-          duplicate plan is excluded `duplicate`.
+        - A plan ending before it started is excluded `end-before-start`.
+        - A plan of the same child starting on the same day is a duplicate, excluded
+          `duplicate`: the first by linked referral id, then end date, then its other
+          fields is kept, and a tie broken by the other fields is reported in the
+          result's diagnostics.
 
     References:
         - DfE, Characteristics of children in need, table D7 (plans ceasing, by duration).
@@ -560,16 +603,18 @@ def plan_duration_distribution(
     band[~_on_or_after(end, plans.start_plus_months(6) + 1)] = 1
     band[~_on_or_after(end, plans.start_plus_months(3) + 1)] = 0
     band[~plans.ended] = len(DURATION_BANDS) - 1  # no end: as before any comparison
+    in_scope = period.contains_many(plans.end)
     return Distribution.from_values(
         indicator_id=CPP_DURATIONS.id,
         table="cp_plans",
         values=_days(plans.start_days, plans.end_days),
-        in_scope=period.contains_many(plans.end),
+        in_scope=in_scope,
         bands=DURATION_BANDS,
         child_ids=plans.child_ids,
         unit="days",
         excluded={"duplicate": plans.duplicate, "end-before-start": plans.end_before_start},
         band_index=band,
+        diagnostics=plans.tie_diagnostics(dataset, in_scope),
     )
 
 

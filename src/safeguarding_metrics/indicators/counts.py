@@ -25,7 +25,11 @@ from safeguarding_metrics.catalogue import (
     as_dataset,
 )
 from safeguarding_metrics.dataset import Dataset
-from safeguarding_metrics.indicators._kernels import check_choice, referral_day_groups
+from safeguarding_metrics.indicators._kernels import (
+    check_choice,
+    icpc_not_required_diagnostics,
+    referral_day_groups,
+)
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.records import Record, TableName
 from safeguarding_metrics.results import Band, Count, Distribution, Polarity
@@ -83,6 +87,13 @@ CIN_CLOSURE_DURATION_BANDS: Mapping[str, tuple[tuple[Band, int], ...]] = {
 
 
 # -- shared pieces ---------------------------------------------------------------------------
+
+_TIE_NOTE = (
+    "Same-day referrals that tie on the nfa flag and the referral_id but differ in other "
+    "fields are told apart by those fields (SPEC §3), and each such tie is reported in the "
+    "result's diagnostics; fully identical records give no diagnostic, their 'duplicate' "
+    "exclusion already reports them."
+)
 
 
 def _population_problem(value: Any) -> str | None:
@@ -178,9 +189,11 @@ def children_in_need_at_period_end(
         - A referral with no further action is never an open episode; one that looks open
           (no closure date, or closure after the period's end) is excluded ``nfa``.
         - Two referrals of one child on the same day are one episode (SPEC §4.2): the one
-          whose ``referral_id`` sorts first is kept (ties: input order) and its own dates
-          and NFA flag decide; the others are excluded ``duplicate`` when the kept one is
-          open at the period's end, and are out of scope with it otherwise.
+          that led to action (``nfa`` false) is kept, then the one whose ``referral_id``
+          sorts first, then the first by its other fields, and its own dates and NFA flag
+          decide; the others are excluded ``duplicate`` when the kept one is open at the
+          period's end, and are out of scope with it otherwise. A tie broken by the other
+          fields is reported in the result's diagnostics.
         - A child with two open episodes is counted once, for the earliest; a later one is
           excluded ``second-open-episode`` (the census allows one open episode per child).
         - Referrals closed on or before the period's end, or referred after it, are out
@@ -200,11 +213,12 @@ def children_in_need_at_period_end(
     groups = referral_day_groups(dataset)
     open_now = _open_at(referred, closed, end)
     first = _first_per_child(child_codes, referred, groups.kept & open_now & ~nfa)
+    # A duplicate is in or out of scope with the referral kept in its place.
+    in_scope = open_now[groups.representative]
     return Count.from_flags(
         indicator_id=CIN_AT_PERIOD_END.id,
         table="referrals",
-        # A duplicate is in or out of scope with the referral kept in its place.
-        counted=open_now[groups.representative],
+        counted=in_scope,
         child_ids=dataset.column("referrals", "child_id"),
         population=population,
         excluded={
@@ -212,6 +226,7 @@ def children_in_need_at_period_end(
             "duplicate": groups.duplicate,
             "second-open-episode": ~first,
         },
+        diagnostics=groups.tie_diagnostics(dataset, in_scope),
     )
 
 
@@ -244,8 +259,9 @@ CIN_AT_PERIOD_END = Indicator(
     exclusions={
         "nfa": "A referral with no further action recorded as still open.",
         "duplicate": (
-            "Another referral of the child on the same day, whose referral id sorts first, "
-            "is the episode (SPEC §4.2)."
+            "Another referral of the child on the same day is the episode (SPEC §4.2): the "
+            "one that led to action, then the one whose referral id sorts first, then the "
+            "first by its other fields."
         ),
         "second-open-episode": "The child's earlier episode, also open, is counted instead.",
     },
@@ -257,11 +273,14 @@ CIN_AT_PERIOD_END = Indicator(
         "A child is counted once however many episodes are open: the census allows one open "
         "episode per child, so further ones are reported as exclusions. The earliest "
         "episode is kept.",
-        "Same-day referrals of one child are one episode (SPEC §4.2): the one whose "
-        "referral_id sorts first (the first in the return, as readers number same-day "
-        "referrals 'A/2024-03-01', 'A/2024-03-01/2'; ties in input order) is kept and its own "
-        "dates and NFA flag decide. The others are 'duplicate' when the kept one is open at "
-        "the period's end and out of scope with it otherwise.",
+        "Same-day referrals of one child are one episode (SPEC §4.2): the record that led to "
+        "action (nfa false) is kept, then the one whose referral_id sorts first (the first in "
+        "the return, as readers number same-day referrals 'A/2024-03-01', 'A/2024-03-01/2'), "
+        "then the first by its other fields in field order (a missing value first), never "
+        "the order of the records; its own dates and NFA flag decide. The others are "
+        "'duplicate' when the kept one is open at the period's end and out of scope with it "
+        "otherwise.",
+        _TIE_NOTE,
     ),
     sources=(
         CHILDREN_IN_NEED.at("children in need at 31 March (table A1)"),
@@ -530,9 +549,10 @@ def referrals_in_period(
     Notes:
         - A referral dated on the period's first or last day is in the period.
         - Referrals with no further action count, as in DfE's count of referrals.
-        - Two referrals of one child on the same day are one referral: the one whose
-          ``referral_id`` sorts first counts (ties: input order) and the others are
-          excluded ``duplicate``.
+        - Two referrals of one child on the same day are one referral: the one that led to
+          action (``nfa`` false) counts, then the one whose ``referral_id`` sorts first,
+          then the first by its other fields; the others are excluded ``duplicate``, and a
+          tie broken by the other fields is reported in the result's diagnostics.
 
     References:
         - DfE, Characteristics of children in need, referrals in the year (table C1).
@@ -542,13 +562,15 @@ def referrals_in_period(
     population = _population(REFERRALS_IN_PERIOD.id, population)
     referred = dataset.dates("referrals", "referral_date")
     in_period = period.contains_many(referred)
+    groups = referral_day_groups(dataset)
     return Count.from_flags(
         indicator_id=REFERRALS_IN_PERIOD.id,
         table="referrals",
         counted=in_period,
         child_ids=dataset.column("referrals", "child_id"),
         population=population,
-        excluded={"duplicate": referral_day_groups(dataset).duplicate},
+        excluded={"duplicate": groups.duplicate},
+        diagnostics=groups.tie_diagnostics(dataset, in_period),
     )
 
 
@@ -563,9 +585,11 @@ REFERRALS_IN_PERIOD = Indicator(
     options=(POPULATION,),
     notes=(
         "Referrals with no further action are counted, as DfE counts referrals.",
-        "Same-day referrals of one child are one referral (SPEC §4.2): the one whose "
-        "referral_id sorts first counts (the first in the return; ties in input order), so "
-        "the count does not depend on record order.",
+        "Same-day referrals of one child are one referral (SPEC §4.2): the record that led to "
+        "action (nfa false) counts, then the one whose referral_id sorts first (the first in "
+        "the return), then the first by its other fields, so the count and each record's "
+        "outcome do not depend on record order.",
+        _TIE_NOTE,
     ),
     sources=(
         CHILDREN_IN_NEED.at("referrals (table C1)"),
@@ -803,8 +827,9 @@ def icpcs_in_period(
         - A conference counts in the period its date falls in, first and last days
           included.
         - A conference dated before its enquiry started still counts.
-        - An enquiry marked "conference not required" is out of scope even with a
-          conference date, as in `icpc-15wd`'s cohort.
+        - A recorded conference is a conference: an enquiry with a conference date that is
+          also marked "conference not required" counts, as in `icpc-15wd`'s cohort, and
+          the contradiction is reported in the result's diagnostics (CIN census rule 8868).
 
     References:
         - DfE, Characteristics of children in need, initial child protection conferences
@@ -813,13 +838,15 @@ def icpcs_in_period(
     """
     dataset = as_dataset(data)
     population = _population(ICPCS_IN_PERIOD.id, population)
+    # SPEC §4.1: a recorded conference is a conference, whatever ICPCnotRequired says.
     held = period.contains_many(dataset.dates("section47s", "icpc_date"))
     return Count.from_flags(
         indicator_id=ICPCS_IN_PERIOD.id,
         table="section47s",
-        counted=held & ~dataset.column("section47s", "icpc_not_required"),
+        counted=held,
         child_ids=dataset.column("section47s", "child_id"),
         population=population,
+        diagnostics=icpc_not_required_diagnostics(dataset, held),
     )
 
 
@@ -828,13 +855,14 @@ ICPCS_IN_PERIOD = Indicator(
     title="Initial child protection conferences held in the period",
     kind="count",
     polarity=Polarity.NEUTRAL,
-    cohort="Section 47 enquiries not marked 'ICPC not required'.",
-    numerator="Enquiries with icpc_date in the period.",
+    cohort="Section 47 enquiries.",
+    numerator="Enquiries with icpc_date in the period, whatever ICPCnotRequired says.",
     options=(POPULATION,),
     notes=(
         "Conferences dated before their enquiry started are still conferences (SPEC §4.2).",
-        "An enquiry with ICPCnotRequired set is out of scope even if a date is recorded, "
-        "as in the icpc-15wd cohort.",
+        "A recorded conference is a conference (SPEC §4.1): an enquiry with ICPCnotRequired "
+        "set and a conference date in the period counts, as in the icpc-15wd cohort, and the "
+        "contradiction is reported in the result's diagnostics (CIN census rule 8868).",
     ),
     sources=(
         CHILDREN_IN_NEED.at("initial child protection conferences (table C4)"),
@@ -884,10 +912,12 @@ def cin_closure_durations(
         - Months are calendar months, clipped to the month's end: referred 29 February
           2024, 12 months are up on 28 February 2025.
         - Referrals with no further action are out of scope unless *include_nfa*.
-        - Two referrals of one child on the same day are one episode: the one whose
-          ``referral_id`` sorts first (ties: input order) is banded by its own dates and
-          NFA flag; the others are excluded ``duplicate`` when it is in the cohort, and are
-          out of scope with it otherwise.
+        - Two referrals of one child on the same day are one episode: the one that led to
+          action (``nfa`` false), then the one whose ``referral_id`` sorts first, then the
+          first by its other fields, is banded by its own dates and NFA flag; the others
+          are excluded ``duplicate`` when it is in the cohort, and are out of scope with it
+          otherwise. A tie broken by the other fields is reported in the result's
+          diagnostics.
         - An episode closed before its referral date is excluded ``end-before-start``.
 
     References:
@@ -928,6 +958,7 @@ def cin_closure_durations(
             "end-before-start": closed < referred,
         },
         band_index=band_index,
+        diagnostics=groups.tie_diagnostics(dataset, in_scope),
     )
 
 
@@ -943,8 +974,9 @@ CIN_CLOSURE_DURATIONS = Indicator(
     ),
     exclusions={
         "duplicate": (
-            "Another referral of the child on the same day, whose referral id sorts first, "
-            "is banded instead."
+            "Another referral of the child on the same day is banded instead (SPEC §4.2): "
+            "the one that led to action, then the one whose referral id sorts first, then "
+            "the first by its other fields."
         ),
         "end-before-start": "The closure date is before the referral date.",
     },
@@ -974,10 +1006,11 @@ CIN_CLOSURE_DURATIONS = Indicator(
         "Month bands use calendar months clipped to the month's end (SPEC §2): an episode "
         "reaches N months on add_months(referral_date, N).",
         "NFA referrals are not episodes of need, so they are out of scope by default.",
-        "Same-day referrals of one child are one episode (SPEC §4.2): the one whose "
-        "referral_id sorts first (ties in input order) is banded by its own dates and NFA "
-        "flag; the others are 'duplicate' when it is in the cohort and out of scope with it "
-        "otherwise.",
+        "Same-day referrals of one child are one episode (SPEC §4.2): the record that led to "
+        "action (nfa false), then the one whose referral_id sorts first, then the first by "
+        "its other fields, is banded by its own dates and NFA flag; the others are "
+        "'duplicate' when it is in the cohort and out of scope with it otherwise.",
+        _TIE_NOTE,
         "The distribution's values are days from referral to closure; its median and "
         "quartiles are in days.",
     ),

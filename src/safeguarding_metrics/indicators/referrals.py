@@ -17,6 +17,7 @@ from safeguarding_metrics.catalogue import (
     as_dataset,
 )
 from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.indicators._kernels import (
     NAT_DAY,
     add_months_days,
@@ -24,11 +25,13 @@ from safeguarding_metrics.indicators._kernels import (
     check_choice,
     child_day_keys,
     frozen,
+    icpc_not_required_diagnostics,
     referral_day_groups,
 )
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.records import Record
 from safeguarding_metrics.results import Polarity, Rate
+from safeguarding_metrics.ties import shared_referral_id_diagnostics
 
 __all__ = [
     "CARDS",
@@ -69,7 +72,8 @@ class _ReferralGroups:
         self.codes = dataset.child_codes("referrals")
         self.dates = dataset.dates("referrals", "referral_date")
         self.days = day_numbers(self.dates)
-        groups = referral_day_groups(dataset)  # SPEC §4.2: the first of a day is kept
+        groups = referral_day_groups(dataset)  # SPEC §4.2: the one that led to action is kept
+        self.day_groups = groups
         self._order, self._new_group = groups.order, groups.new_group
         self.representative = groups.representative
         self.kept = groups.kept
@@ -131,6 +135,11 @@ class _Referrals:
         self.duplicate = groups.duplicate
         self.nfa = groups.nfa
         self.in_period = period.contains_many(groups.dates)
+        self._dataset = dataset  # this view is not kept with the dataset: no cycle
+
+    def tie_diagnostics(self, rows: BoolArray) -> list[Diagnostic]:
+        """Diagnostics for the same-day ties broken by content whose kept record is in *rows*."""
+        return self.groups.day_groups.tie_diagnostics(self._dataset, rows)
 
     def re_referral(self, window: Window) -> tuple[BoolArray, IntArray]:
         """Whether each row is a re-referral under *window*, and the previous referral's day."""
@@ -159,16 +168,22 @@ _WINDOW_OPTION = Option(
 _DUPLICATE = {
     "duplicate": (
         "Another referral of the same child on the same date: the two are one referral, and "
-        "the one whose referral id sorts first is kept."
+        "the one that led to action (not NFA) is kept, then the one whose referral id sorts "
+        "first, then the first by its other fields."
     )
 }
 _DUPLICATE_NOTE = (
-    "Two referrals of one child on the same date are one referral (SPEC §4.2): the first is "
-    "kept and the others are excluded as `duplicate`. The first is the one whose "
-    "`referral_id` sorts first (readers number a return's same-day referrals "
-    "'A/2024-03-01', 'A/2024-03-01/2', so it is the first in the return), ties in input "
-    "order, so results do not depend on record order. The kept record's own fields (its "
-    "NFA flag) are the referral's; a duplicate is in or out of the cohort with it."
+    "Two referrals of one child on the same date are one referral (SPEC §4.2): one record "
+    "is kept and the others are excluded as `duplicate`. The kept record is the one that led "
+    "to action: a record with `nfa` false before one with `nfa` true; among those, the one "
+    "whose `referral_id` sorts first (readers number a return's same-day referrals "
+    "'A/2024-03-01', 'A/2024-03-01/2', so it is the first in the return); then the first by "
+    "its other fields in field order (a missing value first), never the order the records "
+    "are given in. A tie broken by those other fields is reported in the result's "
+    "diagnostics; fully identical records give no diagnostic, their `duplicate` exclusion "
+    "already reports them. The kept record's own fields (its NFA flag) are the referral's, "
+    "so a same-day referral is NFA only when every record of it is; a duplicate is in or "
+    "out of the cohort with it."
 )
 
 
@@ -202,9 +217,10 @@ def re_referral_rate(
           *period*; referrals with no further action count as earlier referrals too.
         - With `window="365-days"` the earlier referral must be at most 365 days before:
           across 29 February that is one day shorter than 12 months.
-        - Two referrals of one child on the same date are one referral: the one whose
-          `referral_id` sorts first is kept (ties: input order) and the others are excluded
-          `duplicate`.
+        - Two referrals of one child on the same date are one referral: the one that led
+          to action (`nfa` false) is kept, then the one whose `referral_id` sorts first,
+          then the first by its other fields; the others are excluded `duplicate`, and a
+          tie broken by the other fields is reported in the result's diagnostics.
 
     References:
         - DfE, Characteristics of children in need, table C1 (re-referrals within 12 months).
@@ -225,6 +241,7 @@ def re_referral_rate(
             "previous_referral": _as_dates(previous),
             "days_since_previous": _gap(referrals.days, previous),
         },
+        diagnostics=referrals.tie_diagnostics(referrals.in_period),
     )
 
 
@@ -283,7 +300,8 @@ def children_re_referred_rate(
         - A child counts when at least one of their referrals in *period* is a re-referral
           under `re-referrals-12m`'s rule, so a child with several re-referrals counts once.
         - Same-day duplicate referrals are one referral, so they never make a child
-          re-referred.
+          re-referred; a tie between same-day records broken by their content (see
+          `re-referrals-12m`) is reported in the result's diagnostics.
 
     References:
         - DfE, Characteristics of children in need, table C1.
@@ -307,6 +325,7 @@ def children_re_referred_rate(
             "referrals_in_period": in_period.astype(np.float64),
             "re_referrals_in_period": re_referred.astype(np.float64),
         },
+        diagnostics=referrals.tie_diagnostics(referrals.in_period),
     )
 
 
@@ -326,7 +345,8 @@ CHILDREN_RE_REFERRED_12M = Indicator(
         "Child level: a child with several re-referrals in the period counts once.",
         "The audit has one row per child with any referral in the data, sorted by child id; "
         "children referred only outside the period are out of scope.",
-        "Same-day duplicate referrals are one referral (see `re-referrals-12m`).",
+        "Same-day duplicate referrals are one referral (see `re-referrals-12m`); a tie between "
+        "same-day records broken by their content is reported in the result's diagnostics.",
     ),
     sources=(CHILDREN_IN_NEED.at("table C1"),),
     england=EnglandFigure(value=21.0, period="2024-25", source=CHILDREN_IN_NEED.at("table C1")),
@@ -351,9 +371,10 @@ def nfa_referral_rate(data: Dataset | Iterable[Record], *, period: ReportingPeri
     Notes:
         - The cohort is every referral dated in *period*; the numerator those with `nfa`
           true.
-        - Same-day duplicates are excluded `duplicate`: the referral whose `referral_id`
-          sorts first is kept (ties: input order), and its own NFA flag decides, whatever
-          the duplicates record.
+        - Same-day duplicates are excluded `duplicate`: a record with `nfa` false is kept
+          before one with `nfa` true, then the one whose `referral_id` sorts first, then
+          the first by its other fields; the kept record's own NFA flag decides, so a
+          same-day referral is NFA only when all its records are.
 
     References:
         - DfE, Characteristics of children in need (referrals with no further action).
@@ -368,6 +389,7 @@ def nfa_referral_rate(data: Dataset | Iterable[Record], *, period: ReportingPeri
         hit=referrals.nfa,
         child_ids=referrals.child_ids,
         excluded={"duplicate": referrals.duplicate},
+        diagnostics=referrals.tie_diagnostics(referrals.in_period),
     )
 
 
@@ -381,8 +403,8 @@ REFERRALS_NFA = Indicator(
     denominator="Referrals in the period, less same-day duplicates.",
     exclusions=_DUPLICATE,
     notes=(
-        _DUPLICATE_NOTE + " So a same-day referral is NFA exactly when its kept record is, "
-        "whatever the duplicates record.",
+        _DUPLICATE_NOTE + " So a same-day referral with one record that led to action is not "
+        "NFA, whichever record is given first.",
     ),
     sources=(
         CHILDREN_IN_NEED.at("referrals: no further action"),
@@ -419,6 +441,10 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
         - A `Section47` linked to a same-day duplicate counts for the referral kept in its
           place, since the two records are one referral and the enquiry did follow it; the
           duplicate itself is excluded `duplicate`.
+        - Where several different referrals share the enquiry's `referral_id` (a data
+          error), the enquiry is linked to the earliest of them by referral date, then the
+          first by its other fields, whatever the order of the records, and each such
+          referral is reported in the result's diagnostics.
 
     References:
         - DfE, Characteristics of children in need (section 47 enquiries).
@@ -426,20 +452,28 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
     """
     dataset = as_dataset(data)
     referrals = _Referrals(dataset, period)
-    linked = dataset.referral_rows("section47s")
-    linked = linked[linked >= 0]
-    enquiries = np.bincount(
-        referrals.representative[linked], minlength=len(referrals.codes)
-    ).astype(np.int64)
+    links = dataset.referral_rows("section47s")
+    linked = links >= 0
+    # The referral (the kept record of its day) each linked enquiry follows.
+    followed = referrals.representative[links[linked]]
+    enquiries = np.bincount(followed, minlength=len(referrals.codes)).astype(np.int64)
     enquiries = enquiries[referrals.representative]
+    in_scope = referrals.in_period & ~referrals.nfa
+    # Shared ids matter where they link an enquiry to a referral of the cohort.
+    counted_links = linked.copy()
+    counted_links[linked] = in_scope[followed]
     return Rate.from_flags(
         indicator_id=REFERRALS_TO_S47.id,
         table="referrals",
-        in_scope=referrals.in_period & ~referrals.nfa,
+        in_scope=in_scope,
         hit=enquiries > 0,
         child_ids=referrals.child_ids,
         excluded={"duplicate": referrals.duplicate},
         measures={"section47s": enquiries.astype(np.float64)},
+        diagnostics=[
+            *referrals.tie_diagnostics(in_scope),
+            *shared_referral_id_diagnostics(dataset, "section47s", counted_links),
+        ],
     )
 
 
@@ -455,12 +489,19 @@ REFERRALS_TO_S47 = Indicator(
     notes=(
         "Enquiries are linked by `referral_id` only; an enquiry whose referral id matches no "
         "referral is not counted anywhere.",
+        "Several different referrals sharing one `referral_id` are a data error (SPEC §3): "
+        "an enquiry carrying that id is linked to the earliest of them by referral date, then "
+        "to the first by its other fields (field order, a missing value first), so the link "
+        "does not depend on the order of the records; each referral not linked is reported "
+        "in the result's diagnostics when the id links an enquiry to a referral of the cohort. "
+        "Identical records sharing an id are one referral and are not reported.",
         "The enquiry may start after the period ends, so a recent period's figure can rise "
         "when the next return arrives.",
         _DUPLICATE_NOTE + " An enquiry linked to a duplicate counts for the kept referral: the "
         "records are one referral and the enquiry followed it (a return files an enquiry "
         "under whichever same-day record the worker opened). If the kept record is NFA, the "
-        "referral is out of scope however many enquiries its duplicates carry.",
+        "referral (every record of it NFA) is out of scope however many enquiries its "
+        "duplicates carry.",
     ),
     sources=(
         CHILDREN_IN_NEED.at("section 47 enquiries"),
@@ -472,12 +513,6 @@ REFERRALS_TO_S47 = Indicator(
 
 
 # -- section 47 to initial conference -------------------------------------------------------
-
-
-def _icpc_held(dataset: Dataset) -> tuple[npt.NDArray[np.datetime64], BoolArray]:
-    icpc = dataset.dates("section47s", "icpc_date")
-    held = ~np.isnat(icpc) & ~dataset.column("section47s", "icpc_not_required")
-    return icpc, held
 
 
 def s47_to_icpc_rate(data: Dataset | Iterable[Record], *, period: ReportingPeriod) -> Rate:
@@ -496,8 +531,9 @@ def s47_to_icpc_rate(data: Dataset | Iterable[Record], *, period: ReportingPerio
         - An enquiry counts when it has an `icpc_date`, as SPEC §4.2 defines it; a
           conference dated before the enquiry's start still counts.
         - An enquiry with an `icpc_date` that is also marked `icpc_not_required` is
-          contradictory; it counts (the date says a conference was held), unlike in
-          `icpc-15wd` and `icpc-to-cpp`, whose cohorts leave it out.
+          contradictory; a recorded conference is a conference, so it counts, as it stays
+          in the cohorts of `icpc-15wd` and `icpc-to-cpp`. The contradiction is reported
+          in the result's diagnostics (CIN census rule 8868).
         - An enquiry with no `start_date` is excluded `missing-start` when its conference
           is dated in *period*, and out of scope otherwise (it cannot be placed in a period).
 
@@ -509,13 +545,15 @@ def s47_to_icpc_rate(data: Dataset | Iterable[Record], *, period: ReportingPerio
     start = dataset.dates("section47s", "start_date")
     icpc = dataset.dates("section47s", "icpc_date")
     missing_start = np.isnat(start)
+    in_scope = period.contains_many(start) | (missing_start & period.contains_many(icpc))
     return Rate.from_flags(
         indicator_id=S47_TO_ICPC.id,
         table="section47s",
-        in_scope=period.contains_many(start) | (missing_start & period.contains_many(icpc)),
+        in_scope=in_scope,
         hit=~np.isnat(icpc),
         child_ids=dataset.column("section47s", "child_id"),
         excluded={"missing-start": missing_start},
+        diagnostics=icpc_not_required_diagnostics(dataset, in_scope),
     )
 
 
@@ -534,8 +572,9 @@ S47_TO_ICPC = Indicator(
     },
     notes=(
         "An enquiry with a conference date that is also marked ICPCnotRequired is "
-        "contradictory; SPEC §4.2 counts it (the numerator is 'has an icpc_date'), although "
-        "`icpc-15wd` and `icpc-to-cpp` leave such an enquiry out of their cohorts.",
+        "contradictory; a recorded conference is a conference (SPEC §4.1, §4.2), so it "
+        "counts, as it does in `icpc-15wd` and `icpc-to-cpp`. The contradiction is reported "
+        "in the result's diagnostics (CIN census rule 8868).",
         "A conference dated before its enquiry's start is still a conference and counts.",
         "The conference may be after the period ends, so a recent period's figure can rise "
         "when the next return arrives.",
@@ -565,9 +604,12 @@ def icpc_to_plan_rate(data: Dataset | Iterable[Record], *, period: ReportingPeri
         A `Rate` over the enquiries (one per conference).
 
     Notes:
-        - The cohort is the enquiries with `icpc_date` in *period* and not marked
-          `icpc_not_required`: the cohort of `icpc-15wd`, including conferences dated
-          before their enquiry's start and enquiries with no start date.
+        - The cohort is the enquiries with `icpc_date` in *period*: the cohort of
+          `icpc-15wd`, including conferences dated before their enquiry's start and
+          enquiries with no start date.
+        - A recorded conference is a conference: an enquiry with an `icpc_date` that is
+          also marked `icpc_not_required` stays in the cohort, and the contradiction is
+          reported in the result's diagnostics (CIN census rule 8868).
         - A conference counts when a child protection plan for the same child starts on the
           conference date (CIN census rule 2885); a plan starting a day later does not.
         - Each enquiry is one conference: two enquiries of one child with the same
@@ -579,8 +621,8 @@ def icpc_to_plan_rate(data: Dataset | Iterable[Record], *, period: ReportingPeri
         - DfE, Characteristics of children in need (ICPCs and plans starting).
     """
     dataset = as_dataset(data)
-    icpc, held = _icpc_held(dataset)
-    in_scope = held & period.contains_many(icpc)
+    icpc = dataset.dates("section47s", "icpc_date")
+    in_scope = period.contains_many(icpc)  # NaT (no conference) is in no period
     plan_keys = np.sort(  # repeated keys do no harm to the look-up below
         child_day_keys(
             dataset.child_codes("cp_plans"), day_numbers(dataset.dates("cp_plans", "start_date"))
@@ -601,6 +643,7 @@ def icpc_to_plan_rate(data: Dataset | Iterable[Record], *, period: ReportingPeri
         in_scope=in_scope,
         hit=followed,
         child_ids=dataset.column("section47s", "child_id"),
+        diagnostics=icpc_not_required_diagnostics(dataset, in_scope),
     )
 
 
@@ -611,7 +654,7 @@ ICPC_TO_CPP = Indicator(
     polarity=Polarity.NEUTRAL,
     cohort=(
         "Initial child protection conferences dated in the period (section 47 enquiries with a "
-        "conference date and not marked ICPC not required), including conferences dated before "
+        "conference date, whatever ICPCnotRequired says), including conferences dated before "
         "their enquiry's start."
     ),
     numerator="Conferences followed by a child protection plan for the same child starting on the conference date.",
@@ -620,6 +663,9 @@ ICPC_TO_CPP = Indicator(
         "The plan must start on the conference date itself (CIN census rule 2885); the plan "
         "need not carry the enquiry's referral id.",
         "Enquiries with no start date are still conferences and stay in the cohort.",
+        "A recorded conference is a conference (SPEC §4.1): an enquiry with a conference date "
+        "that is also marked ICPCnotRequired stays in the cohort, and the contradiction is "
+        "reported in the result's diagnostics (CIN census rule 8868).",
         "Each enquiry record is one conference; one plan may follow two conferences of the "
         "same child on the same day.",
     ),

@@ -25,10 +25,13 @@ from safeguarding_metrics.catalogue import (
     as_dataset,
 )
 from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
+from safeguarding_metrics.indicators._kernels import icpc_not_required_diagnostics
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.records import AssessmentKind, Record
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
+from safeguarding_metrics.ties import shared_referral_id_diagnostics
 from safeguarding_metrics.working_days import (
     ENGLAND_FIRST_DAY,
     ENGLAND_LAST_DAY,
@@ -151,6 +154,8 @@ class Durations:
             dates inside the calendar's coverage, `nan` elsewhere.
         excluded: Reason code -> rows excluded for it, one entry for every reason this
             computation can give (even when no row has it); no row has two reasons.
+        diagnostics: What the computation had to decide about the records (a conference
+            also marked not required, a referral id shared by several referrals).
     """
 
     table: str
@@ -159,6 +164,7 @@ class Durations:
     clock_start: DayArray
     working_days: FloatArray
     excluded: Mapping[str, BoolArray]
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     def exclusions(self, reasons: Sequence[str]) -> dict[str, BoolArray]:
         """The exclusion masks in the order of *reasons* (a card's), one for each reason.
@@ -202,6 +208,7 @@ class Durations:
             child_ids=self.child_ids,
             excluded=self.exclusions(reasons),
             measures={"working_days": self.working_days, "clock_start": self.clock_start},
+            diagnostics=self.diagnostics,
         )
 
     def distribution(
@@ -221,6 +228,7 @@ class Durations:
             child_ids=self.child_ids,
             unit="working days",
             excluded=self.exclusions(reasons),
+            diagnostics=self.diagnostics,
         )
 
 
@@ -250,6 +258,7 @@ def _timed(
     calendar: WorkingDayCalendar,
     extra: Mapping[str, BoolArray] | None = None,
     start_defines_cohort: bool = False,
+    diagnostics: Sequence[Diagnostic] = (),
 ) -> Durations:
     """Count working days from *start* to *end* for the in-scope rows.
 
@@ -293,6 +302,7 @@ def _timed(
         clock_start=np.where(in_scope & ~unusable, start, NAT),
         working_days=days,
         excluded=excluded,
+        diagnostics=tuple(diagnostics),
     )
 
 
@@ -339,6 +349,7 @@ def assessment_durations(
     in_scope = (dataset.column("assessments", "kind") == kind.value) & period.contains_many(
         authorised
     )
+    diagnostics: list[Diagnostic] = []
     if anchor == ANCHOR_REFERRAL:
         links = dataset.referral_rows("assessments")
         referral_dates = dataset.dates("referrals", "referral_date")
@@ -346,6 +357,7 @@ def assessment_durations(
         start: DayArray = np.full(len(links), NAT)
         start[linked] = referral_dates[links[linked]]
         extra = {MISSING_REFERRAL: in_scope & ~linked}
+        diagnostics = shared_referral_id_diagnostics(dataset, "assessments", in_scope)
     else:
         start = dataset.dates("assessments", "start_date")
         extra = {}
@@ -357,6 +369,7 @@ def assessment_durations(
         end=authorised,
         calendar=_calendar(calendar),
         extra=extra,
+        diagnostics=diagnostics,
     )
 
 
@@ -433,6 +446,10 @@ def assessment_timeliness_rate(
         - With `anchor="referral"` the clock starts on the date of the linked referral; an
           assessment with no referral id, or one not among the referrals given, is excluded
           (`missing-referral`); its own start date is then not needed.
+        - With `anchor="referral"`, where several different referrals share the
+          assessment's `referral_id` (a data error), the clock starts at the earliest of
+          them, whatever the order of the records, and each referral not used is reported
+          in the result's diagnostics.
         - An assessment whose clock start or authorisation date lies outside the calendar's
           coverage (a typo such as 2204) is excluded (`outside-calendar`), after
           `missing-start` and `missing-referral` and before `end-before-start`.
@@ -494,6 +511,12 @@ ASSESSMENT_45WD = Indicator(
         "authorised on the Saturday before is excluded although no working day lies between.",
         "With the referral anchor, the assessment's own start date is not needed: an "
         "assessment with no start date but a linked referral is timed from the referral.",
+        "With the referral anchor, several different referrals sharing one referral_id are a "
+        "data error (SPEC §3): the assessment is timed from the earliest of them by referral "
+        "date (then the first by its other fields), whatever the order of the records, and "
+        "each referral not used is reported in the result's diagnostics when an assessment "
+        "of the cohort carries the id. Identical records sharing an id are one referral and "
+        "are not reported.",
         "Working days per assessment are in the audit's `working_days` measure, negative for "
         "an authorisation before the start.",
         _OUTSIDE_CALENDAR_NOTE,
@@ -662,6 +685,9 @@ def assessment_duration_distribution(
         - An assessment authorised the day it started took 0 working days and is in band
           "0"; one authorised the next working day is in "1–10".
         - Quartiles interpolate linearly between values (numpy's default).
+        - With `anchor="referral"`, a `referral_id` shared by several different referrals
+          links to the earliest of them, as in `assessment-45wd`, and is reported in the
+          result's diagnostics.
         - An assessment with a date outside the calendar's coverage is excluded
           (`outside-calendar`), never banded.
 
@@ -693,6 +719,10 @@ ASSESSMENT_DURATIONS = Indicator(
         "Polarity lower: a shorter median duration is read as an improvement.",
         "Bands are whole working days: 0 (same day), 1–10, 11–20, 21–30, 31–40, 41–45, "
         "46–50, 51–60, 61+.",
+        "With the referral anchor, an assessment is timed from its linked referral as in "
+        "`assessment-45wd`: where several different referrals share its referral_id, from "
+        "the earliest of them, each referral not used being reported in the result's "
+        "diagnostics.",
         _OUTSIDE_CALENDAR_NOTE,
     ),
     sources=(CHILDREN_IN_NEED.at("table C2: completed assessments by duration"),),
@@ -718,13 +748,15 @@ def icpc_durations(
         calendar: The working-day calendar; the England calendar when `None`.
 
     Returns:
-        The durations, the cohort (conference in *period* and not `icpc_not_required`),
-        and the rows excluded as `missing-start`, `outside-calendar` or
-        `end-before-start`.
+        The durations, the cohort (conference in *period*, whatever `icpc_not_required`
+        says), the rows excluded as `missing-start`, `outside-calendar` or
+        `end-before-start`, and a diagnostic for each enquiry of the cohort also marked
+        `icpc_not_required`.
     """
     dataset = as_dataset(data)
     icpc = dataset.dates("section47s", "icpc_date")
-    in_scope = period.contains_many(icpc) & ~dataset.column("section47s", "icpc_not_required")
+    # SPEC §4.1: a recorded conference is a conference, whatever ICPCnotRequired says.
+    in_scope = period.contains_many(icpc)
     return _timed(
         table="section47s",
         child_ids=dataset.column("section47s", "child_id"),
@@ -732,6 +764,7 @@ def icpc_durations(
         start=dataset.dates("section47s", "start_date"),
         end=icpc,
         calendar=_calendar(calendar),
+        diagnostics=icpc_not_required_diagnostics(dataset, in_scope),
     )
 
 
@@ -753,7 +786,10 @@ def icpc_timeliness_rate(
 
     Notes:
         - The cohort is section 47 enquiries whose conference date is in *period*; enquiries
-          with no conference, or marked as not needing one, are out of scope.
+          with no conference are out of scope.
+        - A recorded conference is a conference: an enquiry with a conference date that is
+          also marked `icpc_not_required` stays in the cohort, and the contradiction is
+          reported in the result's diagnostics (CIN census rule 8868).
         - The strategy discussion is day 0: a conference on the 15th working day after it
           is on time, on the 16th late.
         - An enquiry with no start date is excluded (`missing-start`).
@@ -795,7 +831,10 @@ ICPC_15WD = Indicator(
     title="Initial child protection conferences within 15 working days",
     kind="rate",
     polarity=Polarity.HIGHER,
-    cohort="Section 47 enquiries with an initial conference dated in the period.",
+    cohort=(
+        "Section 47 enquiries with an initial conference dated in the period, whatever "
+        "ICPCnotRequired says."
+    ),
     numerator=(
         "Conferences held within 15 working days of the strategy discussion that started "
         "the enquiry (the discussion's day is day 0)."
@@ -805,7 +844,10 @@ ICPC_15WD = Indicator(
     notes=(
         "An enquiry with a conference date but no start date cannot be timed, so it is "
         "excluded as `missing-start` rather than counted late.",
-        "An enquiry flagged `icpc_not_required` is out of scope even if it has a conference date.",
+        "A recorded conference is a conference (SPEC §4.1): an enquiry with a conference date "
+        "that is also flagged `icpc_not_required` stays in the cohort, and the contradiction "
+        "is reported in the result's diagnostics (CIN census rule 8868). An enquiry flagged "
+        "with no conference date is out of scope.",
         "End before start is judged on the dates.",
         _OUTSIDE_CALENDAR_NOTE,
     ),
@@ -836,6 +878,8 @@ def icpc_duration_distribution(
     Notes:
         - The cohort and exclusions are those of `icpc-15wd`; the 15th working day is in
           band "11–15" and the 16th in "16–20".
+        - An enquiry with a conference date that is also marked `icpc_not_required` is in
+          the cohort, as in `icpc-15wd`, and reported in the result's diagnostics.
         - An enquiry with a date outside the calendar's coverage is excluded
           (`outside-calendar`), never banded.
 
@@ -854,11 +898,16 @@ ICPC_DURATIONS = Indicator(
     title="Initial child protection conferences by working days from strategy discussion",
     kind="distribution",
     polarity=Polarity.LOWER,
-    cohort="Section 47 enquiries with an initial conference dated in the period.",
+    cohort=(
+        "Section 47 enquiries with an initial conference dated in the period, whatever "
+        "ICPCnotRequired says."
+    ),
     numerator="Conferences by working days since the strategy discussion, in DfE's bands.",
     exclusions=_ICPC_EXCLUSIONS,
     notes=(
         "Polarity lower: a shorter median duration is read as an improvement.",
+        "A conference date with ICPCnotRequired also set is a conference, as in `icpc-15wd`; "
+        "the contradiction is reported in the result's diagnostics (CIN census rule 8868).",
         "Bands are whole working days: 0–10, 11–15, 16–20, 21+.",
         _OUTSIDE_CALENDAR_NOTE,
     ),

@@ -283,6 +283,15 @@ def test_non_utf8_file_is_read_as_windows_1252_and_reported(tmp_path: Path) -> N
     ]
 
 
+def test_a_utf16_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """A spreadsheet's "Unicode" export (UTF-16 with a byte-order mark) reads as text."""
+    path = folder(tmp_path)
+    (path / "episodes.csv").write_bytes((EPISODES + episode_row()).encode("utf-16"))
+    data = read_ssda903(path)
+    assert data.episodes == (episode(D(2024, 4, 1)),)
+    assert data.diagnostics == ()
+
+
 def test_other_files_in_the_folder_are_reported_and_ignored(tmp_path: Path) -> None:
     """A README, a subfolder and a CSV of a table not read here are each reported."""
     path = folder(
@@ -763,6 +772,33 @@ def test_bom_crlf_and_quoted_cells_are_read(tmp_path: Path) -> None:
     assert data.diagnostics == ()
 
 
+@pytest.mark.parametrize("block", [1 << 21, 100, 7])
+def test_lines_are_counted_right_across_blocks_and_quoted_line_breaks(
+    tmp_path: Path, block: int
+) -> None:
+    """Rows read in blocks of any size, some by the CSV reader, keep their file lines."""
+    rows = [episode_row(child=str(n)) for n in range(1, 41)]
+    rows[9] = rows[9].replace("AB1 2CD", '"AB1\r\n2CD"')  # spans lines 11 and 12
+    rows[20] = rows[20].replace("PR1", '"PR, 1"')
+    rows[30] = "\n" + rows[30].rstrip("\n") + ",extra\n"  # a blank line, then a long row
+    path = folder(tmp_path, episodes=EPISODES + "".join(rows))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tables, "BLOCK_CHARS", block)
+        data = read_ssda903(path)
+    lines = {
+        e.child_id: data.origin_of("episodes").where(row)[1] for row, e in enumerate(data.episodes)
+    }
+    expected = {str(n): n + 1 + (n > 10) + (n > 30) for n in range(1, 41)}
+    assert lines == expected
+    assert {e.child_id: (e.provider, e.postcode) for e in data.episodes}["21"] == (
+        "PR, 1",
+        "AB1 2CD",
+    )
+    assert [(d.where, d.value) for d in data.diagnostics] == [
+        ("line 34", "14 cells, the header 13")
+    ]
+
+
 def test_nul_characters_are_left_out(tmp_path: Path) -> None:
     """NUL bytes in a cell do not crash the reader; the text is read without them."""
     path = folder(tmp_path)
@@ -1207,13 +1243,17 @@ def figures(data: Dataset) -> dict[str, object]:
 QUOTING = st.sampled_from((csv.QUOTE_MINIMAL, csv.QUOTE_ALL))
 
 
+BLOCKS = st.sampled_from((tables.BLOCK_CHARS, 1, 30, 200))
+
+
 @settings(max_examples=60)
-@given(returns=raw_returns(), quoting=QUOTING)
+@given(returns=raw_returns(), quoting=QUOTING, block=BLOCKS)
 def test_reading_matches_a_plain_csv_oracle(
-    returns: dict[int, dict[str, list[list[str]]]], quoting: int
+    returns: dict[int, dict[str, list[list[str]]]], quoting: int, block: int
 ) -> None:
     """The records equal the merge rules applied row by row to the standard library's csv rows."""
-    with tempfile.TemporaryDirectory() as root:
+    with tempfile.TemporaryDirectory() as root, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tables, "BLOCK_CHARS", block)
         paths = write_returns(Path(root), returns, quoting=quoting)
         data = read_ssda903(list(paths.values()))
         wanted = oracle.expected(paths)
@@ -1240,12 +1280,13 @@ def test_row_and_folder_order_never_change_the_records_or_figures(
 
 
 @settings(max_examples=60)
-@given(returns=raw_returns(), quoting=QUOTING)
+@given(returns=raw_returns(), quoting=QUOTING, block=BLOCKS)
 def test_every_row_is_in_the_dataset_or_named_in_a_diagnostic(
-    returns: dict[int, dict[str, list[list[str]]]], quoting: int
+    returns: dict[int, dict[str, list[list[str]]]], quoting: int, block: int
 ) -> None:
     """Each data row is a record (its origin), is named by a diagnostic, or lost to a later year."""
-    with tempfile.TemporaryDirectory() as root:
+    with tempfile.TemporaryDirectory() as root, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tables, "BLOCK_CHARS", block)
         paths = write_returns(Path(root), returns, quoting=quoting)
         data = read_ssda903(list(paths.values()))
         rows = {year: oracle.table_rows(path) for year, path in paths.items()}

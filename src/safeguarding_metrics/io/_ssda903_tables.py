@@ -13,7 +13,6 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
@@ -321,12 +320,17 @@ def read_table(path: Path, notes: FileNotes) -> TableRead | None:
         if path.stat().st_size == 0:
             notes.add(0, "", "", "the file is empty; ignored")
             return None
-        encoding = "utf-8-sig"
-        bad = _first_non_utf8(path)
-        if bad is not None:
-            line, byte = bad
-            notes.add(line, "", f"byte 0x{byte:02X}", "not UTF-8; read as Windows-1252 text")
-            encoding = "cp1252"
+        with path.open("rb") as handle:
+            start = handle.read(2)
+        if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            encoding = "utf-16"  # a spreadsheet's "Unicode" export: its byte-order mark says so
+        else:
+            encoding = "utf-8-sig"
+            bad = _first_non_utf8(path)
+            if bad is not None:
+                line, byte = bad
+                notes.add(line, "", f"byte 0x{byte:02X}", "not UTF-8; read as Windows-1252 text")
+                encoding = "cp1252"
         mark = len(notes.items)
         try:
             return _read(path, encoding, notes, careful=False)
@@ -340,7 +344,6 @@ def read_table(path: Path, notes: FileNotes) -> TableRead | None:
 def _first_non_utf8(path: Path) -> tuple[int, int] | None:
     """The line and value of the first byte that is not UTF-8, or `None` if all are."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
     lines = 1
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
@@ -350,7 +353,6 @@ def _first_non_utf8(path: Path) -> tuple[int, int] | None:
                 # The decoder may hold back the start of a character from the chunk before.
                 start = max(error.start - len(error.object) + len(chunk), 0)
                 return lines + chunk.count(b"\n", 0, start), chunk[start]
-            offset += len(chunk)
             lines += chunk.count(b"\n")
         try:
             decoder.decode(b"", final=True)
@@ -411,8 +413,9 @@ def _named_by_file(stem: str) -> str | None:
 
 
 def _read(path: Path, encoding: str, notes: FileNotes, *, careful: bool) -> TableRead | None:
-    errors = "replace" if encoding == "cp1252" else "strict"
-    with path.open(encoding=encoding, errors=errors, newline="") as handle:
+    # A byte no character of the encoding has (five in Windows-1252; none in a file found to
+    # be UTF-8, unless it changed since) is read as U+FFFD rather than stopping the read.
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
         first = handle.readline(1 << 24)
         handle.seek(0)
         delimiter = _delimiter(first)
@@ -531,26 +534,53 @@ class _Table:
         """Read the rows after the header, *line* lines into the file.
 
         A block of whole lines is cut into cells by numpy when its rows are simple: one
-        line each, as many cells as the header, and quotes only around whole cells. From
-        the first block that is not, the CSV reader takes over.
+        line each, as many cells as the header, and quotes only around whole cells. A
+        block that is not is read by the CSV reader, row by row, to the end of its last row.
         """
         while block := handle.read(BLOCK_CHARS):
             if not block.endswith("\n"):
                 block += handle.readline()  # up to the end of the line (or of the file)
-            if not self._block(block, delimiter, line):
-                rest = csv.reader(
-                    chain(io.StringIO(block, newline=""), handle), delimiter=delimiter
-                )
-                self.read_rows(_fast_chunks(rest, self.chunk_rows, line))
-                return
-            line += block.count("\n")
+            if self._block(block, delimiter, line):
+                line += block.count("\n")
+            else:
+                line += self._block_by_rows(block, handle, delimiter, line)
+
+    def _block_by_rows(self, block: str, handle: Any, delimiter: str, line: int) -> int:
+        """Read a block with the CSV reader; returns the lines read (a row may run past it)."""
+        left = [len(block)]
+
+        def lines() -> Iterator[str]:
+            for text in io.StringIO(block, newline=""):
+                left[0] -= len(text)
+                yield text
+            # The block ended inside a quoted cell: read on to its end. (Not `yield from`,
+            # which would close the file when this generator is let go.)
+            for text in handle:
+                yield text
+
+        reader = csv.reader(lines(), delimiter=delimiter)
+        rows: list[list[str]] = []
+        starts: list[int] = []
+        while left[0]:
+            before = reader.line_num
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                raise _NeedsCare from None
+            rows.append(row)
+            starts.append(line + before + 1)
+        if rows:
+            self._rows(rows, np.array(starts, dtype=np.int64))
+        return int(reader.line_num)
 
     def _block(self, block: str, delimiter: str, line: int) -> bool:
         """Read one block of lines into columns; False (nothing read) when it is not simple."""
-        codes = np.frombuffer(block.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(block.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         size = len(codes)
-        if not size or (codes == 0).any():  # a NUL: the row-by-row reading reports it
-            return not size
+        if (codes == 0).any():  # a NUL: the CSV reader's rows take it out
+            return False
         line_breaks = np.flatnonzero(codes == _LF)
         returns = np.flatnonzero(codes == _CR)
         if len(returns) and (
@@ -569,7 +599,7 @@ class _Table:
         regular = counts == self.width - 1
         if not regular.all():
             for row in np.flatnonzero(~regular).tolist():
-                if block[starts[row] : ends[row]].strip(delimiter + ' \t"'):
+                if not _blank(block[starts[row] : ends[row]], delimiter):
                     return False  # a row of another width: the CSV reader reports it
         rows = np.flatnonzero(regular & (ends > starts))
         if not len(rows):
@@ -606,7 +636,7 @@ class _Table:
             )
 
         def has_content(row: int) -> bool:
-            return bool(block[starts[row] : ends[row]].strip(delimiter + ' \t"'))
+            return not _blank(block[starts[row] : ends[row]], delimiter)
 
         def cell(index: int, row: int) -> str:
             cells = where[index]
@@ -795,6 +825,11 @@ class _Table:
                 )
 
 
+def _blank(line: str, delimiter: str) -> bool:
+    """Whether a line holds nothing but separators, quotes and white space."""
+    return not line.replace(delimiter, "").replace('"', "").strip()
+
+
 def _column_cells(
     separators: npt.NDArray[np.intp],
     starts: npt.NDArray[np.intp],
@@ -866,27 +901,6 @@ def _block_days(
         text, _ = _gather(padded, _Cells(starts[rest], ends[rest]))
         days[rest] = np.where(text == "", NAT_DAY, _parsed_days(text))
     return days, long_rows
-
-
-def _fast_chunks(
-    reader: Any, size: int, base: int
-) -> Iterator[tuple[list[list[str]], npt.NDArray[np.int64]]]:
-    """Chunks of *size* rows read by the CSV reader, with their lines (*base* lines before).
-
-    Each row must be one line (else the line numbers could not be told without reading row
-    by row) and readable: otherwise `_NeedsCare`.
-    """
-    while True:
-        before = reader.line_num
-        try:
-            rows = list(islice(reader, size))
-        except csv.Error:
-            raise _NeedsCare from None
-        if not rows:
-            return
-        if reader.line_num - before != len(rows):  # a quoted cell spans lines
-            raise _NeedsCare
-        yield rows, np.arange(base + before + 1, base + before + 1 + len(rows), dtype=np.int64)
 
 
 def _careful_chunks(

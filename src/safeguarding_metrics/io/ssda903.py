@@ -136,8 +136,9 @@ def read_ssda903(
             year in its name, or two different ones: the error shows its latest date and
             how to give the year); two returns are for one year; a mapping key is not a
             year; a CSV file holds an SSDA903 table without a column that table requires
-            (naming the file and the columns); a folder holds no table read here; or
-            *strict* and there were problems.
+            (naming the file and the columns), or whose header row names columns of two
+            tables read here; a folder holds no table read here; or *strict* and there
+            were problems.
 
     Notes:
         - Returns merge oldest year first, whatever the order they are given in: episodes
@@ -452,8 +453,7 @@ def _merge(
     """
     fields = FIELDS[kind]
     columns = {
-        field.name: _joined([table.columns[field.name] for _, _, table in held])
-        for field in fields
+        field.name: _joined([table.columns[field.name] for _, _, table in held]) for field in fields
     }
     year = np.concatenate(
         [np.full(len(table), number, dtype=np.int64) for number, _, table in held]
@@ -602,7 +602,11 @@ def write_ssda903(dataset: Dataset, directory: str | os.PathLike[str]) -> None:
             `oc3.csv` into (created if needed; those files are overwritten).
 
     Notes:
-        - `read_ssda903` reads the folder back to the same records.
+        - A folder is one year's return: name it for its collection year (``2025``) and
+          `read_ssda903` reads it back to the same records, each episode and OC3 row
+          carrying that year. Records sharing a key (two episodes of a child starting on
+          one day, OC3 rows of one child from several years) are written as given, and
+          read back as one.
         - Columns are the SSDA903 guide's, in its order; dates are `DD/MM/YYYY`; columns
           the records do not hold (UPN, MOTHER, MC_DOB, REASON_PLACE_CHANGE, HOME_POST)
           are left empty.

@@ -295,7 +295,10 @@ def test_a_utf16_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
 def test_other_files_in_the_folder_are_reported_and_ignored(tmp_path: Path) -> None:
     """A README, a subfolder and a CSV of a table not read here are each reported."""
     path = folder(
-        tmp_path, episodes=EPISODES + episode_row(), missing="CHILD,DOB,MISSING,MIS_START,MIS_END\n"
+        tmp_path,
+        episodes=EPISODES + episode_row(),
+        missing="CHILD,DOB,MISSING,MIS_START,MIS_END\n",
+        notes="A,B\n1,2\n",
     )
     (path / "README.txt").write_text("notes", encoding="utf-8")
     (path / "old").mkdir()
@@ -304,8 +307,28 @@ def test_other_files_in_the_folder_are_reported_and_ignored(tmp_path: Path) -> N
     assert sorted((Path(d.file).name, d.value) for d in data.diagnostics) == [
         ("README.txt", ""),
         ("missing.csv", "missing"),
+        ("notes.csv", "A,B"),
         ("old", ""),
     ]
+
+
+def test_a_header_table_without_ethnic_is_not_taken_for_uasc(tmp_path: Path) -> None:
+    """CHILD, SEX, DOB is the header table (read here), not the UASC table; with DUC, UASC."""
+    path = folder(tmp_path, a="CHILD,SEX,DOB\n1,1,01/01/2010\n", b="CHILD,SEX,DOB,DUC\n1,1,,\n")
+    data = read_ssda903(path)
+    assert data.children == (Child(child_id="1", birth_date=D(2010, 1, 1), sex="1"),)
+    assert [(Path(d.file).name, d.value) for d in data.diagnostics] == [("b.csv", "UASC")]
+
+
+def test_a_header_row_naming_two_tables_is_an_error_unless_the_file_name_tells(
+    tmp_path: Path,
+) -> None:
+    """Columns as much of the reviews as of the OC3 table: the file's name decides, else an error."""
+    columns = "CHILD,DOB,REVIEW,IN_TOUCH\n1,30/03/2006,30/04/2024,YES\n"
+    with pytest.raises(ReadError, match=r"x\.csv: the header row names columns of more than one"):
+        read_ssda903(folder(tmp_path / "a", x=columns))
+    data = read_ssda903(folder(tmp_path / "b", reviews=columns))
+    assert data.lac_reviews == (LACReview(child_id="1", review_date=D(2024, 4, 30)),)
 
 
 def test_a_column_named_twice_is_reported(tmp_path: Path) -> None:
@@ -800,11 +823,12 @@ def test_lines_are_counted_right_across_blocks_and_quoted_line_breaks(
 
 
 def test_nul_characters_are_left_out(tmp_path: Path) -> None:
-    """NUL bytes in a cell do not crash the reader; the text is read without them."""
+    """A NUL byte in a cell is reported; the text is read without it."""
     path = folder(tmp_path)
     (path / "episodes.csv").write_bytes((EPISODES + episode_row(child="1\x00")).encode("utf-8"))
     data = read_ssda903(path)
     assert [e.child_id for e in data.episodes] == ["1"]
+    assert [(d.where, d.field, d.value) for d in data.diagnostics] == [("line 2", "CHILD", "1\\0")]
 
 
 def test_a_cell_beyond_the_csv_readers_limit_is_reported_and_its_row_left_out(
@@ -1169,6 +1193,7 @@ CODES = {
     "SEX": ("1", "2", ""),
 }
 FREE_TEXT = ("", "PR1", "AB1 2CD", "a, b", 'say "hi"', "two\nlines", "café")
+free_text = st.sampled_from(FREE_TEXT) | st.text(alphabet=' ,";\r\n\tab1é', max_size=6)
 
 
 @st.composite
@@ -1185,7 +1210,7 @@ def raw_table(draw: st.DrawFn, columns: tuple[str, ...]) -> list[list[str]]:
             elif column in CODES:
                 row.append(draw(st.sampled_from(CODES[column])))
             else:
-                row.append(draw(st.sampled_from(FREE_TEXT)))
+                row.append(draw(free_text))
         rows.append(row)
     return rows
 

@@ -724,10 +724,10 @@ class _Table:
         too_long: list[list[tuple[int, str]]] = []
         for field, position in zip(self.fields, self.positions, strict=True):
             column: Sequence[str] = cells[slot[position]] if position >= 0 else ("",) * n
-            text, long_rows = _text_column(column)
+            text, odd_rows = _text_column(column)
             texts.append(text)
             columns.append(_day_numbers(text) if field.kind in ("key", "date") else text)
-            too_long.append([(row, column[row]) for row in long_rows.tolist()])
+            too_long.append([(row, column[row]) for row in odd_rows.tolist()])
 
         def has_content(row: int) -> bool:
             return any(cell.strip() for cell in rows[row])
@@ -756,13 +756,14 @@ class _Table:
         n = len(lines)
         for field, long_cells in zip(self.fields, too_long, strict=True):
             for row, value in long_cells:
-                note(
-                    int(lines[row]),
-                    field.column,
-                    value,
-                    f"longer than {CELL_LIMIT} characters, more than any SSDA903 field "
-                    "holds; read as empty",
-                )
+                if "\x00" in value and len(value) <= CELL_LIMIT:
+                    problem = "holds a NUL character; read without it"
+                else:
+                    problem = (
+                        f"longer than {CELL_LIMIT} characters, more than any SSDA903 field "
+                        "holds; read as empty"
+                    )
+                note(int(lines[row]), field.column, value.replace("\x00", "\\0"), problem)
         keep = np.ones(n, dtype=np.bool_)
         what = _WHAT[self.kind]
         for index, field in enumerate(self.fields):
@@ -933,9 +934,9 @@ def _careful_chunks(
 
 
 def _text_column(cells: Sequence[str]) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
-    """*cells* stripped, as a unicode array, and the rows whose cell was too long (emptied).
+    """*cells* stripped, as a unicode array, and the rows whose cell needed more.
 
-    The cells are joined into one ASCII buffer and cut into a fixed-width array by numpy, far
+    A cell too long is read as empty, a cell holding a NUL without it. The cells are joined into one ASCII buffer and cut into a fixed-width array by numpy, far
     faster than numpy's conversion cell by cell; a column with a non-ASCII character, a NUL or
     the joining character in a cell is converted cell by cell.
     """
@@ -958,13 +959,17 @@ def _text_column(cells: Sequence[str]) -> tuple[npt.NDArray[np.str_], npt.NDArra
 
 def _text_column_slowly(cells: Sequence[str]) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
     lengths = np.fromiter(map(len, cells), dtype=np.intp, count=len(cells))
-    long_rows = np.flatnonzero(lengths > CELL_LIMIT)
     values = list(cells)
-    for row in long_rows.tolist():
-        values[row] = ""
-    # A NUL cannot end a numpy string (it is the padding): NULs are left out of the text.
-    values = [value.replace("\x00", "") if "\x00" in value else value for value in values]
-    return np.strings.strip(np.array(values, dtype=np.str_)), long_rows
+    odd: list[int] = []
+    for row, value in enumerate(values):
+        if lengths[row] > CELL_LIMIT:
+            values[row] = ""
+            odd.append(row)
+        elif "\x00" in value:
+            # A NUL cannot end a numpy string (it is the padding): read the text without it.
+            values[row] = value.replace("\x00", "")
+            odd.append(row)
+    return np.strings.strip(np.array(values, dtype=np.str_)), np.array(odd, dtype=np.intp)
 
 
 _MONTH_STARTS: list[npt.NDArray[np.int64]] = []  # built on first use

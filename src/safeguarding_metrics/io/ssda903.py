@@ -33,6 +33,7 @@ from safeguarding_metrics.io._common import (
 from safeguarding_metrics.io._ssda903_tables import (
     ACCOMMODATION_CODES,
     ACTIVITY_CODES,
+    CELL_LIMIT,
     COLLECTIONS,
     FIELDS,
     IN_TOUCH_CODES,
@@ -58,6 +59,7 @@ from safeguarding_metrics.provenance import (
 __all__ = [
     "ACCOMMODATION_CODES",
     "ACTIVITY_CODES",
+    "CELL_LIMIT",
     "IN_TOUCH_CODES",
     "LEGAL_STATUS_CODES",
     "PLACEMENT_CODES",
@@ -177,10 +179,14 @@ def read_ssda903(
           where the code does not matter; a missing RNE, LS or PLACE is reported and read
           as the empty code. ACTIV and ACCOM ``0`` ("not applicable", SSDA903 rules 132 and
           133) are codes of the lists; ACCOM S and X take 2 only (S1 and X1 are not codes).
-        - A cell longer than `CELL_LIMIT` characters (no SSDA903 field is), a row with
+        - A cell longer than `CELL_LIMIT` (200) characters (no SSDA903 field is), a row with
           more or fewer cells than the header row, and a NUL character are reported; the
           cell is read as empty, the row padded or cut, the NUL left out.
-        - A file that is not UTF-8 is read as Windows-1252 and reported.
+        - A file that is not UTF-8 is read as Windows-1252 and reported; a file starting
+          with a UTF-16 byte-order mark (a spreadsheet's "Unicode" export) is read as UTF-16.
+        - Rows are read in blocks of lines cut into cells by numpy; a block with a quoted
+          line break, a stray quote or a row of another width is read by the standard
+          library's CSV reader instead, with the same result.
 
     References:
         - DfE, Children looked after return (SSDA903): guide, and its validation rules

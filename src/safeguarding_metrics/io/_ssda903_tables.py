@@ -1,9 +1,11 @@
-"""One SSDA903 CSV table read into columns, whatever bytes the file holds.
+"""One SSDA903 CSV table read into numpy columns, whatever bytes the file holds.
 
-A table is recognised by its columns (the file's name only when its columns name no table),
-read in chunks of rows that are turned into numpy columns at once, and every problem is
-noted against the file's line. `read_table` is the entry point; `ssda903.read_ssda903` merges
-the tables of a return, and the returns of several years.
+A table is recognised by its columns (by the file's name only when its columns name no
+table). Its rows are read a block of lines at a time: numpy cuts a block of simple rows into
+cells and columns with no Python object per cell, and the standard library's CSV reader
+takes a block it cannot cut (a quoted line break, a stray quote, a row of another width).
+Every problem is noted against the file's line. `read_table` is the entry point;
+`ssda903.read_ssda903` merges the tables of a return, and the returns of several years.
 """
 
 import codecs

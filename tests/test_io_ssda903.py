@@ -5,9 +5,10 @@ import datetime as dt
 import random
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -414,7 +415,7 @@ def test_a_mapping_key_that_is_not_a_year_is_an_error(tmp_path: Path, key: objec
     """A key that names no single collection year is refused, naming the key."""
     path = folder(tmp_path, episodes=EPISODES + episode_row())
     with pytest.raises(ReadError, match="is not a collection year"):
-        read_ssda903({key: path})  # type: ignore[dict-item]
+        read_ssda903({key: path})  # type: ignore[arg-type]  # the wrong keys under test
 
 
 def test_two_folders_for_one_year_are_an_error_naming_both(tmp_path: Path) -> None:
@@ -1072,7 +1073,10 @@ optional_dates = st.none() | dates
 def ssda903_datasets(draw: st.DrawFn) -> Dataset:
     """An SSDA903-only dataset: distinct episode starts and review dates per child."""
     ids = draw(st.lists(st.sampled_from(CHILD_IDS), min_size=1, max_size=4, unique=True))
-    children, episodes, reviews, leavers = [], [], [], []
+    children: list[Child] = []
+    episodes: list[Episode] = []
+    reviews: list[LACReview] = []
+    leavers: list[CareLeaver] = []
     for child_id in ids:
         before = len(episodes) + len(reviews) + len(leavers)
         for start in draw(st.lists(dates, max_size=3, unique=True)):
@@ -1161,7 +1165,7 @@ def test_merging_years_matches_a_plain_oracle(old: Dataset, new: Dataset) -> Non
         write_ssda903(new, Path(root) / "2032")
         merged = read_ssda903([Path(root) / "2032", Path(root) / "2031"])
     expected: dict[str, dict[object, object]] = {}
-    keys = {
+    keys: dict[str, Callable[[Any], object]] = {
         "children": lambda r: r.child_id,
         "episodes": lambda r: (r.child_id, r.start),
         "lac_reviews": lambda r: (r.child_id, r.review_date),
@@ -1169,10 +1173,9 @@ def test_merging_years_matches_a_plain_oracle(old: Dataset, new: Dataset) -> Non
     }
     for table, key in keys.items():
         expected[table] = {}
-        for year, records in ((2031, with_year(old, 2031)), (2032, with_year(new, 2032))):
+        for records in (with_year(old, 2031), with_year(new, 2032)):
             for record in getattr(records, table):
                 expected[table][key(record)] = record
-            del year
     for table in keys:
         assert frozenset(getattr(merged, table)) == frozenset(expected[table].values())
 
@@ -1219,7 +1222,7 @@ def raw_table(draw: st.DrawFn, columns: tuple[str, ...]) -> list[list[str]]:
 def raw_returns(draw: st.DrawFn) -> dict[int, dict[str, list[list[str]]]]:
     """One to three years' returns, each a few tables of raw rows."""
     years = draw(st.lists(st.sampled_from((2023, 2024, 2025)), min_size=1, max_size=3, unique=True))
-    found = {}
+    found: dict[int, dict[str, list[list[str]]]] = {}
     for year in years:
         kinds = draw(st.sets(st.sampled_from(tuple(tables.TABLE_COLUMNS)), min_size=1))
         found[year] = {kind: draw(raw_table(tables.TABLE_COLUMNS[kind])) for kind in sorted(kinds)}
@@ -1244,7 +1247,7 @@ def write_returns(
             if seed is not None:
                 random.Random(seed).shuffle(ordered)
             with (path / f"{kind}.csv").open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle, quoting=quoting)  # type: ignore[call-overload]
+                writer = csv.writer(handle, quoting=quoting)  # type: ignore[arg-type]
                 writer.writerow(tables.TABLE_COLUMNS[kind])  # type: ignore[index]
                 writer.writerows(ordered)
         paths[year] = path

@@ -73,6 +73,15 @@ __all__ = [
 ]
 
 PathLike = str | os.PathLike[str]
+# Mapping keys are invariant: a dict[int, Path] is no Mapping[int | str, Path].
+Returns = (
+    Mapping[int, PathLike]
+    | Mapping[str, PathLike]
+    | Mapping[int | str, PathLike]
+    | Iterable[PathLike]
+    | PathLike
+)
+"""What `read_ssda903` reads: a folder, folders, or a mapping of collection year to folder."""
 
 # The dates checked against the return's year: each table's, by record field and column.
 _DATES_IN_YEAR: dict[TableKind, tuple[tuple[str, str], ...]] = {
@@ -107,7 +116,7 @@ _DUPLICATE: dict[TableKind, tuple[str, str]] = {
 
 
 def read_ssda903(
-    returns: Mapping[int | str, PathLike] | Iterable[PathLike] | PathLike,
+    returns: Returns,
     *,
     strict: bool = False,
 ) -> Dataset:
@@ -236,7 +245,7 @@ def read_ssda903(
 
 
 def _returns(
-    returns: Mapping[int | str, PathLike] | Iterable[PathLike] | PathLike,
+    returns: Returns,
 ) -> list[tuple[int, Path]]:
     """The returns as (collection year, path), oldest first; errors for years not told."""
     given: list[tuple[int | None, Path]]

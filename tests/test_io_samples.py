@@ -123,19 +123,18 @@ def rows(folder: Path, first_column: str) -> list[dict[str, str]]:
     return []
 
 
-def ssda903_oracle(folders: list[Path]) -> dict[str, int]:
+def ssda903_oracle(returns: dict[int, Path]) -> dict[str, int]:
     """Record counts the merge rules give, by plain dictionaries over csv rows."""
-    episodes: dict[tuple[str, dt.date], int] = {}
+    episodes: set[tuple[str, dt.date]] = set()
     children: set[str] = set()
     reviews: set[tuple[str, dt.date]] = set()
-    leavers: set[str] = set()
-    for folder in folders:
-        year: Counter[tuple[str, dt.date]] = Counter()
-        for row in rows(folder, "DECOM"):
-            start = iso_or_uk(row["DECOM"])
-            if row["CHILD"] and start is not None:
-                year[(row["CHILD"], start)] += 1
-        episodes.update(year)
+    leavers: set[tuple[str, int]] = set()
+    for year, folder in returns.items():
+        episodes |= {
+            (r["CHILD"], start)
+            for r in rows(folder, "DECOM")
+            if r["CHILD"] and (start := iso_or_uk(r["DECOM"])) is not None
+        }
         children |= {r["CHILD"] for r in rows(folder, "ETHNIC") if r["CHILD"]}
         reviews |= {
             (r["CHILD"], day)
@@ -143,34 +142,59 @@ def ssda903_oracle(folders: list[Path]) -> dict[str, int]:
             if r["CHILD"] and (day := iso_or_uk(r["REVIEW"])) is not None
         }
         leavers |= {
-            r["CHILD"]
+            (r["CHILD"], year)
             for r in rows(folder, "IN_TOUCH")
             if r["CHILD"] and iso_or_uk(r["DOB"]) is not None
         }
     return {
         "children": len(children),
-        "episodes": sum(episodes.values()),
+        "episodes": len(episodes),
         "lac_reviews": len(reviews),
         "care_leavers": len(leavers),
     }
 
 
+# The sample folder named 2017 holds the return whose dates run from April 2017 to March
+# 2018: the return for collection year 2018, and so on. The single-year sample's dates run
+# to March 2018 too.
+MULTI_YEAR = {year + 1: f"ssda903-multi-year/{year}" for year in range(2017, 2022)}
+
+
 @pytest.mark.parametrize(
-    "folders",
+    "returns",
     [
-        pytest.param(["ssda903-single-year"], id="single-year"),
-        pytest.param([f"ssda903-multi-year/{y}" for y in range(2017, 2022)], id="five-years"),
-        *(pytest.param([f"ssda903-multi-year/{y}"], id=str(y)) for y in range(2017, 2022)),
+        pytest.param({2018: "ssda903-single-year"}, id="single-year"),
+        pytest.param(MULTI_YEAR, id="five-years"),
+        *(pytest.param({y: f}, id=f) for y, f in MULTI_YEAR.items()),
     ],
 )
-def test_each_ssda903_sample_reads_and_loses_nothing(folders: list[str]) -> None:
+def test_each_ssda903_sample_reads_and_loses_nothing(returns: dict[int, str]) -> None:
     """Every sample return reads; counts match the merge rules applied to plain csv rows."""
     assert SAMPLES is not None
-    paths = [SAMPLES / f for f in folders]
+    paths = {year: SAMPLES / folder for year, folder in returns.items()}
     data = read_ssda903(paths)
     counts = data.counts()
     assert {k: counts[k] for k in ssda903_oracle(paths)} == ssda903_oracle(paths)
+    assert [r.year for r in data.coverage.returns] == sorted(paths)
     for diagnostic in data.diagnostics:
-        assert Path(diagnostic.file).parent in paths
+        assert Path(diagnostic.file).parent in paths.values()
         assert diagnostic.where.startswith("line ")
         assert diagnostic.problem
+
+
+def test_ssda903_samples_read_the_same_in_any_order() -> None:
+    """The five returns given newest first read to the same records (SPEC §5)."""
+    assert SAMPLES is not None
+    paths = {year: SAMPLES / folder for year, folder in MULTI_YEAR.items()}
+    forwards = read_ssda903(paths)
+    backwards = read_ssda903(dict(reversed(paths.items())))
+    for table in ("children", "episodes", "lac_reviews", "care_leavers"):
+        assert set(forwards.records(table)) == set(backwards.records(table))
+
+
+def test_ssda903_sample_folder_names_are_a_year_early() -> None:
+    """Read by their names, the sample folders are reported as holding the next year's dates."""
+    assert SAMPLES is not None
+    data = read_ssda903(SAMPLES / "ssda903-multi-year" / "2017")
+    (whole,) = [d for d in data.diagnostics if d.where == "folder"]
+    assert "name it 2018 or 2017-18" in whole.value

@@ -389,4 +389,10 @@ def test_written_returns_read_back_to_the_cohort(tmp_path: Path) -> None:
             assert read.is_empty(table)
             continue
         key = lambda r: repr(r)  # noqa: E731 - records of one class order by their repr
-        assert sorted(read.records(table), key=key) == sorted(cohort.records(table), key=key), table
+        records = list(read.records(table))
+        if table in ("episodes", "care_leavers"):  # read from returns: each has its year
+            assert {r.year for r in records} <= {2023, 2024, 2025}  # type: ignore[union-attr]
+            records = [attrs.evolve(r, year=None) for r in records]
+        if table == "care_leavers":  # one OC3 row per return holding the young person
+            records = list(set(records))
+        assert sorted(records, key=key) == sorted(cohort.records(table), key=key), table

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -11,11 +12,15 @@ from safeguarding_metrics.errors import ReadError
 
 __all__ = [
     "DATE_CACHE",
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "DiagnosticLog",
     "StrictReadError",
     "as_paths",
+    "collection_year_of_key",
     "looked_after_ids",
     "parse_date",
+    "years_in_name",
 ]
 
 PathLike = str | os.PathLike[str]
@@ -126,4 +131,89 @@ def looked_after_ids(dataset: Dataset) -> set[str]:
         {e.child_id for e in dataset.episodes}
         | {r.child_id for r in dataset.lac_reviews}
         | {c.child_id for c in dataset.care_leavers}
+    )
+
+
+# -- collection years in names -------------------------------------------------------------
+
+FIRST_YEAR = 1900
+"""The earliest collection year a name or key may give (the records accept 1900 to 2200)."""
+LAST_YEAR = 2200
+"""The latest collection year a name or key may give."""
+
+# A year range, "2023-24", "2023_24", "2023-2024" or "2023/24"; then a lone year, "2024".
+# Digits next to other digits are part of a longer number (a date, an id), not a year.
+_YEAR_RANGE = re.compile(r"(?<![0-9])([0-9]{4})[-_/]([0-9]{4}|[0-9]{2})(?![0-9])")
+_LONE_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
+
+
+def _plausible(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+def _range_years(first: int, second_text: str) -> set[int]:
+    """The years a range names: its later year, or both ends when they do not follow."""
+    second = int(second_text)
+    if len(second_text) == 2:  # "2023-24": the later year in the first one's century
+        second += first - first % 100 + (100 if first % 100 == 99 and second == 0 else 0)
+    if second == first + 1:
+        return {second}
+    return {first, second} if _plausible(second) else {first}
+
+
+def years_in_name(name: str) -> set[int]:
+    """The collection years a file or folder name gives: one, none, or several (unclear).
+
+    A collection year is the year in which the return's 31 March falls. A name gives it as a
+    year (``2024``, ``903_2024``) or as a statutory year, the later year counting
+    (``2023-24``, ``2023_24``, ``2023-2024``, ``2023/24``). Four-digit numbers outside
+    `FIRST_YEAR`..`LAST_YEAR`, and digits that are part of a longer number, are not years.
+    A range whose ends do not follow each other (``2017-2019``) gives both its years.
+
+    Examples:
+        >>> years_in_name("903_2024"), years_in_name("2023-24"), years_in_name("returns")
+        ({2024}, {2024}, set())
+        >>> sorted(years_in_name("2017 to 2019"))
+        [2017, 2019]
+    """
+    years: set[int] = set()
+    rest = name
+    for match in _YEAR_RANGE.finditer(name):
+        first = int(match[1])
+        if not _plausible(first):
+            continue
+        years |= _range_years(first, match[2])
+        rest = rest[: match.start()] + " " * len(match[0]) + rest[match.end() :]
+    for match in _LONE_YEAR.finditer(rest):
+        year = int(match[1])
+        if _plausible(year):
+            years.add(year)
+    return years
+
+
+def collection_year_of_key(key: object) -> int:
+    """The collection year *key* gives: a whole number, or text such as ``"2023-24"``.
+
+    Raises:
+        ReadError: *key* is neither a year from `FIRST_YEAR` to `LAST_YEAR` nor a
+            statutory year written ``2023-24``, ``2023_24``, ``2023-2024`` or ``2023/24``.
+
+    Examples:
+        >>> collection_year_of_key(2024), collection_year_of_key("2023-24")
+        (2024, 2024)
+    """
+    if isinstance(key, int) and not isinstance(key, bool):
+        if _plausible(key):
+            return key
+    elif isinstance(key, str):
+        text = key.strip()
+        match = _YEAR_RANGE.fullmatch(text) or _LONE_YEAR.fullmatch(text)
+        if match is not None:
+            years = years_in_name(text)
+            if len(years) == 1:
+                return years.pop()
+    raise ReadError(
+        f"{key!r} is not a collection year: give the year in which the return's 31 March "
+        f"falls, as a whole number from {FIRST_YEAR} to {LAST_YEAR} (2024) or as text "
+        "such as '2024' or '2023-24'"
     )

@@ -2,530 +2,607 @@
 
 One folder holds one year's return as CSV tables: header (one row per child), episodes
 (one row per episode of care), reviews, and OC3 (care leavers). Each table is recognised
-by its header row, not its file name.
+by its columns, not its file name. Each return knows its collection year, the year in which
+the 31 March ending it falls, so several years' returns merge the same way in whatever
+order they are given.
 """
 
 import csv
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from safeguarding_metrics._arrays import factorize
+from safeguarding_metrics._dates import NAT_DAY
 from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import ReadError
 from safeguarding_metrics.io._common import (
-    DATE_CACHE,
     DiagnosticLog,
     as_paths,
+    collection_year_of_key,
     looked_after_ids,
-    parse_date,
-    shown,
+    years_in_name,
 )
-from safeguarding_metrics.records import CareLeaver, Child, Episode, LACReview
+from safeguarding_metrics.io._ssda903_tables import (
+    ACCOMMODATION_CODES,
+    ACTIVITY_CODES,
+    CELL_LIMIT,
+    COLLECTIONS,
+    FIELDS,
+    IN_TOUCH_CODES,
+    LEGAL_STATUS_CODES,
+    PLACEMENT_CODES,
+    REASON_CEASED_CODES,
+    REASON_NEW_CODES,
+    REVIEW_CODES,
+    SEX_CODES,
+    TABLE_COLUMNS,
+    FileNotes,
+    TableKind,
+    TableRead,
+    read_table,
+)
+from safeguarding_metrics.provenance import (
+    Coverage,
+    Origins,
+    ReturnCoverage,
+    collection_year_span,
+)
 
-__all__ = ["TABLE_COLUMNS", "read_ssda903", "write_ssda903"]
+__all__ = [
+    "ACCOMMODATION_CODES",
+    "ACTIVITY_CODES",
+    "CELL_LIMIT",
+    "IN_TOUCH_CODES",
+    "LEGAL_STATUS_CODES",
+    "PLACEMENT_CODES",
+    "REASON_CEASED_CODES",
+    "REASON_NEW_CODES",
+    "REVIEW_CODES",
+    "SEX_CODES",
+    "TABLE_COLUMNS",
+    "read_ssda903",
+    "write_ssda903",
+]
 
-TableKind = Literal["header", "episodes", "reviews", "oc3"]
+PathLike = str | os.PathLike[str]
+# Mapping keys are invariant: a dict[int, Path] is no Mapping[int | str, Path].
+Returns = (
+    Mapping[int, PathLike]
+    | Mapping[str, PathLike]
+    | Mapping[int | str, PathLike]
+    | Iterable[PathLike]
+    | PathLike
+)
+"""What `read_ssda903` reads: a folder, folders, or a mapping of collection year to folder."""
 
-TABLE_COLUMNS: dict[TableKind, tuple[str, ...]] = {
-    "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+# The dates checked against the return's year: each table's, by record field and column.
+_DATES_IN_YEAR: dict[TableKind, tuple[tuple[str, str], ...]] = {
+    "episodes": (("start", "DECOM"), ("end", "DEC")),
+    "reviews": (("review_date", "REVIEW"),),
+}
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+_AFTER_THE_YEAR = "dated after the 31 March that ends the return's collection year; kept as given"
+_NEXT_YEAR = (
+    "most of the return's dates fall in the collection year after the one it is read as; "
+    "it is still read as that year: if it is the next year's return, name its folder for "
+    "that year (the value says how) or give the year explicitly"
+)
+_REPEATED_ROW = "the same row appears again in this return; read once (the value is the row kept)"
+_CHOSEN_BY_CONTENT = (
+    "the row kept is the one with the most cells filled in, then the first by its fields in "
+    "record order (the value is the row kept); the other was left out"
+)
+_DUPLICATE: dict[TableKind, tuple[str, str]] = {
+    "header": ("CHILD", f"a second header row of the child in this return; {_CHOSEN_BY_CONTENT}"),
     "episodes": (
-        "CHILD",
         "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
+        f"a second episode of the child starting on this day in this return; {_CHOSEN_BY_CONTENT}",
     ),
-    "reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
-    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "reviews": (
+        "REVIEW",
+        f"a second review of the child on this day in this return; {_CHOSEN_BY_CONTENT}",
+    ),
+    "oc3": ("CHILD", f"a second OC3 row of the child in this return; {_CHOSEN_BY_CONTENT}"),
 }
-"""The columns each table is written with, in order (the SSDA903 guide's)."""
-
-# Columns a table must have to be read at all.
-_REQUIRED: dict[TableKind, tuple[str, ...]] = {
-    "header": ("CHILD", "SEX", "DOB"),
-    "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
-    "reviews": ("CHILD", "REVIEW"),
-    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
-}
-
-# Code lists of the SSDA903 guide (DfE, children looked after return 2024 to 2025).
-REASON_NEW_CODES = frozenset({"S", "P", "B", "L", "T", "U"})
-LEGAL_STATUS_CODES = frozenset(
-    {"C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"}
-)
-PLACEMENT_CODES = frozenset(
-    {"A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P2", "P3", "R1", "R2", "R3", "R5", "S1"}
-    | {"T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1"}
-)
-REASON_CEASED_CODES = frozenset(
-    {"E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E43", "E44"}
-    | {"E45", "E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "X1"}
-)
-REVIEW_CODES = frozenset({"PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"})
-IN_TOUCH_CODES = frozenset({"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"})
-# F3 and P3 (training or employment) are the codes of returns before F4/P4 and F5/P5.
-ACTIVITY_CODES = frozenset(
-    {"F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5", "G4", "G5", "G6"}
-)
-ACCOMMODATION_CODES = frozenset(f"{letter}{n}" for letter in "BCDEGHKRSTUVWXYZ" for n in "12")
-SEX_CODES = frozenset({"1", "2"})
-
-_NOT_A_DATE = "not a date (expected DD/MM/YYYY or YYYY-MM-DD)"
-_DATES = DATE_CACHE.get  # the fast path; _Table.date parses, caches and reports
-
-
-def _table_kind(columns: set[str]) -> TableKind | None:
-    """Which table a header row belongs to, by its distinctive columns."""
-    if "DECOM" in columns:
-        return "episodes"
-    if "REVIEW" in columns:
-        return "reviews"
-    if columns & {"IN_TOUCH", "ACTIV", "ACCOM"}:
-        return "oc3"
-    if "ETHNIC" in columns or ({"SEX", "DOB"} <= columns and "DUC" not in columns):
-        return "header"
-    return None
-
-
-class _YearTables:
-    """The records of one folder (one year's return)."""
-
-    def __init__(self) -> None:
-        self.children: dict[str, Child] = {}
-        self.episodes: dict[tuple[str, dt.date], list[Episode]] = {}
-        self.reviews: dict[tuple[str, dt.date], LACReview] = {}
-        self.leavers: dict[str, CareLeaver] = {}
 
 
 def read_ssda903(
-    dirs: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    returns: Returns,
     *,
     strict: bool = False,
 ) -> Dataset:
     """Read one or more years' SSDA903 returns, each a folder of CSV tables.
 
+    Each return is read as the collection year it is for: the year in which the 31 March
+    ending it falls (2024 for the return on April 2023 to March 2024). The year is given
+    explicitly (a mapping), or taken from the folder's name: ``2024``, ``2023-24``,
+    ``2023_24``, ``2023-2024`` or ``903_2024`` (for a range, the later year).
+
     Args:
-        dirs: A folder, or several folders oldest first (one per year). A CSV file may
-            stand in for a folder holding only it.
+        returns: The returns: a folder; several folders, in any order; or a mapping of
+            collection year (``2024`` or ``"2023-24"``) to folder. A CSV file may stand for
+            a folder holding only it; its year is taken from its file name, else from the
+            name of the folder it is in.
         strict: Raise `StrictReadError` (a `ReadError`) listing every problem, instead of
             returning them in `Dataset.diagnostics`.
 
     Returns:
-        Children (header), episodes, reviews (`lac_reviews`) and care leavers (OC3), with
-        `diagnostics` listing every problem.
+        Children (header), episodes, reviews (`lac_reviews`) and care leavers (OC3), as
+        column-backed collections (see `Dataset.from_columns`), sorted by child and date;
+        `diagnostics` listing every problem; `coverage` holding one `ReturnCoverage` per
+        return (its folder, its year and the collections it held); and `origins`, the file
+        and line of every record.
 
     Raises:
-        ReadError: A folder or file is missing; a CSV file is empty or lacks a column its
-            table requires; a folder holds no recognisable table; or *strict* and there
+        ReadError: A folder or file is missing; the year of a return cannot be told (no
+            year in its name, or two different ones: the error shows its latest date and
+            how to give the year); two returns are for one year; a mapping key is not a
+            year; a CSV file holds an SSDA903 table without a column that table requires
+            (naming the file and the columns), or whose header row names columns of two
+            tables read here; a folder holds no table read here; or *strict* and there
             were problems.
 
     Notes:
-        - A table is recognised by its header row, whatever the file's name: episodes
-          by `DECOM`, reviews by `REVIEW`, OC3 by `IN_TOUCH`/`ACTIV`/`ACCOM`, header by
-          `ETHNIC` (or `SEX` and `DOB`). Column names are matched without regard to case
-          or surrounding spaces. Other files are reported and ignored.
-        - Folders merge oldest first, the later year winning: episodes by (CHILD, DECOM),
-          header and OC3 rows by CHILD; reviews are the union of distinct (CHILD, REVIEW)
-          (the later year's REVIEW_CODE winning).
-        - Dates are `DD/MM/YYYY` (one-digit day or month accepted), or `YYYY-MM-DD`. An
-          unparseable optional date is read as missing and the row kept.
+        - Returns merge oldest year first, whatever the order they are given in: episodes
+          by (CHILD, DECOM), header rows by CHILD, the later year's row winning; OC3 rows
+          by (CHILD, year), every year's kept; reviews are the union of distinct (CHILD,
+          REVIEW), the later year's REVIEW_CODE winning. Each `Episode.year` is the year
+          of the latest return holding it; each `CareLeaver.year` its return's year.
+        - Within one return, a row repeating another's key (a second header or OC3 row of
+          a child, a second episode starting on the same day, a repeated review) is
+          reported and one row kept by content, never by row order: the one with the most
+          fields filled in, then the first by its fields in record order (text in
+          character order, earlier dates first). Identical rows are read once.
+        - A DECOM, DEC or REVIEW after the 31 March ending the return's year is reported
+          and kept. When most of a return's dates fall in the next collection year, that
+          is reported once for the folder; the return is still read as the year given.
+        - A table is recognised by its columns (CHILD and DOB aside, the table with most
+          of its columns present), or by its file name when its columns name no table
+          (``episodes``, ``reviews``, ``oc3``, ``header`` in the name). A recognised table
+          without one of its required columns (CHILD; DECOM, RNE, LS, PLACE, DEC, REC;
+          REVIEW; DOB, IN_TOUCH, ACTIV, ACCOM; SEX, DOB) is an error, never left out.
+          Column names are matched without regard to case or surrounding spaces.
+        - Every file passed over is reported: hidden files (a name starting with a dot),
+          folders, files that are not `.csv`, empty files, SSDA903 tables not read here
+          (UASC, OC2, AD1, missing, ...), and CSV files whose columns name no table.
+        - A file whose cells are separated by semicolons, tabs or bars (the separator that
+          names the most SSDA903 columns in its header row) is read, and reported.
+        - Dates are `DD/MM/YYYY` (one-digit day or month accepted), or `YYYY-MM-DD`, with
+          or without a midnight time. An unparseable optional date is read as missing and
+          the row kept.
         - Dropped and reported: a row without CHILD, an episode without a valid DECOM, a
-          review without a valid REVIEW, an OC3 row without a valid DOB.
+          review without a valid REVIEW, an OC3 row without a valid DOB, a row the CSV
+          reader cannot read (a cell longer than its limit, or broken quoting). Rows whose
+          cells are all empty are not records and are skipped.
         - Codes outside the SSDA903 lists (RNE, LS, PLACE, REC, REVIEW_CODE, IN_TOUCH,
           ACTIV, ACCOM, SEX) are reported and kept as given, so the child still counts
-          where the code does not matter; a missing RNE, LS or PLACE is reported and
-          read as the empty code.
-        - Within one year, a repeated episode start is reported and both rows kept; a
-          repeated header or OC3 row is reported and the last kept; a repeated review is
-          reported and kept once.
-        - A file that is not UTF-8 is read as Windows-1252 and reported.
+          where the code does not matter; a missing RNE, LS or PLACE is reported and read
+          as the empty code. ACTIV and ACCOM ``0`` ("not applicable", SSDA903 rules 132 and
+          133) are codes of the lists; ACCOM S and X take 2 only (S1 and X1 are not codes).
+        - A cell longer than `CELL_LIMIT` (200) characters (no SSDA903 field is), a row with
+          more or fewer cells than the header row, and a NUL character are reported; the
+          cell is read as empty, the row padded or cut, the NUL left out.
+        - A file that is not UTF-8 is read as Windows-1252 and reported; a file starting
+          with a UTF-16 byte-order mark (a spreadsheet's "Unicode" export) is read as UTF-16.
+        - Rows are read in blocks of lines cut into cells by numpy; a block with a quoted
+          line break, a stray quote or a row of another width is read by the standard
+          library's CSV reader instead, with the same result.
 
     References:
-        - DfE, SSDA903 guide: children looked after return.
+        - DfE, Children looked after return (SSDA903): guide, and its validation rules
+          (data-to-insight/csc-validator-be-903).
     """
-    folders = as_paths(dirs, "SSDA903 folders")
+    entries = _returns(returns)
     log = DiagnosticLog()
-    children: dict[str, Child] = {}
-    episodes: dict[tuple[str, dt.date], list[Episode]] = {}
-    reviews: dict[tuple[str, dt.date], LACReview] = {}
-    leavers: dict[str, CareLeaver] = {}
-    strings: dict[str, str] = {}
-    for number, folder in enumerate(folders):
-        year = _read_folder(folder, log, strings)
-        if number == 0:  # the first year: its indexes are the merge's
-            children, episodes = year.children, year.episodes
-            reviews, leavers = year.reviews, year.leavers
+    parts: dict[TableKind, list[tuple[int, int, TableRead]]] = {kind: [] for kind in FIELDS}
+    files: list[str] = []
+    returns_read: list[ReturnCoverage] = []
+    for year, path in entries:
+        folder = _read_folder(path)
+        _check_dates(folder, year)
+        for notes in folder.notes:
+            log.items.extend(notes.in_order())
+        log.items.extend(folder.folder_notes)
+        for table in folder.tables:
+            parts[table.kind].append((year, len(files), table))
+            files.append(table.file)
+        returns_read.append(
+            ReturnCoverage.for_year(
+                kind="ssda903",
+                path=str(path),
+                year=year,
+                tables=sorted({COLLECTIONS[t.kind] for t in folder.tables}),
+            )
+        )
+    collections: dict[str, dict[str, npt.NDArray[Any]]] = {}
+    origins: dict[str, Origins] = {}
+    for kind, held in parts.items():
+        if not held:
             continue
-        children.update(year.children)
-        episodes.update(year.episodes)
-        reviews.update(year.reviews)
-        leavers.update(year.leavers)
+        columns, file_index, lines, problems = _merge(kind, held, files)
+        log.items.extend(problems)
+        collections[COLLECTIONS[kind]] = columns
+        origins[COLLECTIONS[kind]] = Origins(tuple(files), file_index, lines)
     diagnostics = log.finish(strict=strict, what="SSDA903 return")
-    return Dataset(
-        children=list(children.values()),
-        episodes=[e for group in episodes.values() for e in group],
-        lac_reviews=list(reviews.values()),
-        care_leavers=list(leavers.values()),
+    return Dataset.from_columns(
+        **collections,
         diagnostics=diagnostics,
+        coverage=Coverage(tuple(returns_read)),
+        origins=origins,
     )
+
+
+# -- which return is for which year -------------------------------------------------------------
+
+
+def _returns(
+    returns: Returns,
+) -> list[tuple[int, Path]]:
+    """The returns as (collection year, path), oldest first; errors for years not told."""
+    given: list[tuple[int | None, Path]]
+    if isinstance(returns, Mapping):
+        given = [(collection_year_of_key(key), Path(path)) for key, path in returns.items()]
+        if not given:
+            raise ReadError("no SSDA903 folders given")
+    else:
+        given = [(None, path) for path in as_paths(returns, "SSDA903 folders")]
+    for _, path in given:
+        _check_exists(path)
+    found: list[tuple[int, Path]] = []
+    unclear: list[str] = []
+    for year, path in given:
+        if year is None:
+            years = _years_of(path)
+            if len(years) != 1:
+                unclear.append(_unclear_year(path, years))
+                continue
+            year = years.pop()
+        found.append((year, path))
+    if unclear:
+        raise ReadError("\n".join(unclear))
+    by_year: dict[int, list[Path]] = {}
+    for year, path in found:
+        by_year.setdefault(year, []).append(path)
+    clashes = [
+        f"{' and '.join(str(p) for p in paths)} are all for collection year {_label(year)}"
+        for year, paths in sorted(by_year.items())
+        if len(paths) > 1
+    ]
+    if clashes:
+        raise ReadError(
+            "two SSDA903 returns for one year: "
+            + "; ".join(clashes)
+            + " (give one folder per year; the year is the one in which the return's "
+            "31 March falls)"
+        )
+    return sorted(found, key=lambda item: item[0])
+
+
+def _label(year: int) -> str:
+    return f"{year} ({year - 1}-{year % 100:02d})"
+
+
+def _check_exists(path: Path) -> None:
+    try:
+        if not path.exists():
+            raise ReadError(f"{path}: no such folder")
+    except OSError as error:
+        raise ReadError(f"{path}: cannot be read: {error.strerror}") from None
+
+
+def _years_of(path: Path) -> set[int]:
+    """The years a return's name gives: a CSV file's own name, else its folder's."""
+    absolute = Path(os.path.abspath(path))
+    if absolute.is_file():
+        return years_in_name(absolute.stem) or years_in_name(absolute.parent.name)
+    return years_in_name(absolute.name)
+
+
+def _unclear_year(path: Path, years: set[int]) -> str:
+    """The error for a return whose year cannot be told, with a hint from its dates."""
+    if years:
+        reason = f"its name gives more than one year ({', '.join(str(y) for y in sorted(years))})"
+    else:
+        reason = "its name gives no year"
+    hint, year = _date_hint(path)
+    suggested = year if year is not None else 2024
+    return (
+        f"{path}: the collection year of this SSDA903 return cannot be told: {reason}.{hint} "
+        f"Name the folder for the year in which the return's 31 March falls (such as "
+        f"{suggested} or {suggested - 1}-{suggested % 100:02d}), or give the year: "
+        f"read_ssda903({{{suggested}: {str(path)!r}}}) in Python, "
+        f"{suggested}={path} on the command line."
+    )
+
+
+def _date_hint(path: Path) -> tuple[str, int | None]:
+    """What the dates of a return of unknown year say: its latest date and likely year."""
+    try:
+        folder = _read_folder(path)
+    except ReadError:
+        return "", None
+    days = [
+        table.columns[field][table.columns[field] != NAT_DAY]
+        for table in folder.tables
+        for field, _ in _DATES_IN_YEAR.get(table.kind, ())
+    ]
+    every = np.concatenate(days) if days else np.zeros(0, dtype=np.int64)
+    if not len(every):
+        return "", None
+    latest = dt.date.fromordinal(int(every.max()) + _EPOCH)
+    months = (
+        every.view("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    )  # months since January 1970
+    years = 1970 + months // 12 + (months % 12 >= 3)  # April to December: the next year's
+    distinct, counts = np.unique(years, return_counts=True)
+    likely = int(distinct[np.argmax(counts)])
+    return (
+        f" Its latest date (DECOM, DEC or REVIEW) is {latest.isoformat()}, and most of its "
+        f"dates fall in the collection year {_label(likely)}.",
+        likely,
+    )
+
+
+# -- one folder ---------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Folder:
+    """The tables of one return's folder, with the notes of each file it holds."""
+
+    path: Path
+    tables: list[TableRead]
+    notes: list[FileNotes]
+    folder_notes: list[Diagnostic] = attrs.field(factory=list)
 
 
 def _folder_files(folder: Path) -> list[Path]:
     try:
         if folder.is_file():
             return [folder]
-        if not folder.is_dir():
-            raise ReadError(f"{folder}: no such folder")
-        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+        return sorted(folder.iterdir())
     except OSError as error:
         raise ReadError(f"{folder}: cannot be read: {error.strerror}") from None
 
 
-def _read_folder(folder: Path, log: DiagnosticLog, strings: dict[str, str]) -> _YearTables:
-    year = _YearTables()
-    found = 0
-    mark = len(log.items)
+def _read_folder(folder: Path) -> _Folder:
+    tables: list[TableRead] = []
+    all_notes: list[FileNotes] = []
+    first_of_kind: dict[TableKind, str] = {}
     for path in _folder_files(folder):
-        if path.is_dir():
-            log.add(str(path), "folder", "", "", "a folder inside the return's folder; ignored")
-            continue
-        if path.suffix.lower() != ".csv":
-            log.add(str(path), "file", "", "", "not a .csv file; ignored")
-            continue
-        if _read_table(path, year, log, strings):
-            found += 1
-    if not found:
-        passed_over = "".join(f"; {Path(d.file).name}: {d.problem}" for d in log.items[mark:][:5])
+        notes = FileNotes(str(path))
+        all_notes.append(notes)
+        if path.name.startswith("."):
+            notes.add(0, "", "", "a hidden file or folder (its name starts with a dot); ignored")
+        elif path.is_dir():
+            notes.add(0, "", "", "a folder inside the return's folder; ignored", where="folder")
+        elif path.suffix.lower() != ".csv":
+            notes.add(0, "", "", "not a .csv file; ignored")
+        else:
+            table = read_table(path, notes)
+            if table is None:
+                continue
+            if table.kind in first_of_kind:
+                notes.add(
+                    0,
+                    "",
+                    Path(first_of_kind[table.kind]).name,
+                    "a second file holding this table in the return's folder (the value "
+                    "names the first); its rows are read as part of the same return",
+                )
+            else:
+                first_of_kind[table.kind] = table.file
+            tables.append(table)
+    if not tables:
+        passed_over = "".join(
+            f"; {Path(d.file).name}: {d.problem}"
+            for notes in all_notes
+            for d in notes.in_order()[:1]
+        )
         raise ReadError(
             f"{folder}: no SSDA903 table found (expected CSV files whose header row names "
-            f"the header, episodes, reviews or OC3 columns){passed_over}"
+            f"the header, episodes, reviews or OC3 columns){passed_over[:2000]}"
         )
-    return year
+    return _Folder(folder, tables, all_notes)
 
 
-def _read_table(path: Path, year: _YearTables, log: DiagnosticLog, strings: dict[str, str]) -> bool:
-    """Read one CSV file into *year*; False when it is no SSDA903 table (reported)."""
-    try:
-        if path.stat().st_size == 0:
-            log.add(str(path), "file", "", "", "the file is empty; ignored")
-            return False
-        mark = len(log.items)
-        try:
-            return _read_table_as(path, "utf-8-sig", year, log, strings)
-        except UnicodeDecodeError as error:
-            del log.items[mark:]  # read again from the start: forget the first pass
-            log.add(
-                str(path),
-                f"byte {error.start}",
-                "",
-                "",
-                "not UTF-8; read as Windows-1252 text",
-            )
-            return _read_table_as(path, "cp1252", year, log, strings)
-    except csv.Error as error:
-        raise ReadError(f"{path}: not a readable CSV file: {error}") from None
-    except OSError as error:
-        raise ReadError(f"{path}: cannot be read: {error.strerror}") from None
-
-
-def _read_table_as(
-    path: Path, encoding: str, year: _YearTables, log: DiagnosticLog, strings: dict[str, str]
-) -> bool:
-    file = str(path)
-    errors = "replace" if encoding == "cp1252" else "strict"
-    with path.open(encoding=encoding, errors=errors, newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if not header or not any(cell.strip() for cell in header):
-            log.add(file, "line 1", "", "", "the file has no header row; ignored")
-            return False
-        columns = [cell.strip().lstrip("\ufeff").upper() for cell in header]
-        repeated = sorted({name for name in columns if name and columns.count(name) > 1})
-        if repeated:
-            log.add(
-                file,
-                "line 1",
-                ",".join(repeated),
-                "",
-                "column named more than once in the header row; the first is read",
-            )
-        kind = _table_kind(set(columns))
-        if kind is None:
-            log.add(
-                file,
-                "line 1",
-                "",
-                shown(",".join(columns)),
-                "header row names no SSDA903 table (header, episodes, reviews, OC3); ignored",
-            )
-            return False
-        missing = [c for c in _REQUIRED[kind] if c not in columns]
-        if missing:
-            raise ReadError(
-                f"{path}: looks like the SSDA903 {kind} table but has no "
-                f"{', '.join(missing)} column(s)"
-            )
-        table = _Table(file, kind, columns, log, strings)
-        rows = table.rows(reader)
-        # Read into a list first, so a decoding error part-way leaves *year* untouched.
-        records = list(getattr(table, kind)(rows))
-    getattr(table, f"merge_{kind}")(records, year)
-    return True
-
-
-class _Table:
-    """Turns the rows of one recognised table into records, reporting problems."""
-
-    def __init__(
-        self,
-        file: str,
-        kind: TableKind,
-        columns: list[str],
-        log: DiagnosticLog,
-        strings: dict[str, str],
-    ) -> None:
-        self.file = file
-        self.kind = kind
-        self.width = len(columns)
-        self.index = {name: i for i, name in reversed(list(enumerate(columns)))}
-        self.log = log
-        # One str object per distinct value (codes, ids, postcodes repeat row after row).
-        self.strings = strings
-
-    def positions(self, *columns: str) -> list[int]:
-        """Where each column is in a row; -1 (the empty cell `rows` appends) when absent."""
-        return [self.index.get(column, -1) for column in columns]
-
-    def rows(self, reader: Any) -> Iterator[tuple[int, list[str]]]:
-        """(line number, cells stripped, with one empty cell appended) of each row."""
-        keep = self.strings.setdefault
-        width = self.width
-        for row in reader:
-            cells = [keep(cell, cell) for cell in map(str.strip, row)]
-            if not any(cells):
-                continue
-            if len(cells) != width:
-                self.note(
-                    reader.line_num,
-                    "",
-                    str(len(cells)),
-                    f"the row has {len(cells)} cells, the header {width}; "
-                    "missing cells read as empty, extra ones ignored",
-                )
-                cells = cells[:width] + [""] * (width - len(cells))
-            cells.append("")
-            yield reader.line_num, cells
-
-    def note(self, line: int, field: str, value: str, problem: str) -> None:
-        self.log.add(self.file, f"line {line}", field, shown(value), problem)
-
-    def child_id(self, line: int, child_id: str, what: str) -> str | None:
-        if not child_id:
-            self.note(line, "CHILD", "", f"missing; the {what} was dropped")
-            return None
-        return child_id
-
-    def date(self, line: int, field: str, text: str, *, dropped: str | None = None) -> Any:
-        if not text:
-            if dropped is not None:
-                self.note(line, field, "", f"missing; {dropped}")
-            return None
-        value = parse_date(text)
-        if value is None:
-            self.note(line, field, text, f"{_NOT_A_DATE}; {dropped or 'read as missing, row kept'}")
-        return value
-
-    def code(
-        self, line: int, field: str, text: str, codes: frozenset[str], *, required: bool = False
-    ) -> str | None:
-        if not text:
-            if required:
-                self.note(line, field, "", "missing; read as the empty code, row kept")
-                return ""
-            return None
-        if text not in codes:
-            self.note(
-                line,
-                field,
-                text,
-                f"not a code of the SSDA903 list ({', '.join(sorted(codes))}); kept as given",
-            )
-        return text
-
-    # -- one table each ------------------------------------------------------------------
-
-    def header(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, Child]]:
-        c_child, c_dob, c_sex, c_ethnic = self.positions("CHILD", "DOB", "SEX", "ETHNIC")
-        for line, row in rows:
-            child_id = self.child_id(line, row[c_child], "header row")
-            if child_id is None:
-                continue
-            dob, sex = row[c_dob], row[c_sex]
-            yield (
-                line,
-                Child(
-                    child_id=child_id,
-                    birth_date=_DATES(dob) or self.date(line, "DOB", dob),
-                    sex=sex if sex in SEX_CODES else self.code(line, "SEX", sex, SEX_CODES),
-                    ethnicity=row[c_ethnic] or None,
+def _check_dates(folder: _Folder, year: int) -> None:
+    """Note each date after the return's year ends, and a folder of the next year's dates."""
+    start, end = (day.toordinal() - _EPOCH for day in collection_year_span(year))
+    next_end = collection_year_span(year + 1)[1].toordinal() - _EPOCH
+    notes_of = {notes.file: notes for notes in folder.notes}
+    in_year = in_next_year = 0
+    latest = NAT_DAY
+    for table in folder.tables:
+        notes = notes_of[table.file]
+        for field, column in _DATES_IN_YEAR.get(table.kind, ()):
+            days = table.columns[field]
+            in_year += int(np.count_nonzero((days >= start) & (days <= end)))
+            late = np.flatnonzero(days > end)
+            in_next_year += int(np.count_nonzero(days[late] <= next_end))
+            if len(late):
+                latest = max(latest, int(days[late].max()))
+            for row in late.tolist():
+                day = dt.date.fromordinal(int(days[row]) + _EPOCH)
+                notes.add(int(table.lines[row]), column, day.isoformat(), _AFTER_THE_YEAR)
+    if in_next_year > in_year:
+        following = year + 1
+        folder.folder_notes.append(
+            Diagnostic(
+                file=str(folder.path),
+                where="folder",
+                field="year",
+                value=(
+                    f"read as {_label(year)}; dates run to "
+                    f"{dt.date.fromordinal(latest + _EPOCH).isoformat()}; as the next year's "
+                    f"return, name it {following} or {year}-{following % 100:02d}"
                 ),
-            )
-
-    def episodes(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, Episode]]:
-        (c_child, c_decom, c_dec, c_rne, c_ls, c_place, c_rec, c_provider, c_post, c_urn, c_cin) = (
-            self.positions(
-                "CHILD",
-                "DECOM",
-                "DEC",
-                "RNE",
-                "LS",
-                "PLACE",
-                "REC",
-                "PLACE_PROVIDER",
-                "PL_POST",
-                "URN",
-                "CIN",
+                problem=_NEXT_YEAR,
             )
         )
-        for line, row in rows:
-            child_id = self.child_id(line, row[c_child], "episode")
-            if child_id is None:
-                continue
-            text = row[c_decom]
-            start = _DATES(text) or self.date(
-                line, "DECOM", text, dropped="the episode was dropped"
-            )
-            if start is None:
-                continue
-            dec, rne, ls, place, rec = row[c_dec], row[c_rne], row[c_ls], row[c_place], row[c_rec]
-            yield (
-                line,
-                Episode(
-                    child_id=child_id,
-                    start=start,
-                    end=_DATES(dec) or self.date(line, "DEC", dec),
-                    reason_new=rne
-                    if rne in REASON_NEW_CODES
-                    else self.code(line, "RNE", rne, REASON_NEW_CODES, required=True) or "",
-                    legal_status=ls
-                    if ls in LEGAL_STATUS_CODES
-                    else self.code(line, "LS", ls, LEGAL_STATUS_CODES, required=True) or "",
-                    placement=place
-                    if place in PLACEMENT_CODES
-                    else self.code(line, "PLACE", place, PLACEMENT_CODES, required=True) or "",
-                    reason_ceased=rec
-                    if rec in REASON_CEASED_CODES
-                    else self.code(line, "REC", rec, REASON_CEASED_CODES),
-                    provider=row[c_provider] or None,
-                    postcode=row[c_post] or None,
-                    urn=row[c_urn] or None,
-                    category_of_need=row[c_cin] or None,
-                ),
-            )
 
-    def reviews(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, LACReview]]:
-        c_child, c_review, c_code = self.positions("CHILD", "REVIEW", "REVIEW_CODE")
-        for line, row in rows:
-            child_id = self.child_id(line, row[c_child], "review")
-            if child_id is None:
-                continue
-            text = row[c_review]
-            day = _DATES(text) or self.date(line, "REVIEW", text, dropped="the review was dropped")
-            if day is None:
-                continue
-            code = row[c_code]
-            yield (
-                line,
-                LACReview(
-                    child_id=child_id,
-                    review_date=day,
-                    participation=code
-                    if code in REVIEW_CODES
-                    else self.code(line, "REVIEW_CODE", code, REVIEW_CODES),
-                ),
-            )
 
-    def oc3(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, CareLeaver]]:
-        c_child, c_dob, c_touch, c_activ, c_accom = self.positions(
-            "CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"
-        )
-        for line, row in rows:
-            child_id = self.child_id(line, row[c_child], "OC3 row")
-            if child_id is None:
-                continue
-            text = row[c_dob]
-            birth = _DATES(text) or self.date(line, "DOB", text, dropped="the OC3 row was dropped")
-            if birth is None:
-                continue
-            yield (
-                line,
-                CareLeaver(
-                    child_id=child_id,
-                    birth_date=birth,
-                    in_touch=self.code(line, "IN_TOUCH", row[c_touch], IN_TOUCH_CODES),
-                    activity=self.code(line, "ACTIV", row[c_activ], ACTIVITY_CODES),
-                    accommodation=self.code(line, "ACCOM", row[c_accom], ACCOMMODATION_CODES),
-                ),
-            )
+# -- merging the years --------------------------------------------------------------------------
 
-    # -- into the year's tables ----------------------------------------------------------
 
-    def merge_header(self, records: list[tuple[int, Child]], year: _YearTables) -> None:
-        for line, child in records:
-            if child.child_id in year.children:
-                self.note(
-                    line,
-                    "CHILD",
-                    child.child_id,
-                    "a second header row of the child in this year; the last kept",
+def _merge(
+    kind: TableKind, held: list[tuple[int, int, TableRead]], files: list[str]
+) -> tuple[
+    dict[str, npt.NDArray[Any]], npt.NDArray[np.int32], npt.NDArray[np.int64], list[Diagnostic]
+]:
+    """One collection from the tables of every return: one row per key, chosen by content.
+
+    Rows are sorted by key (child, then date), latest year first; a key's rows of one year
+    are ordered by content (`_content_order`); the first row of each key is kept. Returns
+    the kept columns (dates as `datetime64[D]`, with `year` where the record has it), each
+    kept row's file and line, and the diagnostics of rows repeating a key within a year.
+    """
+    fields = FIELDS[kind]
+    columns = {
+        field.name: _joined([table.columns[field.name] for _, _, table in held]) for field in fields
+    }
+    year = np.concatenate(
+        [np.full(len(table), number, dtype=np.int64) for number, _, table in held]
+    )
+    file_index = np.concatenate(
+        [np.full(len(table), index, dtype=np.int32) for _, index, table in held]
+    )
+    lines = _joined([table.lines for _, _, table in held])
+    _, child = factorize(columns["child_id"])
+    key_date = next((columns[f.name] for f in fields if f.kind == "key"), None)
+    # The key: (child, date) for episodes and reviews; child for the header; (child, year)
+    # for OC3, whose rows of different years are different records.
+    key_parts = [child]
+    if kind in ("episodes", "reviews") and key_date is not None:
+        key_parts.append(key_date)
+    if kind == "oc3":
+        key_parts.append(year)
+    # By key, then the latest year first.
+    order = _sort_order([*key_parts, -year])
+    n = len(order)
+    new_key = _starts(order, key_parts)
+    new_group = new_key | _starts(order, [year])
+    problems: list[Diagnostic] = []
+    if n:
+        group = np.cumsum(new_group) - 1
+        tied = np.bincount(group)[group] > 1
+        if tied.any():
+            problems = _order_ties(kind, columns, order, group, tied, file_index, lines, files)
+    chosen = order[new_key]
+    kept: npt.NDArray[np.intp] | slice = chosen
+    if len(chosen) == n and np.array_equal(chosen, np.arange(n)):
+        kept = slice(None)  # rows already in order, none left out: no copy
+    out: dict[str, npt.NDArray[Any]] = {}
+    for field in fields:
+        values = columns[field.name][kept]
+        out[field.name] = values.view("datetime64[D]") if field.kind in ("key", "date") else values
+    if kind in ("episodes", "oc3"):
+        out["year"] = year[kept].astype(np.float64)
+    return out, file_index[kept], lines[kept], problems
+
+
+def _joined(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _sort_order(keys: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.intp]:
+    """The stable order of rows sorted by *keys*, the first key first.
+
+    The keys are combined into one whole number per row when their ranges allow, which
+    numpy sorts many times faster than `numpy.lexsort` sorts them one by one.
+    """
+    if not len(keys[0]):
+        return np.zeros(0, dtype=np.intp)
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    span = 1
+    for key in keys:
+        low, high = int(key.min()), int(key.max())
+        width = high - low + 1
+        span *= width
+        if span >= 2**62:
+            return np.lexsort(tuple(reversed(keys)))
+        combined = combined * width + (key - low)
+    return np.argsort(combined, kind="stable")
+
+
+def _starts(order: npt.NDArray[np.intp], parts: list[npt.NDArray[Any]]) -> npt.NDArray[np.bool_]:
+    """Where, in *order*, a row's *parts* differ from the row before (the first row too)."""
+    n = len(order)
+    starts = np.zeros(n, dtype=np.bool_)
+    if n:
+        starts[0] = True
+        for part in parts:
+            ordered = part[order]
+            starts[1:] |= ordered[1:] != ordered[:-1]
+    return starts
+
+
+def _order_ties(
+    kind: TableKind,
+    columns: dict[str, npt.NDArray[Any]],
+    order: npt.NDArray[np.intp],
+    group: npt.NDArray[np.intp],
+    tied: npt.NDArray[np.bool_],
+    file_index: npt.NDArray[np.int32],
+    lines: npt.NDArray[np.int64],
+    files: list[str],
+) -> list[Diagnostic]:
+    """Order each group of rows sharing a key and a year by content, in place in *order*.
+
+    The first row of a group is the one with the most fields filled in, then the first by
+    its fields in record order (text in character order, earlier dates first); identical
+    rows keep their reading order. Returns a diagnostic for every other row of each group.
+    """
+    fields = FIELDS[kind]
+    positions = np.flatnonzero(tied)
+    rows = order[positions]
+    filled = np.zeros(len(rows), dtype=np.int64)
+    content: list[npt.NDArray[Any]] = []
+    for field in fields:
+        values = columns[field.name][rows]
+        if field.kind in ("key", "date"):
+            filled += values != NAT_DAY
+        else:
+            filled += values != ""
+        content.append(values)
+    sub = np.lexsort((*reversed(content), -filled, group[positions]))
+    order[positions] = rows[sub]
+    rows = order[positions]
+    groups = group[positions]
+    field_name, problem = _DUPLICATE[kind]
+    found: list[Diagnostic] = []
+    first = 0
+    for index in range(1, len(rows) + 1):
+        if index < len(rows) and groups[index] == groups[first]:
+            continue
+        kept = int(rows[first])
+        for other in rows[first + 1 : index].tolist():
+            same = all(columns[f.name][other] == columns[f.name][kept] for f in fields)
+            kept_file = files[int(file_index[kept])]
+            other_file = files[int(file_index[other])]
+            where_kept = f"line {int(lines[kept])}"
+            if kept_file != other_file:
+                where_kept = f"{Path(kept_file).name} {where_kept}"
+            found.append(
+                Diagnostic(
+                    file=other_file,
+                    where=f"line {int(lines[other])}",
+                    field=field_name,
+                    value=where_kept,
+                    problem=_REPEATED_ROW if same else problem,
                 )
-            year.children[child.child_id] = child
-
-    def merge_episodes(self, records: list[tuple[int, Episode]], year: _YearTables) -> None:
-        for line, episode in records:
-            group = year.episodes.setdefault((episode.child_id, episode.start), [])
-            if group:
-                self.note(
-                    line,
-                    "DECOM",
-                    episode.start.isoformat(),
-                    "a second episode of the child starting on this day in this year; both kept",
-                )
-            group.append(episode)
-
-    def merge_reviews(self, records: list[tuple[int, LACReview]], year: _YearTables) -> None:
-        for line, review in records:
-            key = (review.child_id, review.review_date)
-            if key in year.reviews:
-                self.note(
-                    line,
-                    "REVIEW",
-                    review.review_date.isoformat(),
-                    "the child's review "
-                    "on this day is listed again in this year; kept once (the last)",
-                )
-            year.reviews[key] = review
-
-    def merge_oc3(self, records: list[tuple[int, CareLeaver]], year: _YearTables) -> None:
-        for line, leaver in records:
-            if leaver.child_id in year.leavers:
-                self.note(
-                    line,
-                    "CHILD",
-                    leaver.child_id,
-                    "a second OC3 row of the child in this year; the last kept",
-                )
-            year.leavers[leaver.child_id] = leaver
+            )
+        first = index
+    return found
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -540,7 +617,11 @@ def write_ssda903(dataset: Dataset, directory: str | os.PathLike[str]) -> None:
             `oc3.csv` into (created if needed; those files are overwritten).
 
     Notes:
-        - `read_ssda903` reads the folder back to the same records.
+        - A folder is one year's return: name it for its collection year (``2025``) and
+          `read_ssda903` reads it back to the same records, each episode and OC3 row
+          carrying that year. Records sharing a key (two episodes of a child starting on
+          one day, OC3 rows of one child from several years) are written as given, and
+          read back as one.
         - Columns are the SSDA903 guide's, in its order; dates are `DD/MM/YYYY`; columns
           the records do not hold (UPN, MOTHER, MC_DOB, REASON_PLACE_CHANGE, HOME_POST)
           are left empty.

@@ -763,3 +763,35 @@ def test_compare_year_earlier_from_the_command_line(capsys: pytest.CaptureFixtur
     assert code == 0
     entry = json.loads(out)["indicators"]["assessment-45wd"]
     assert entry["previous"]["period"] == "2023-24 Q1"
+
+
+def test_ssda903_folders_in_any_order_and_with_years_given(
+    capsys: pytest.CaptureFixture[str], returns: Path, tmp_path: Path
+) -> None:
+    """Folders reversed, or one renamed and given as YEAR=DIR, report the same figures."""
+    import shutil
+
+    folders = sorted(str(p) for p in (returns / "ssda903").iterdir())
+    base = ["report", "--year-ending", "2025", "--format", "json", "--ssda903"]
+    _, oldest_first, _ = run(capsys, *base, *folders)
+    _, newest_first, _ = run(capsys, *base, *reversed(folders))
+    latest = tmp_path / "latest"
+    shutil.copytree(folders[-1], latest)
+    code, given, err = run(capsys, *base, f"2025={latest}", *reversed(folders[:-1]))
+    assert code == 0, err
+    first, second, third = (json.loads(text) for text in (oldest_first, newest_first, given))
+    assert first["indicators"] == second["indicators"] == third["indicators"]
+    assert first["indicators"]["cla-at-period-end"]["count"] > 0
+
+
+def test_an_ssda903_folder_whose_year_cannot_be_told_says_how_to_give_it(
+    capsys: pytest.CaptureFixture[str], returns: Path, tmp_path: Path
+) -> None:
+    """A folder named without a year is an error suggesting YEAR=DIR."""
+    import shutil
+
+    folder = tmp_path / "latest"
+    shutil.copytree(sorted((returns / "ssda903").iterdir())[-1], folder)
+    code, _, err = run(capsys, "report", "--ssda903", str(folder), "--year-ending", "2025")
+    assert code == 1
+    assert f"={folder}" in one_line_error(err)

@@ -306,17 +306,22 @@ def _load(args: argparse.Namespace) -> Dataset:
 
 
 def _ssda903_argument(folders: list[tuple[str | None, Path]]) -> Any:
-    """What `read_ssda903` takes: folders, or a mapping of year to folder."""
+    """What `read_ssda903` takes: folders, or a mapping of year to folder.
+
+    Folders given as ``YEAR=DIR`` keep that year; the others take the year their name gives
+    (a folder whose name gives none is left to the reader, which says how to give it).
+    """
+    from safeguarding_metrics.io import ssda903
+
     if all(year is None for year, _ in folders):
         return [path for _, path in folders]
-    if any(year is None for year, _ in folders):
-        raise UsageError(
-            "give YEAR=DIR for every --ssda903 folder or for none (a folder's year is "
-            "otherwise read from its name)"
-        )
     mapping: dict[str, Path] = {}
     for year, path in folders:
-        assert year is not None
+        if year is None:
+            named = ssda903.years_of_return(path)
+            if len(named) != 1:
+                return ssda903.read_ssda903([path])  # raises the reader's own error
+            year = str(named.pop())
         if year in mapping:
             raise UsageError(f"--ssda903: {year} is given twice ({mapping[year]} and {path})")
         mapping[year] = path

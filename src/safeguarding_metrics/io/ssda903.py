@@ -70,6 +70,7 @@ __all__ = [
     "TABLE_COLUMNS",
     "read_ssda903",
     "write_ssda903",
+    "years_of_return",
 ]
 
 PathLike = str | os.PathLike[str]
@@ -297,6 +298,14 @@ def _check_exists(path: Path) -> None:
             raise ReadError(f"{path}: no such folder")
     except OSError as error:
         raise ReadError(f"{path}: cannot be read: {error.strerror}") from None
+
+
+def years_of_return(path: str | os.PathLike[str]) -> set[int]:
+    """The collection years a return's name gives: a CSV file's own name, else its folder's.
+
+    One year when the name tells it; none, or several, when it cannot be told.
+    """
+    return _years_of(Path(path))
 
 
 def _years_of(path: Path) -> set[int]:

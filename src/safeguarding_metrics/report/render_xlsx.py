@@ -339,7 +339,7 @@ class _Book:
                 )
             chart.set_title({"name": row.title, "name_font": {"size": 10, "bold": True}})
             chart.set_legend({"position": "bottom"})
-            chart.set_size({"width": 720, "height": 300})
+            chart.set_size({"width": 480, "height": 300})
             charts.append(chart)
             at += len(labels) + 2
         chart_column = last_column + 2
@@ -558,6 +558,16 @@ def _failures(report: Report, row: ReportRow) -> list[tuple[str, str]]:
     return found
 
 
+def _unique(names: Sequence[str]) -> list[str]:
+    """*names*, a repeated one numbered (an Excel table's headers must differ)."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
+
+
 def _whole(values: npt.NDArray[Any], known: npt.NDArray[np.bool_]) -> npt.NDArray[Any]:
     """Whole numbers where *known*, blank (`None`) elsewhere."""
     cells = np.asarray(values).astype(np.int64).astype(object)
@@ -632,7 +642,7 @@ def _audit_table(
             chosen = np.where(valid, chosen.astype(np.str_), "")
         extra.append(chosen)
     measures = [np.asarray(values)[kept] for values in audit.measures.values()]
-    header = [*AUDIT_COLUMNS, *fields, *audit.measures]
+    header = _unique([*AUDIT_COLUMNS, *fields, *audit.measures])
     converted = [_cells(values) for values in (*fixed, *extra, *measures)]
     return (
         header,

@@ -8,6 +8,7 @@ CI installs Debian's ``chromium`` when it is missing; without a browser the test
 import datetime as dt
 import functools
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -269,3 +270,17 @@ def test_screenshot_shows_the_page(demo_page: Path, tmp_path: Path) -> None:
     assert near((0x1A, 0x7F, 0x37)) > 20  # green: better
     assert near((0xC6, 0x28, 0x28)) > 20  # red: worse
     assert near((0x1F, 0x3B, 0x57)) > 1000  # the area's heading band
+
+
+def test_printed_page_is_a4_landscape(demo_page: Path, tmp_path: Path) -> None:
+    """Printed to PDF, every page is A4 turned sideways: about 842 by 595 points."""
+    pdf = tmp_path / "cabinet.pdf"
+    run_browser(demo_page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    boxes = re.findall(
+        rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes()
+    )
+    assert len(boxes) > 1  # the demo's tables run over several pages
+    for box in boxes:
+        x0, y0, x1, y1 = (float(v) for v in box)
+        assert x1 - x0 == pytest.approx(841.9, abs=2)
+        assert y1 - y0 == pytest.approx(595.3, abs=2)

@@ -594,3 +594,13 @@ def test_report_command_writes_the_page(tmp_path: Path) -> None:
     assert not re.search(r"C\d{6}", page)
     assert main([*args, "--with-children", "-o", str(out)]) == 0
     assert re.search(r"C\d{6}", out.read_text(encoding="utf-8"))
+
+
+def test_one_column_trend_starts_from_the_period_compared_with() -> None:
+    """One column: a hollow point for 2023-24, then the column's point coloured by its arrow."""
+    report = one_year(indicators=["assessment-45wd"])
+    svg = parse_html(render_html(report, assessments())).by_id("assessment-45wd").find("svg")
+    circles = list(svg.iter("circle"))
+    assert [c.classes for c in circles] == [{"earlier"}, {"worse"}]
+    assert float(circles[0].attrs["cy"]) < float(circles[1].attrs["cy"])  # 100% above 50%
+    assert "2023-24: 100.0%; 2024-25: 50.0%" in svg.find("title").text()

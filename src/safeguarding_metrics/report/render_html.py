@@ -652,13 +652,24 @@ def _version() -> str:
 
 
 def _trend_svg(report: Report, row: ReportRow) -> str:
-    """A small line chart of the row's figures across the columns, England dashed."""
+    """A small line chart of the row's figures across the columns, England dashed.
+
+    A report of one column plots the period it is compared with first, in grey, then the
+    column's figure.
+    """
     width, height, pad = 120, 36, 6
-    values = [None if c.result is None else shown_value(c.result) for c in row.cells]
+    points: list[tuple[str, Result | None, str]] = [
+        (column.heading, cell.result, _TONE[cell.direction] if cell.direction else "same")
+        for column, cell in zip(report.columns, row.cells, strict=True)
+    ]
+    first = row.first
+    if len(row.cells) == 1 and first.comparison is not None and first.compared_with is not None:
+        points.insert(0, (first.compared_with.label, first.comparison, "earlier"))
+    values = [None if result is None else shown_value(result) for _, result, _ in points]
     england = [c for c in row.comparators if c.label == "England"]
     words = "; ".join(
-        f"{column.heading}: {_value_text(row.card, cell.result) if cell.result is not None else 'n/a'}"
-        for column, cell in zip(report.columns, row.cells, strict=True)
+        f"{heading}: {_value_text(row.card, result) if result is not None else 'n/a'}"
+        for heading, result, _ in points
     )
     if england:
         words += f"; England {england[0].year}: {_comparator_text(row.card, england[0].value)}"
@@ -700,10 +711,9 @@ def _trend_svg(report: Report, row: ReportRow) -> str:
             if len(run) > 1:
                 parts.append(f'<polyline class="line" points="{" ".join(run)}"/>')
             run = []
-    for i, (value, cell) in enumerate(zip(values, row.cells, strict=True)):
+    for i, (value, (_, _, tone)) in enumerate(zip(values, points, strict=True)):
         if value is None:
             continue
-        tone = _TONE[cell.direction] if cell.direction is not None else "same"
         parts.append(f'<circle class="{tone}" cx="{x(i):.1f}" cy="{y(value):.1f}" r="3"/>')
     parts.append("</svg>")
     return "".join(parts)
@@ -793,7 +803,7 @@ caption { text-align: left; font-weight: 600; padding: .2rem 0; }
 th, td { border-bottom: 1px solid var(--rule); padding: .25rem .45rem; vertical-align: top; }
 thead th { background: var(--band); font-weight: 600; font-size: .85rem; }
 thead th.column { text-align: center; border-left: 2px solid #fff; background: #dde6ee; }
-thead th.sub { text-align: right; font-weight: 500; color: var(--muted); }
+thead th.sub { text-align: right; font-weight: 500; color: var(--muted); white-space: nowrap; }
 th.indicator { text-align: left; font-weight: normal; min-width: 18rem; max-width: 30rem; }
 th.indicator .title { font-weight: 600; }
 th.indicator code, table.notes code { white-space: nowrap; }
@@ -811,6 +821,7 @@ td.arrow[title] { cursor: help; }
 .same, .none, .neutral { color: var(--neutral); }
 svg circle.better { fill: var(--better); } svg circle.worse { fill: var(--worse); }
 svg circle.same, svg circle.none, svg circle.neutral { fill: var(--neutral); }
+svg circle.earlier { fill: #fff; stroke: var(--neutral); stroke-width: 1.2; }
 svg .line { fill: none; stroke: #4b6a88; stroke-width: 1.5; }
 svg .england, svg.legend line { stroke: #9aa4ae; stroke-width: 1.2; stroke-dasharray: 3 2; }
 svg text { font-size: 11px; fill: var(--ink); }
@@ -871,8 +882,9 @@ def render_html(report: Report, dataset: Dataset, *, with_children: bool = False
           and in a list below; a failed figure reads ``error``, with the message.
         - Arrows are green when better, red when worse and grey otherwise (no change, not
           comparable, or up or down on a measure where neither is better).
-        - The trend chart plots each column's figure as the table shows it, with England's
-          figure as a dashed line when the card has one.
+        - The trend chart plots each column's figure as the table shows it (a report of one
+          column: the period it is compared with, then the column), with England's figure
+          as a dashed line when the card has one.
         - Distributions are drawn as bars of each band's share of the column's total.
         - Without *with_children*, data problems are counted by file, field and problem,
           without their places and values.

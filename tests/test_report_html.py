@@ -26,7 +26,13 @@ from safeguarding_metrics.layouts import layout
 from safeguarding_metrics.provenance import Coverage, ReturnCoverage
 from safeguarding_metrics.report import Comparator, Report, core, run_report
 from safeguarding_metrics.report.core import Cell
-from safeguarding_metrics.report.render_html import AREAS, area_of, areas, render_html
+from safeguarding_metrics.report.render_html import (
+    AREAS,
+    CHILD_ID_MARK,
+    area_of,
+    areas,
+    render_html,
+)
 from safeguarding_metrics.report.text import percent
 from safeguarding_metrics.results import Rate, Result
 from safeguarding_metrics.synthetic import synthetic_dataset
@@ -604,3 +610,28 @@ def test_one_column_trend_starts_from_the_period_compared_with() -> None:
     assert [c.classes for c in circles] == [{"earlier"}, {"worse"}]
     assert float(circles[0].attrs["cy"]) < float(circles[1].attrs["cy"])  # 100% above 50%
     assert "2023-24: 100.0%; 2024-25: 50.0%" in svg.find("title").text()
+
+
+def test_a_child_id_in_a_problem_or_an_error_text_is_replaced() -> None:
+    """Texts should name no child; one that does reads "(a child id)" in the page."""
+    report = one_year()
+    problem = Diagnostic(
+        file="cin-2025.xml",
+        where="line 4",
+        field="CINreferralDate",
+        value="",
+        problem="a second referral on the same date; kept as ZX-LATE/2024-05-01/2",
+    )
+    report = with_cell(
+        attrs.evolve(report, diagnostics=(problem,)),
+        "referrals-nfa",
+        0,
+        Cell(error="no referral date for ZX-NOSTART."),
+    )
+    page = render_html(report, assessments())
+    for child in CHILD_IDS:
+        assert child not in page
+    root = parse_html(page)
+    assert f"kept as {CHILD_ID_MARK}/2024-05-01/2" in root.by_id("problems").text()
+    assert f"no referral date for {CHILD_ID_MARK}." in root.by_id("not-shown").text()
+    assert "ZX-LATE/2024-05-01/2" in render_html(report, assessments(), with_children=True)

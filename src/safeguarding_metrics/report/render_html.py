@@ -14,6 +14,7 @@ import importlib.metadata
 import re
 from collections.abc import Iterable, Sequence
 
+import attrs
 import numpy as np
 
 from safeguarding_metrics.catalogue import Indicator
@@ -41,7 +42,7 @@ from safeguarding_metrics.results import (
     Result,
 )
 
-__all__ = ["AREAS", "KINDS", "area_of", "areas", "render_html"]
+__all__ = ["AREAS", "CHILD_ID_MARK", "KINDS", "area_of", "areas", "render_html"]
 
 AREAS: tuple[tuple[str, str], ...] = (
     ("timescales", "Timescales"),
@@ -78,6 +79,10 @@ _WORDS = {
 # Bars of the columns, oldest lightest; repeats after six columns.
 _PALETTE = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
 _PER_10K = "Per 10,000"
+# A run of characters an id may be made of: text is cut at spaces, punctuation and "/".
+_TOKEN = re.compile(r"[^\s,;:'\"()\[\]{}<>/|=]+")
+CHILD_ID_MARK = "(a child id)"
+"""What a child id met in a problem's or an error's text reads as, without *with_children*."""
 _CODE = re.compile(r"`([^`]+)`")
 
 
@@ -242,11 +247,79 @@ def _indicator_cell(row: ReportRow) -> str:
     )
 
 
+def _known_ids(report: Report, dataset: Dataset) -> frozenset[str]:
+    """Every child id of *dataset* and of the report's results."""
+    found = [dataset.column(table, "child_id") for table in TABLES if not dataset.is_empty(table)]
+    found += [
+        result.audit.child_ids
+        for row in report.rows
+        for cell in row.cells
+        for result in (cell.result, cell.comparison)
+        if result is not None and result.audit is not None
+    ]
+    if not found:
+        return frozenset()
+    ids = np.unique(np.concatenate([np.asarray(a, dtype=np.str_) for a in found]))
+    return frozenset(ids.tolist()) - {""}
+
+
+def _scrub(text: str, ids: frozenset[str]) -> str:
+    """*text* with each word that is one of *ids* replaced by `CHILD_ID_MARK`."""
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        core = token.rstrip(".")
+        return CHILD_ID_MARK + token[len(core) :] if core in ids else token
+
+    return _TOKEN.sub(replace, text)
+
+
+def _without_ids(report: Report, dataset: Dataset) -> Report:
+    """*report* with child ids taken out of every text that came from the data.
+
+    Problems are shown without their places and values, and a problem's or an error's own
+    text should name no child; should one do so all the same, the id is replaced.
+    """
+    ids = _known_ids(report, dataset)
+
+    def clean(text: str | None) -> str | None:
+        return None if text is None else _scrub(text, ids)
+
+    rows = tuple(
+        attrs.evolve(
+            row,
+            cells=tuple(
+                attrs.evolve(
+                    cell,
+                    error=clean(cell.error),
+                    unsupported=clean(cell.unsupported),
+                    comparison_error=clean(cell.comparison_error),
+                    comparison_unsupported=clean(cell.comparison_unsupported),
+                )
+                for cell in row.cells
+            ),
+        )
+        for row in report.rows
+    )
+    diagnostics = tuple(
+        attrs.evolve(
+            d,
+            file=_scrub(d.file, ids),
+            where="",
+            field=_scrub(d.field, ids),
+            value="",
+            problem=_scrub(d.problem, ids),
+        )
+        for d in report.diagnostics
+    )
+    return attrs.evolve(report, rows=rows, diagnostics=diagnostics)
+
+
 class _Page:
     """The page being written: the report, its dataset and whether ids may be shown."""
 
     def __init__(self, report: Report, dataset: Dataset, *, with_children: bool) -> None:
-        self.report = report
+        self.report = report if with_children else _without_ids(report, dataset)
         self.dataset = dataset
         self.with_children = with_children
         self.previous = len(report.columns) == 1 and report.previous_period is not None
@@ -887,6 +960,7 @@ def render_html(report: Report, dataset: Dataset, *, with_children: bool = False
           as a dashed line when the card has one.
         - Distributions are drawn as bars of each band's share of the column's total.
         - Without *with_children*, data problems are counted by file, field and problem,
-          without their places and values.
+          without their places and values; a child id met in a problem's or an error's text
+          all the same reads as `CHILD_ID_MARK`.
     """
     return _Page(report, dataset, with_children=with_children).render()

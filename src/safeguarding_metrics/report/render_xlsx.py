@@ -22,7 +22,7 @@ import numpy.typing as npt
 from safeguarding_metrics.catalogue import Indicator
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import SafeguardingMetricsError
-from safeguarding_metrics.records import TABLES
+from safeguarding_metrics.records import TABLES, TableName
 from safeguarding_metrics.registry import INDICATORS
 from safeguarding_metrics.report.audit import AUDIT_COLUMNS, _key_fields
 from safeguarding_metrics.report.core import Cell, Report, ReportRow
@@ -613,9 +613,11 @@ def _audit_table(
     safe = np.where(valid, rows, 0)
     files: npt.NDArray[Any] = np.full(n, "", dtype=np.str_)
     lines: npt.NDArray[Any] = _whole(np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_))
-    held = record_level and len(dataset.records(audit.table))  # type: ignore[arg-type]
+    # An audit names its collection as plain text; record_level checked it is one of TABLES.
+    table: TableName = audit.table  # type: ignore[assignment]
+    held = record_level and len(dataset.records(table)) > 0
     if held:
-        origins = dataset.origin_of(audit.table)  # type: ignore[arg-type]
+        origins = dataset.origin_of(table)
         files = np.where(valid, origins.paths()[safe], "")
         numbers = origins.line[safe]
         lines = _whole(numbers, valid & (numbers > 0))
@@ -631,7 +633,7 @@ def _audit_table(
     fields = _key_fields(audit.table) if record_level else []
     extra: list[npt.NDArray[Any]] = []
     for field in fields:
-        values = dataset.column(audit.table, field) if held else np.array([])  # type: ignore[arg-type]
+        values = dataset.column(table, field) if held else np.array([])
         if len(values) == 0:
             extra.append(np.full(n, "", dtype=np.str_))
             continue

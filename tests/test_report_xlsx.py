@@ -35,6 +35,7 @@ D = dt.date
 YEAR = ReportingPeriod.year_ending(2025)
 AS_AT = D(2024, 9, 30)
 FIXED_SHEETS = ["Cabinet", "Trends", "Notes", "Definitions"]
+RESERVED = [*FIXED_SHEETS, "History"]
 
 
 def assessments() -> Dataset:
@@ -277,7 +278,7 @@ def test_sheet_names_are_short_unique_and_valid(ids: list[str]) -> None:
     chosen = list(names.values())
     assert all(0 < len(name) <= SHEET_NAME_LIMIT for name in chosen)
     assert len({name.lower() for name in chosen}) == len(chosen)
-    assert not {name.lower() for name in chosen} & {name.lower() for name in FIXED_SHEETS}
+    assert not {name.lower() for name in chosen} & {name.lower() for name in RESERVED}
     assert not [name for name in chosen if set(name) & set("[]:*?/\\")]
     assert not [name for name in chosen if name.startswith("'") or name.endswith("'")]
 

@@ -35,7 +35,8 @@ __all__ = ["ExcelUnavailableError", "sheet_names", "write_xlsx"]
 SHEET_NAME_LIMIT = 31
 """The longest sheet name Excel accepts."""
 
-_RESERVED = ("Cabinet", "Trends", "Notes", "Definitions")
+# "History" is reserved by Excel itself.
+_RESERVED = ("Cabinet", "Trends", "Notes", "Definitions", "History")
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _COLOURS = {
     Direction.IMPROVED: "#1A7F37",
@@ -64,6 +65,9 @@ def _xlsxwriter() -> ModuleType:
 
 def sheet_names(ids: Iterable[str], reserved: Iterable[str] = _RESERVED) -> dict[str, str]:
     """A sheet name per indicator id: at most 31 characters, unique regardless of case.
+
+    No name is one of *reserved* (the workbook's own sheets, and ``History``, which Excel
+    keeps for itself).
 
     Characters Excel refuses in a sheet name become ``-``. A longer id keeps its start and
     its last six characters either side of ``…`` (``care-leavers-accommodati…-17-18``), so ids

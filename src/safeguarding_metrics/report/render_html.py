@@ -120,7 +120,7 @@ def _prose(text: str) -> str:
     return _CODE.sub(r"<code>\1</code>", _e(text))
 
 
-def _value_text(card: Indicator, result: Result | None) -> str:
+def _value_text(result: Result | None) -> str:
     """The figure a table shows for *result* (``–`` for none)."""
     if result is None:
         return "–"
@@ -151,7 +151,7 @@ def _arrow(row: ReportRow, cell: Cell) -> str:
             reason = "one of the two has no figure"
         title = f"Not comparable with {against}: {reason}"
     else:
-        title = f"{_WORDS[direction]} {against} ({_value_text(row.card, cell.comparison)})"
+        title = f"{_WORDS[direction]} {against} ({_value_text(cell.comparison)})"
     tone = _TONE[direction]
     return (
         f'<td class="arrow {tone}" title="{_e(title)}">'
@@ -387,7 +387,7 @@ class _Page:
                 total = _behind(total, audit, Outcome.NUMERATOR, "Counted")
             parts += [
                 f'<td class="num">{total}</td>',
-                f'<td class="value" title="{_e(_value_text(row.card, result))}">'
+                f'<td class="value" title="{_e(_value_text(result))}">'
                 f"{_e(decimal(result.median))}</td>",
             ]
         if self.previous:
@@ -741,7 +741,7 @@ def _trend_svg(report: Report, row: ReportRow) -> str:
     values = [None if result is None else shown_value(result) for _, result, _ in points]
     england = [c for c in row.comparators if c.label == "England"]
     words = "; ".join(
-        f"{heading}: {_value_text(row.card, result) if result is not None else 'n/a'}"
+        f"{heading}: {_value_text(result) if result is not None else 'n/a'}"
         for heading, result, _ in points
     )
     if england:

@@ -250,3 +250,16 @@ def test_comparator_is_a_plain_value() -> None:
         indicator_id="assessment-45wd", label="England", value=85.7, year="2024-25"
     )
     assert comparator.value == 85.7
+
+
+def test_counts_to_date_at_different_quarter_ends_are_not_compared() -> None:
+    """The year to September is not set against the year to June: the count only grew."""
+    report = run_report(
+        assessments(),
+        columns=layout("quarters-ytd", as_at=AS_AT),
+        indicators=["assessments-in-period"],
+    )
+    cell = report.rows[0].cells[2]
+    assert cell.direction is Direction.NOT_COMPARABLE
+    assert cell.comparison_unsupported is not None
+    assert "is not comparable" in cell.comparison_unsupported

@@ -571,9 +571,16 @@ def _cell(figures: _Figures, period: ReportingPeriod, against: ReportingPeriod |
     )
 
 
+# Kinds of period whose members are alike in length (a month, a quarter, a year).
+_FIXED_LENGTH = frozenset({"year", "quarter", "month", "rolling-12-months"})
+
+
 def _same_length(a: ReportingPeriod, b: ReportingPeriod) -> bool:
-    """Whether two periods are alike in length: the same kind, or within three days."""
-    if a.kind == b.kind and a.kind.value != "custom":
+    """Whether two periods are alike in length: the same fixed-length kind, or within 3 days.
+
+    Two years to date are alike only when they run to the same point of their years.
+    """
+    if a.kind == b.kind and a.kind.value in _FIXED_LENGTH:
         return True
     return abs(a.days - b.days) <= 3
 

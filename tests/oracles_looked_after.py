@@ -6,6 +6,7 @@ Each is written as loops over records, one child at a time, with the definitions
 """
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import attrs
@@ -107,7 +108,7 @@ def history(data: Dataset, short_breaks: str = "exclude") -> list[dict[str, Any]
     for child_id, rows in by_child.items():
         rows.sort(key=lambda r: content_key(episodes[r]))
         # Overlaps: the earlier ends on the later one's start (X1 unless the later is S).
-        for before, after in zip(rows, rows[1:], strict=False):
+        for before, after in itertools.pairwise(rows):
             if episodes[after].start < (out[before]["end"] or FAR):
                 out[before]["end"] = episodes[after].start
                 if code(episodes[after].reason_new) != "S":

@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 import random
 
 import numpy as np
@@ -750,7 +751,7 @@ def test_repaired_episodes_of_a_child_never_overlap_nor_end_before_they_start(
     for period in periods_of_care(data):
         by_child.setdefault(period.child_id, []).extend(period.episodes)
     for episodes in by_child.values():
-        for before, after in zip(episodes, episodes[1:], strict=False):
+        for before, after in itertools.pairwise(episodes):
             assert before.end is not None
             assert before.end <= after.start
 

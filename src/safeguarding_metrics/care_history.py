@@ -77,10 +77,12 @@ __all__ = [
     "EpisodeProblem",
     "PeriodOfCare",
     "Placement",
+    "ShortBreaks",
     "care_history",
     "episode_diagnostics",
     "episode_problems",
     "exclusion_diagnostics",
+    "in_history_order",
     "latest_set_aside_rows",
     "periods_of_care",
     "repair_diagnostics",
@@ -605,6 +607,17 @@ def _describe(dataset: Dataset, history: CareHistory, row: int, problem: Episode
         return f"{head}: open in the {year} return, child not in the next one given; {change}"
     later = int(history.overlapped_by[row])
     return f"{head}: {change}; overlapped by the episode with DECOM {_iso(history.start[later])}"
+
+
+def in_history_order(history: CareHistory, rows: npt.ArrayLike) -> list[int]:
+    """Episode *rows* in care-history order (by child, start and content).
+
+    Lists built in this order do not depend on the order the records were given in.
+    """
+    wanted = np.zeros(len(history), dtype=np.bool_)
+    wanted[np.asarray(rows, dtype=np.intp)] = True
+    result: list[int] = history.order[wanted[history.order]].tolist()
+    return result
 
 
 def episode_diagnostics(

@@ -16,6 +16,7 @@ from safeguarding_metrics._dates import DayArray, day_numbers
 from safeguarding_metrics.care_history import (
     care_history,
     exclusion_diagnostics,
+    in_history_order,
     latest_set_aside_rows,
     repair_diagnostics,
 )
@@ -407,8 +408,8 @@ def children_looked_after_at_period_end(
     children = np.flatnonzero(np.bincount(codes, minlength=n_children))
     judged = np.bincount(codes, minlength=n_children) > 0
     diagnostics, repairs = repair_diagnostics(dataset, history, period=period, children=judged)
-    excluded_rows = np.sort(latest[unknown])
-    diagnostics += exclusion_diagnostics(dataset, history, excluded_rows.tolist(), latest=True)
+    excluded_rows = in_history_order(history, latest[unknown])
+    diagnostics += exclusion_diagnostics(dataset, history, excluded_rows, latest=True)
     return Count.from_flags(
         indicator_id=CLA_AT_PERIOD_END.id,
         table="children",

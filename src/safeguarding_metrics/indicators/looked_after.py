@@ -26,6 +26,7 @@ from safeguarding_metrics.care_history import (
     care_history,
     episode_diagnostics,
     exclusion_diagnostics,
+    in_history_order,
     latest_set_aside_rows,
     repair_diagnostics,
 )
@@ -1570,7 +1571,7 @@ def ceased_care_permanence_distribution(
         for diagnostic in episode_diagnostics(
             dataset,
             history,
-            np.sort(x1_rows).tolist(),
+            in_history_order(history, x1_rows),
             EpisodeProblem.X1_WITHOUT_NEXT_EPISODE,
         )
     ]

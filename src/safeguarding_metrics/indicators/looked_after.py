@@ -1093,11 +1093,12 @@ def _care_leaver_cohort(
     # the year known, only the return for the year containing period end is read.
     this_return = np.isnan(year) | (year == collection_year(period.end))
     in_touch = _code(dataset, "in_touch")
-    in_scope = ~np.isnan(age) & this_return & ~np.isin(in_touch, CARE_LEAVER_OUT_OF_SCOPE)
+    considered = ~np.isnan(age) & this_return
+    in_scope = considered & ~np.isin(in_touch, CARE_LEAVER_OUT_OF_SCOPE)
     looked_after = np.zeros(n, dtype=np.bool_)
     diagnostics: list[Diagnostic] = []
-    if len(dataset.episodes) and in_scope.any():
-        looked_after, diagnostics = _looked_after_on(dataset, birthday, in_scope)
+    if len(dataset.episodes) and considered.any():
+        looked_after, diagnostics = _looked_after_on(dataset, birthday, considered, in_scope)
     return _CareLeaverCohort(
         in_scope=in_scope & ~looked_after,
         age=age,
@@ -1108,12 +1109,12 @@ def _care_leaver_cohort(
 
 
 def _looked_after_on(
-    dataset: Dataset, birthday: DayArray, wanted: BoolArray
+    dataset: Dataset, birthday: DayArray, wanted: BoolArray, in_scope: BoolArray
 ) -> tuple[BoolArray, list[Diagnostic]]:
     """Whether each wanted care leaver had an episode (as repaired) open on *birthday*.
 
-    Also the diagnostics of the repaired episodes of those young people that, as recorded
-    or as repaired, reach the birthday (so a repair may have decided the answer).
+    Also the diagnostics of the repaired episodes of the young people *in_scope* that, as
+    recorded or as repaired, reach the birthday (so a repair may have decided the answer).
     """
     history = care_history(dataset)
     # Join records to episodes by child: sort episodes by child, look each leaver's up.
@@ -1142,7 +1143,7 @@ def _looked_after_on(
         np.isnat(recorded_end) | (recorded_end > day) | (repaired_end > day)
     )
     decided = np.zeros(len(history), dtype=np.bool_)
-    decided[rows[reaches & history.repaired[rows]]] = True
+    decided[rows[reaches & history.repaired[rows] & in_scope[owner]]] = True
     repaired_rows = history.order[decided[history.order]]
     diagnostics: list[Diagnostic] = []
     for problem in (

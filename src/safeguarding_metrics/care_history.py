@@ -53,14 +53,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import freeze
+from safeguarding_metrics._arrays import factorize, freeze
 from safeguarding_metrics._dates import NAT_DAY, DayArray, day_numbers, to_date
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.records import Episode, Record
-from safeguarding_metrics.ties import content_rank, record_diagnostic
+from safeguarding_metrics.ties import content_rank
 
 __all__ = [
     "CONTINUING_REASONS",
@@ -340,7 +340,9 @@ def _code(dataset: Dataset, field: str) -> npt.NDArray[np.str_]:
         values = dataset.column("episodes", field)
         if not len(values):
             return freeze(values.astype(np.str_))
-        result: npt.NDArray[np.str_] = freeze(np.char.upper(np.char.strip(values)))
+        # Codes repeat: normalise each distinct value once.
+        distinct, codes = factorize(values)
+        result: npt.NDArray[np.str_] = freeze(np.char.upper(np.char.strip(distinct))[codes])
         return result
 
     result: npt.NDArray[np.str_] = dataset.derived(("episode_code", field), build)
@@ -623,18 +625,30 @@ def in_history_order(history: CareHistory, rows: npt.ArrayLike) -> list[int]:
 def episode_diagnostics(
     dataset: Dataset, history: CareHistory, rows: Iterable[int], problem: EpisodeProblem
 ) -> list[Diagnostic]:
-    """One diagnostic per episode of *rows* about *problem*, naming the child and episode."""
-    return [
-        record_diagnostic(
-            dataset,
-            "episodes",
-            int(row),
-            field=_FIELD[problem],
-            value=_describe(dataset, history, int(row), problem),
-            problem=_PROBLEM_TEXT[problem],
+    """One diagnostic per episode of *rows* about *problem*, naming the child and episode.
+
+    Each names its episode as `ties.record_diagnostic` does (file and line, or child and
+    start), reading the episodes' origins once for all of them.
+    """
+    origins = dataset.origin_of("episodes")
+    found = []
+    for row in rows:
+        file, line = origins.where(int(row))
+        if line:
+            where = f"line {line}"
+        else:
+            child = dataset.child_ids[history.child[row]]
+            where = f"episodes: child {child}, start {_iso(history.start[row])}"
+        found.append(
+            Diagnostic(
+                file=file,
+                where=where,
+                field=_FIELD[problem],
+                value=_describe(dataset, history, int(row), problem),
+                problem=_PROBLEM_TEXT[problem],
+            )
         )
-        for row in rows
-    ]
+    return found
 
 
 EPISODE_ERROR_TEXT: Final = (

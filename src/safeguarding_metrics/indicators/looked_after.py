@@ -15,7 +15,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._dates import DayArray
+from safeguarding_metrics._arrays import factorize
+from safeguarding_metrics._dates import DayArray, to_date
 from safeguarding_metrics.care_history import (
     NOT_CEASING,
     SHORT_BREAKS_CHOICES,
@@ -48,7 +49,6 @@ from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.provenance import collection_year
 from safeguarding_metrics.records import Record, TableName
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
-from safeguarding_metrics.ties import record_diagnostic
 from safeguarding_metrics.working_days import (
     ENGLAND_FIRST_DAY,
     ENGLAND_LAST_DAY,
@@ -1050,9 +1050,12 @@ CLA_LONG_TERM_STABILITY = Indicator(
 
 
 def _code(dataset: Dataset, field: str) -> npt.NDArray[np.str_]:
-    result: npt.NDArray[np.str_] = np.char.upper(
-        np.char.strip(dataset.column("care_leavers", field))
-    )
+    """An OC3 code column, trimmed and upper-cased (each distinct value once)."""
+    values = dataset.column("care_leavers", field)
+    if not len(values):
+        return values.astype(np.str_)
+    distinct, codes = factorize(values)
+    result: npt.NDArray[np.str_] = np.char.upper(np.char.strip(distinct))[codes]
     return result
 
 
@@ -1163,17 +1166,27 @@ def _code_diagnostics(
     codes = _code(dataset, field)
     unknown = in_scope & (codes != "") & ~np.isin(codes, sorted(valid))
     raw = dataset.column("care_leavers", field)
-    return [
-        record_diagnostic(
-            dataset,
-            "care_leavers",
-            int(row),
-            field=column,
-            value=f"child {dataset.column('care_leavers', 'child_id')[row]}: {raw[row]}",
-            problem=text,
+    child = dataset.column("care_leavers", "child_id")
+    births = dataset.dates("care_leavers", "birth_date")
+    origins = dataset.origin_of("care_leavers")  # read once: named as `record_diagnostic` does
+    found = []
+    for row in np.flatnonzero(unknown).tolist():
+        file, line = origins.where(row)
+        where = (
+            f"line {line}"
+            if line
+            else f"care_leavers: child {child[row]}, birth_date {to_date(births[row]).isoformat()}"
         )
-        for row in np.flatnonzero(unknown).tolist()
-    ]
+        found.append(
+            Diagnostic(
+                file=file,
+                where=where,
+                field=column,
+                value=f"child {child[row]}: {raw[row]}",
+                problem=text,
+            )
+        )
+    return found
 
 
 def _eet_rate(

@@ -443,6 +443,14 @@ def test_episode_error_comes_before_review_history_missing() -> None:
     assert outcomes(result) == {"A": "episode-error"}
 
 
+def test_outside_calendar_comes_before_review_history_missing() -> None:
+    """A care start typed as 1905 and no known review: outside-calendar."""
+    result = la.lac_review_timeliness_rate(
+        (ep(D(1905, 4, 10), reason="S"),), period=YEAR, reviews_from=SINCE
+    )
+    assert outcomes(result) == {"A": "outside-calendar"}
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -1489,6 +1497,37 @@ def test_cards_have_the_spec_ids() -> None:
 def test_only_the_review_indicator_takes_a_calendar() -> None:
     """Only lac-reviews-in-timescale counts working days."""
     assert [card.id for card in la.CARDS if card.uses_calendar] == ["lac-reviews-in-timescale"]
+
+
+def test_the_placement_cards_take_the_short_breaks_option() -> None:
+    """Both placement-based cards offer short_breaks: 'exclude' (default) or 'count'."""
+    for card in (la.CLA_3_PLUS_PLACEMENTS, la.CLA_LONG_TERM_STABILITY):
+        (option,) = card.options
+        assert (option.name, option.default, option.choices) == (
+            "short_breaks",
+            "exclude",
+            ("exclude", "count"),
+        )
+        with pytest.raises(InvalidOptionError, match="short_breaks"):
+            card.compute(SHORT_BREAKS_THEN_CARE, period=YEAR, short_breaks="ignore")
+        with pytest.raises(InvalidOptionError, match="short_breaks"):
+            card.function(SHORT_BREAKS_THEN_CARE, period=YEAR, short_breaks="ignore")
+
+
+def test_the_review_card_takes_reviews_from() -> None:
+    """lac-reviews-in-timescale offers reviews_from, by default the recorded coverage."""
+    (option,) = la.LAC_REVIEWS_IN_TIMESCALE.options
+    assert (option.name, option.default) == ("reviews_from", None)
+
+
+def test_the_cards_say_how_each_repair_is_read() -> None:
+    """Every episode-reading card explains the repairs, and how a missing child is read."""
+    for card in (*la.CARDS[:3], la.CLA_CEASED_PERMANENCE):
+        notes = " ".join(card.notes)
+        assert "1 April after that return" in notes, card.id
+        assert "missing from return Y when none of its episodes" in notes, card.id
+        assert "with reason ceased X1 unless the next one is RNE S" in notes, card.id
+        assert "repairs" in notes, card.id
 
 
 def test_cards_compute_with_their_defaults() -> None:

@@ -187,7 +187,8 @@ class CareHistory:
             not depend on the input order.
         child: The child's code (`Dataset.child_codes`).
         start: DECOM.
-        end: DEC as repaired; `NaT` while open.
+        end: DEC as repaired; `NaT` while open, and for a set-aside episode (whose
+            recorded DEC is in `Dataset.dates("episodes", "end")`).
         reason_ceased: REC as repaired (trimmed and upper-cased; ``""`` for none).
         valid: False for an episode that ends before it starts (set aside).
         problems: A bit set of `EpisodeProblem` (see `EpisodeProblem.bit`); 0 for none.

@@ -85,6 +85,7 @@ __all__ = [
     "in_history_order",
     "latest_set_aside_rows",
     "periods_of_care",
+    "reaches",
     "repair_diagnostics",
 ]
 

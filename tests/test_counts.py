@@ -43,7 +43,9 @@ from safeguarding_metrics.records import (
 )
 from safeguarding_metrics.results import Count, Distribution, Rate
 from tests import oracles_counts as oracle
+from tests import oracles_looked_after as looked_after_oracle
 from tests.strategies import LEGAL_STATUSES, Draw, child_ids, optional
+from tests.strategies_looked_after import coverage_of, looked_after_datasets
 
 D = dt.date
 YEAR = ReportingPeriod.year_ending(2025)  # 2024-04-01 to 2025-03-31
@@ -361,17 +363,52 @@ def test_short_breaks_are_judged_on_the_episode_open_at_period_end() -> None:
     assert child_outcomes(result) == {"A": "numerator", "B": "out-of-scope"}
 
 
-def test_child_with_overlapping_episodes_counts_once() -> None:
-    """Two open episodes make one child, counted when either is not a short break."""
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        pytest.param(("V3", "C2", "C1"), "numerator", id="latest-in-care"),
+        pytest.param(("C2", "C1", "V4"), "out-of-scope", id="latest-a-short-break"),
+    ],
+)
+def test_overlapping_open_episodes_are_repaired_and_the_latest_decides(
+    statuses: tuple[str, str, str], expected: str
+) -> None:
+    """Open episodes overlap: each ends on the next one's start, so only the latest is open."""
     data = [
-        episode("A", D(2024, 5, 1), legal_status="V3"),
-        episode("A", D(2024, 6, 1), legal_status="C2"),
-        episode("A", D(2024, 7, 1), legal_status="C1"),
+        episode("A", D(2024, 5, 1), legal_status=statuses[0]),
+        episode("A", D(2024, 6, 1), legal_status=statuses[1]),
+        episode("A", D(2024, 7, 1), legal_status=statuses[2]),
     ]
     result = children_looked_after_at_period_end(data, period=YEAR)
-    assert result.count == 1
+    assert child_outcomes(result) == {"A": expected}
     assert result.audit is not None
-    assert result.audit.measures["open_episodes"].tolist() == [3]
+    assert result.audit.measures["open_episodes"].tolist() == [1]
+    assert result.audit.measures["repairs"].tolist() == [2]
+    assert [d.field for d in result.diagnostics] == ["DEC", "DEC"]
+    assert all("overlap" in d.problem for d in result.diagnostics)
+
+
+def test_a_child_missing_from_the_next_return_is_not_counted() -> None:
+    """Open in the 2024 return, missing from 2025's: ended 1 April 2024, not counted in 2024-25."""
+    data = Dataset(
+        episodes=[
+            Episode(
+                child_id="A",
+                start=D(2022, 6, 1),
+                reason_new="S",
+                legal_status="C2",
+                placement="U1",
+                year=2024,
+            )
+        ],
+        coverage=coverage_of([2024, 2025], ("episodes",)),
+    )
+    result = children_looked_after_at_period_end(data, period=YEAR)
+    assert child_outcomes(result) == {"A": "out-of-scope"}
+    (diagnostic,) = result.diagnostics
+    assert "missing from the next return" in diagnostic.problem
+    earlier = children_looked_after_at_period_end(data, period=ReportingPeriod.year_ending(2024))
+    assert child_outcomes(earlier) == {"A": "numerator"}
 
 
 def test_a_latest_episode_ending_before_it_starts_is_excluded() -> None:
@@ -386,6 +423,9 @@ def test_a_latest_episode_ending_before_it_starts_is_excluded() -> None:
     assert result.excluded == {"episode-error": 1}
     assert child_outcomes(result) == {"A": "episode-error", "B": "numerator"}
     assert "episode-error" in CLA_AT_PERIOD_END.exclusions
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.value == "child A, DECOM 2024-09-01, DEC 2024-08-01"
+    assert diagnostic.problem.endswith("the child is excluded (episode-error)")
 
 
 @pytest.mark.parametrize(
@@ -1004,10 +1044,21 @@ def test_cp_at_period_end_matches_oracle(data: list[CPPlan], period: ReportingPe
 
 @given(episode_lists(), periods)
 def test_cla_at_period_end_matches_oracle(data: list[Episode], period: ReportingPeriod) -> None:
-    """Child by child, the columnar count agrees with the loop oracle."""
+    """Child by child, the columnar count agrees with the loop oracle of the repaired episodes."""
     result = children_looked_after_at_period_end(data, period=period)
-    assert child_outcomes(result) == oracle.cla_at_period_end(data, period)
+    assert child_outcomes(result) == looked_after_oracle.cla_at_period_end(
+        Dataset.of(*data), period
+    )
     assert_accounted(result, len({e.child_id for e in data}))
+
+
+@given(looked_after_datasets(), periods)
+def test_cla_at_period_end_matches_oracle_across_returns(
+    data: Dataset, period: ReportingPeriod
+) -> None:
+    """With returns given (episodes left open by a child missing from the next), as the oracle."""
+    result = children_looked_after_at_period_end(data, period=period)
+    assert child_outcomes(result) == looked_after_oracle.cla_at_period_end(data, period)
 
 
 @given(

@@ -426,10 +426,10 @@ def test_the_demo_page_holds_no_child_id() -> None:
     """No id of the synthetic cohort appears in the page made without --with-children."""
     _, data = demo()
     page = demo_page()
-    ids = {child.child_id for child in data.children}
+    ids = {child.child_id for child in data.children} | {e.child_id for e in data.episodes}
     assert ids
-    assert all(re.fullmatch(r"C\d{6}", child) for child in ids)
-    assert not re.search(r"C\d{6}", page)
+    assert all(re.fullmatch(r"[A-Z]\d{6}", child) for child in ids)
+    assert not re.search(r"[A-Z]\d{6}", page)
 
 
 def test_with_children_lists_the_numerator_and_the_denominator_only() -> None:

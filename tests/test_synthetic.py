@@ -10,6 +10,7 @@ import attrs
 import pytest
 
 from safeguarding_metrics import (
+    INDICATORS,
     Assessment,
     CareLeaver,
     CPPlan,
@@ -22,6 +23,9 @@ from safeguarding_metrics import (
     add_months,
     working_days_between,
 )
+from safeguarding_metrics.care_history import episode_problems
+from safeguarding_metrics.io.ssda903 import read_ssda903
+from safeguarding_metrics.provenance import collection_year
 from safeguarding_metrics.synthetic import (
     cin_census_year,
     ssda903_year,
@@ -213,18 +217,74 @@ def test_looked_after_histories_use_ssda903_codes() -> None:
     assert reasons & {"E43", "E44", "E45", "E46"}
 
 
+def exhibit(child_id: str) -> bool:
+    """The few children made to exercise the looked-after repairs have ids starting X."""
+    return child_id.startswith("X")
+
+
 def test_a_childs_episodes_follow_one_another() -> None:
-    """Within a period of care each episode starts on the day the one before ended."""
+    """Within a period of care each episode starts on the day the one before ended with X1."""
     by_child = collections.defaultdict(list)
     for episode in default_cohort().episodes:
-        by_child[episode.child_id].append(episode)
+        if not exhibit(episode.child_id):
+            by_child[episode.child_id].append(episode)
     for episodes in by_child.values():
         episodes.sort(key=lambda e: e.start)
         for before, after in itertools.pairwise(episodes):
             assert before.end is not None
             assert before.end <= after.start
             if after.reason_new != "S":
-                assert before.end == after.start
+                assert (before.end, before.reason_ceased) == (after.start, "X1")
+
+
+def test_a_few_records_exercise_each_repair() -> None:
+    """An overlap, an X1 with no next episode and a child missing from later returns, only."""
+    found = {(i.episode.child_id, i.problem) for i in episode_problems(default_cohort())}
+    assert {problem for _, problem in found} == {
+        "overlap",
+        "x1-without-next-episode",
+        "missing-from-next-return",
+    }
+    assert all(exhibit(child) for child, _ in found)
+
+
+def test_short_breaks_before_care_change_the_placements_counted() -> None:
+    """A child on short breaks, then in care: one placement, or four when short breaks count."""
+    year = ReportingPeriod.year_ending(2025)
+    card = INDICATORS["cla-3-plus-placements"]
+    default = card.compute(default_cohort(), period=year)
+    counted = card.compute(default_cohort(), period=year, short_breaks="count")
+    assert default.audit is not None
+    assert counted.audit is not None
+    placements = dict(
+        zip(default.audit.child_ids, default.audit.measures["placements"], strict=True)
+    )
+    counting = dict(zip(counted.audit.child_ids, counted.audit.measures["placements"], strict=True))
+    changed = {c for c in placements if placements[c] >= 0 and placements[c] != counting[c]}
+    assert changed
+    assert all(exhibit(c) for c in changed)
+    assert {(placements[c], counting[c]) for c in changed} == {(1.0, 4.0)}
+
+
+def test_every_episode_carries_the_year_of_the_latest_return_holding_it() -> None:
+    """Episode.year is one of the years covered, and no earlier than the episode's start year."""
+    for episode in default_cohort().episodes:
+        assert episode.year in (2023, 2024, 2025)
+        assert episode.year >= min(collection_year(episode.start), 2023)
+        if episode.end is not None and not exhibit(episode.child_id):
+            assert episode.year >= min(collection_year(episode.end), 2025)
+
+
+def test_coverage_records_a_cin_census_and_an_ssda903_return_a_year() -> None:
+    """Six synthetic returns for 2022-23 to 2024-25; reviews known from 1 April 2022."""
+    coverage = default_cohort().coverage
+    assert [(r.kind, r.year) for r in coverage.returns] == [
+        ("synthetic", year) for year in (2023, 2023, 2024, 2024, 2025, 2025)
+    ]
+    assert coverage.years("episodes") == (2023, 2024, 2025)
+    assert coverage.years("referrals") == (2023, 2024, 2025)
+    assert coverage.years("contacts") == ()
+    assert coverage.span(["lac_reviews"]) == (dt.date(2022, 4, 1), dt.date(2025, 3, 31))
 
 
 def test_about_300_children_are_looked_after() -> None:
@@ -238,15 +298,47 @@ def test_about_300_children_are_looked_after() -> None:
     assert 200 <= len(open_at_end) <= 450
 
 
-def test_care_leavers_are_17_to_21_in_the_last_year() -> None:
-    """OC3 records are of young people whose birthday in 2024-25 is their 17th to 21st."""
+def test_care_leavers_have_a_row_in_each_year_they_are_17_to_21_in() -> None:
+    """Each OC3 row's year holds the young person's 17th to 21st birthday; one row a year."""
     leavers: list[CareLeaver] = list(default_cohort().care_leavers)
-    assert len(leavers) > 100
-    year = ReportingPeriod.year_ending(2025)
+    assert len(leavers) > 300
+    rows = collections.Counter((leaver.child_id, leaver.year) for leaver in leavers)
+    assert set(rows.values()) == {1}
     for leaver in leavers:
+        assert leaver.year is not None
+        year = ReportingPeriod.year_ending(leaver.year)
         ages = [a for a in range(15, 24) if year.contains(add_months(leaver.birth_date, 12 * a))]
         assert len(ages) == 1
         assert 17 <= ages[0] <= 21
+    assert {leaver.year for leaver in leavers} == {2023, 2024, 2025}
+
+
+@pytest.mark.parametrize(
+    ("year", "codes", "absent"),
+    [
+        pytest.param(2021, {"F3", "P3"}, {"F4", "P4", "F5", "P5"}, id="before-the-2021-22-return"),
+        pytest.param(2022, {"F4", "F5"}, {"F3", "P3"}, id="from-the-2021-22-return"),
+    ],
+)
+def test_activities_follow_the_code_list_of_each_return(
+    year: int, codes: set[str], absent: set[str]
+) -> None:
+    """F3/P3 in returns before 2022; F4/P4 and F5/P5 from the 2021-22 return on."""
+    data = synthetic_dataset(scale=0.5, year_ending=2023, years=3)
+    activities = {leaver.activity for leaver in data.care_leavers if leaver.year == year}
+    assert codes <= activities
+    assert not absent & activities
+
+
+def test_young_people_still_looked_after_on_the_birthday_are_not_required() -> None:
+    """A young person looked after on their 17th birthday has an NREQ row that year."""
+    data = default_cohort()
+    not_required = [c for c in data.care_leavers if c.in_touch == "NREQ" and c.activity is None]
+    assert not_required
+    card = INDICATORS["care-leavers-eet-17-18"]
+    result = card.compute(data, period=ReportingPeriod.year_ending(2025))
+    assert result.audit is not None
+    assert result.audit.measures["looked_after_on_birthday"].any()
 
 
 def test_pre_2013_years_have_initial_and_core_assessments() -> None:
@@ -350,10 +442,21 @@ def test_an_ssda903_year_holds_the_children_looked_after_in_it() -> None:
                 placement="U4",
                 reason_ceased="E4A",
             ),
+            # Last held by the 2023 return: its child is missing from the 2024 return.
+            Episode(
+                child_id="C",
+                start=dt.date(2021, 1, 1),
+                reason_new="S",
+                legal_status="C2",
+                placement="U4",
+                year=2023,
+            ),
         ],
         care_leavers=[
             CareLeaver(child_id="L", birth_date=dt.date(2006, 9, 1)),  # 17 in Sept 2023
             CareLeaver(child_id="M", birth_date=dt.date(2002, 3, 31)),  # 22 on 31 March 2024
+            CareLeaver(child_id="N", birth_date=dt.date(2005, 9, 1), year=2024),
+            CareLeaver(child_id="N", birth_date=dt.date(2005, 9, 1), year=2023),
         ],
     )
     year = ssda903_year(data, ReportingPeriod.year_ending(2024))
@@ -361,14 +464,28 @@ def test_an_ssda903_year_holds_the_children_looked_after_in_it() -> None:
         ("A", dt.date(2022, 1, 1), "X1"),
         ("A", None, None),
     ]
-    assert [c.child_id for c in year.care_leavers] == ["L"]
+    assert [(c.child_id, c.year) for c in year.care_leavers] == [("L", None), ("N", 2024)]
+    earlier = ssda903_year(data, ReportingPeriod.year_ending(2023))
+    assert [e.child_id for e in earlier.episodes] == ["A", "A", "B", "C"]
+
+
+def read_returns(root: Path) -> Dataset:
+    """The returns written under *root*, read as a council would read them."""
+    from safeguarding_metrics.io.cin_census import read_cin_census
+
+    return read_cin_census(sorted(root.glob("cin-census-*.xml"))) | read_ssda903(
+        sorted((root / "ssda903").iterdir())
+    )
+
+
+LOOKED_AFTER_CARDS = [
+    card for card in INDICATORS.values() if set(card.inputs) & {"episodes", "care_leavers"}
+]
 
 
 def test_written_returns_read_back_to_the_cohort(tmp_path: Path) -> None:
     """The returns written for each year read back to the cohort's records (less contacts)."""
     pytest.importorskip("safeguarding_metrics.io.cin_census")
-    from safeguarding_metrics.io.cin_census import read_cin_census
-    from safeguarding_metrics.io.ssda903 import read_ssda903
 
     written = write_synthetic(tmp_path, seed=7, scale=0.1)
     names = [p.relative_to(tmp_path).as_posix() for p in written]
@@ -380,19 +497,19 @@ def test_written_returns_read_back_to_the_cohort(tmp_path: Path) -> None:
         "cin-census-2025.xml",
         "ssda903/2025",
     ]
-    read = read_cin_census(sorted(tmp_path.glob("cin-census-*.xml"))) | read_ssda903(
-        sorted((tmp_path / "ssda903").iterdir())
-    )
+    read = read_returns(tmp_path)
     cohort = small_cohort(7)
     for table in Dataset.TABLES:
         if table == "contacts":
             assert read.is_empty(table)
             continue
         key = lambda r: repr(r)  # noqa: E731 - records of one class order by their repr
-        records = list(read.records(table))
-        if table in ("episodes", "care_leavers"):  # read from returns: each has its year
-            assert {r.year for r in records} <= {2023, 2024, 2025}  # type: ignore[union-attr]
-            records = [attrs.evolve(r, year=None) for r in records]
-        if table == "care_leavers":  # one OC3 row per return holding the young person
-            records = list(set(records))
-        assert sorted(records, key=key) == sorted(cohort.records(table), key=key), table
+        assert sorted(read.records(table), key=key) == sorted(cohort.records(table), key=key), table
+    assert read.coverage.years("episodes") == cohort.coverage.years("episodes")
+    for year in (2023, 2024, 2025):
+        period = ReportingPeriod.year_ending(year)
+        for card in LOOKED_AFTER_CARDS:
+            assert card.compute(read, period=period) == card.compute(cohort, period=period), (
+                card.id,
+                year,
+            )

@@ -21,6 +21,7 @@ import numpy as np
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.provenance import Coverage, ReturnCoverage, collection_year
 from safeguarding_metrics.records import (
     Assessment,
     AssessmentKind,
@@ -81,17 +82,28 @@ _IN_TOUCH = (
     ("YES", 0.86), ("NO", 0.05), ("REFU", 0.03), ("NREQ", 0.02), ("RHOM", 0.03),
     ("DIED", 0.01),
 )  # fmt: skip
+# SSDA903 guide, OC3 ACTIV: F3/P3 (training or employment) until the 2021-22 return split it
+# into F4/P4 (apprenticeship) and F5/P5 (other training or employment).
 _EET = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")
+_EET_BEFORE_2022 = ("F1", "P1", "F2", "P2", "F3", "P3")
+_SPLIT_RETURN = 2022
 _NEET = ("G4", "G5", "G6")
+# SSDA903 guide, OC3 ACCOM letters; S (no fixed abode) and X (custody) are rare and never
+# suitable (validation rule 133).
 _ACCOMMODATION_LETTERS = (
-    ("B", 0.10), ("C", 0.08), ("D", 0.08), ("E", 0.10), ("G", 0.02), ("H", 0.01),
-    ("K", 0.05), ("R", 0.06), ("S", 0.15), ("T", 0.10), ("U", 0.05), ("V", 0.05),
-    ("W", 0.05), ("X", 0.05), ("Y", 0.03), ("Z", 0.02),
+    ("B", 0.10), ("C", 0.08), ("D", 0.12), ("E", 0.10), ("G", 0.02), ("H", 0.01),
+    ("K", 0.05), ("R", 0.06), ("S", 0.02), ("T", 0.10), ("U", 0.12), ("V", 0.05),
+    ("W", 0.05), ("X", 0.02), ("Y", 0.03), ("Z", 0.07),
 )  # fmt: skip
 _PARTICIPATION = (("PN1", 0.65), ("PN2", 0.08), ("PN3", 0.10), ("PN4", 0.07), ("PN5", 0.04),
                   ("PN6", 0.03), ("PN7", 0.03))  # fmt: skip
 _AT_18 = (("E17", 0.30), ("E5", 0.40), ("E6", 0.10), ("E8", 0.20))
 _SGO = ("E43", "E44", "E45", "E46", "E47", "E48")
+# The OC3 rows of years other than the last, and the records exhibiting the repairs, come
+# from a generator of their own, so that the rest of the cohort is the same as without them.
+_OC3_SEED = 0x0C3
+_CIN_TABLES = ("children", "referrals", "assessments", "section47s", "cp_plans", "cin_plans")
+_SSDA903_TABLES = ("children", "episodes", "lac_reviews", "care_leavers")
 # Working days a single assessment takes, and days a child protection plan lasts.
 _ASSESSMENT_WORKING_DAYS = (
     (0, 0, 0.01), (1, 10, 0.06), (11, 30, 0.30), (31, 45, 0.49), (46, 60, 0.10), (61, 120, 0.04),
@@ -203,7 +215,14 @@ class _Cohort:
         self.episodes: list[Episode] = []
         self.lac_reviews: list[LACReview] = []
         self.care_leavers: list[CareLeaver] = []
+        self.oc3_draw = _Draws(seed ^ _OC3_SEED)
+        # OC3 as drawn for the last year (child id -> in touch, activity, accommodation).
+        self.last_oc3: dict[str, tuple[str, str | None, str | None]] = {}
+        self.young_people: list[_YoungPerson] = []
+        # Episodes whose return year is fixed (the child missing from a later return).
+        self.fixed_years: set[str] = set()
         self._serial = 0
+        self._exhibits = 0
         self._placement_serial = 0
 
     # -- helpers ---------------------------------------------------------------------------
@@ -540,6 +559,7 @@ class _Cohort:
         if end >= adult:
             end, reason = adult, draw.weighted(_AT_18)
             state.left_care_at_18 = True
+            state.care_from = start
         # Episodes: a first one, then changes of placement or legal status.
         legal = draw.weighted(_FIRST_LEGAL_STATUS)
         code = draw.weighted(_FOSTER) if draw.chance(0.75) else draw.weighted(_OTHER_PLACEMENTS)
@@ -685,28 +705,25 @@ class _Cohort:
     # -- care leavers ----------------------------------------------------------------------
 
     def care_leaver(self, child_id: str, birth: dt.date) -> None:
+        """Draw the young person's OC3 row of the last year (in the cohort's own stream)."""
         draw = self.draw
         in_touch = draw.weighted(_IN_TOUCH)
         activity = accommodation = None
         if in_touch == "YES":
             activity = draw.pick(_EET) if draw.chance(0.62) else draw.pick(_NEET)
             letter = draw.weighted(_ACCOMMODATION_LETTERS)
-            accommodation = letter + ("1" if draw.chance(0.9) else "2")
-        self.care_leavers.append(
-            CareLeaver(
-                child_id=child_id,
-                birth_date=birth,
-                in_touch=in_touch,
-                activity=activity,
-                accommodation=accommodation,
-            )
-        )
+            accommodation = _accommodation(letter, suitable=draw.chance(0.9))
+        self.last_oc3[child_id] = (in_touch, activity, accommodation)
 
     def care_leaver_if_due(self, state: "_ChildState") -> None:
-        """An OC3 record for a young person who left care at 18 and is 21 at most this year."""
+        """A young person who left care at 18: OC3 rows for the years they are 17 to 21 in."""
         eighteenth = _birthday(state.birth, 18)
         if state.left_care_at_18 and add_months(self.last, -36) < eighteenth <= self.last:
             self.care_leaver(state.child_id, state.birth)
+        if state.left_care_at_18:
+            self.young_people.append(
+                _YoungPerson(state.child_id, state.birth, state.care_from, eighteenth)
+            )
 
     def former_care_leavers(self) -> None:
         """Care leavers aged 17 to 21 this year who left care before the data starts."""
@@ -715,7 +732,168 @@ class _Cohort:
             age = self.draw.integer(17, 21)
             birthday = self.random_day(year.start, year.end)
             birth = add_months(birthday, -12 * age)
-            self.care_leaver(self.new_child_id(), birth)
+            child_id = self.new_child_id()
+            self.care_leaver(child_id, birth)
+            self.young_people.append(_YoungPerson(child_id, birth, None, None))
+
+    def oc3_rows(self) -> list[CareLeaver]:
+        """One OC3 row per return year for each young person aged 17 to 21 at its birthday.
+
+        A young person still looked after on that birthday is recorded as NREQ (information
+        not required); activities use F3/P3 in returns before 2022, F4/P4 and F5/P5 after.
+        """
+        rows = []
+        for person in self.young_people:
+            for year in range(self.last.year - self.years + 1, self.last.year + 1):
+                period = ReportingPeriod.year_ending(year)
+                birthday = next(
+                    (
+                        day
+                        for age in range(17, 22)
+                        if period.contains(day := _birthday(person.birth, age))
+                    ),
+                    None,
+                )
+                if birthday is None:
+                    continue
+                in_care = (
+                    person.care_from is not None
+                    and person.left_care is not None
+                    and person.care_from <= birthday < person.left_care
+                )
+                if year == self.last.year and person.child_id in self.last_oc3:
+                    in_touch, activity, accommodation = self.last_oc3[person.child_id]
+                elif in_care:
+                    in_touch, activity, accommodation = "NREQ", None, None
+                else:
+                    in_touch, activity, accommodation = self.oc3_draws()
+                if year < _SPLIT_RETURN and activity is not None:
+                    activity = activity.replace("4", "3").replace("5", "3")
+                rows.append(
+                    CareLeaver(
+                        child_id=person.child_id,
+                        birth_date=person.birth,
+                        in_touch=in_touch,
+                        activity=activity,
+                        accommodation=accommodation,
+                        year=year,
+                    )
+                )
+        return rows
+
+    def oc3_draws(self) -> tuple[str, str | None, str | None]:
+        draw = self.oc3_draw
+        in_touch = draw.weighted(_IN_TOUCH)
+        if in_touch != "YES":
+            return in_touch, None, None
+        activity = draw.pick(_EET) if draw.chance(0.62) else draw.pick(_NEET)
+        letter = draw.weighted(_ACCOMMODATION_LETTERS)
+        return in_touch, activity, _accommodation(letter, suitable=draw.chance(0.9))
+
+    # -- records that exercise the repairs -------------------------------------------------
+
+    def exhibits(self) -> None:
+        """A few children whose records the looked-after indicators must repair (SPEC §4.4).
+
+        In the last year: overlapping episodes (one ended 16 December with E9, overlapped by
+        a new period of care from 12 November); an X1 episode that no episode follows; and
+        a child on short breaks (V4) before coming into care. A child whose episode is still
+        open in the first year's return and who is missing from the later returns.
+        """
+        year_start = dt.date(self.last.year - 1, 4, 1)
+
+        def episode(
+            child: str,
+            start: dt.date,
+            end: dt.date | None,
+            *,
+            legal_status: str = "C2",
+            placement: str = "U4",
+            reason_ceased: str | None = None,
+        ) -> Episode:
+            return Episode(
+                child_id=child,
+                start=start,
+                end=end,
+                reason_new="S",
+                legal_status=legal_status,
+                placement=placement,
+                reason_ceased=reason_ceased,
+            )
+
+        def child(birth_years: int) -> str:
+            child_id = self.new_exhibit_id()
+            birth = year_start - _days(365.25 * birth_years)
+            self.children.append(
+                Child(child_id=child_id, birth_date=birth, sex="1", ethnicity="WBRI")
+            )
+            return child_id
+
+        overlap = child(9)
+        self.episodes += [
+            episode(
+                overlap,
+                year_start + _days(153),
+                year_start + _days(259),
+                reason_ceased="E9",
+            ),
+            episode(overlap, year_start + _days(225), None, placement="U6"),
+        ]
+        alone = child(12)
+        self.episodes.append(
+            episode(alone, year_start - _days(200), year_start + _days(100), reason_ceased="X1")
+        )
+        breaks = child(11)
+        for offset in (20, 50, 80):
+            self.episodes.append(
+                episode(
+                    breaks,
+                    year_start + _days(offset),
+                    year_start + _days(offset + 2),
+                    legal_status="V4",
+                    placement="K1",
+                    reason_ceased="E13",
+                )
+            )
+        self.episodes.append(episode(breaks, year_start + _days(120), None))
+        if self.years > 1:
+            first_year = self.last.year - self.years + 1
+            missing = child(10)
+            self.episodes.append(
+                attrs.evolve(
+                    episode(missing, self.first - _days(300), None, placement="U3"),
+                    year=first_year,
+                )
+            )
+            self.fixed_years.add(missing)
+
+    def new_exhibit_id(self) -> str:
+        self._exhibits += 1
+        return f"X{self._exhibits:06d}"
+
+    def return_years(self) -> None:
+        """Set each episode's year: the latest return holding it (SPEC §3).
+
+        A return for year Y holds every episode, up to its 31 March, of the children looked
+        after at some time in Y (an episode open on 1 April Y-1 or starting by 31 March Y).
+        """
+        years = range(self.last.year - self.years + 1, self.last.year + 1)
+        spans = [(year, *_span(year)) for year in years]
+        by_child: dict[str, list[int]] = {}
+        for row, episode in enumerate(self.episodes):
+            by_child.setdefault(episode.child_id, []).append(row)
+        for child_id, rows in by_child.items():
+            if child_id in self.fixed_years:
+                continue
+            held = [
+                (year, last)
+                for year, first, last in spans
+                if any(_open_during(self.episodes[r], first, last) for r in rows)
+            ]
+            for row in rows:
+                episode = self.episodes[row]
+                holding = [year for year, last in held if episode.start <= last]
+                self.episodes[row] = attrs.evolve(episode, year=max(holding) if holding else None)
 
     # -- the extra contacts ----------------------------------------------------------------
 
@@ -743,11 +921,14 @@ class _Cohort:
         self.short_breaks()
         self.former_care_leavers()
         self.other_contacts(tuple(self.children))
+        self.exhibits()
+        self.care_leavers = self.oc3_rows()
         # Looked-after histories are those of children looked after in the years covered,
         # as the years' SSDA903 returns hold them.
         looked_after = {e.child_id for e in self.episodes if e.end is None or e.end >= self.first}
         self.episodes = [e for e in self.episodes if e.child_id in looked_after]
         self.lac_reviews = [r for r in self.lac_reviews if r.child_id in looked_after]
+        self.return_years()
         return Dataset(
             children=sorted(self.children, key=lambda c: c.child_id),
             contacts=self.contacts,
@@ -759,7 +940,55 @@ class _Cohort:
             episodes=self.episodes,
             lac_reviews=self.lac_reviews,
             care_leavers=self.care_leavers,
+            coverage=self.coverage(),
         )
+
+    def coverage(self) -> Coverage:
+        """The returns the cohort stands for: a CIN census and an SSDA903 return a year."""
+        held = {name for name in (*_CIN_TABLES, *_SSDA903_TABLES) if getattr(self, name)}
+        returns = []
+        for year in range(self.last.year - self.years + 1, self.last.year + 1):
+            for kind, tables in (("cin-census", _CIN_TABLES), ("ssda903", _SSDA903_TABLES)):
+                returns.append(
+                    ReturnCoverage.for_year(
+                        kind="synthetic",
+                        path=f"synthetic/{kind}/{year}",
+                        year=year,
+                        tables=[t for t in tables if t in held],
+                    )
+                )
+        return Coverage(tuple(returns))
+
+
+def _accommodation(letter: str, *, suitable: bool) -> str:
+    """An OC3 accommodation code; S (no fixed abode) and X (custody) are never suitable."""
+    return letter + ("1" if suitable and letter not in "SX" else "2")
+
+
+def _open_during(episode: Episode, first: dt.date, last: dt.date) -> bool:
+    """Whether *episode* was open at some time from *first* to *last* (a return holds it)."""
+    return episode.start <= last and (episode.end is None or episode.end >= first)
+
+
+def _span(year: int) -> tuple[dt.date, dt.date]:
+    period = ReportingPeriod.year_ending(year)
+    return period.start, period.end
+
+
+class _YoungPerson:
+    """A young person in the care-leaver window: when they were looked after, if known."""
+
+    def __init__(
+        self,
+        child_id: str,
+        birth: dt.date,
+        care_from: dt.date | None,
+        left_care: dt.date | None,
+    ) -> None:
+        self.child_id = child_id
+        self.birth = birth
+        self.care_from = care_from
+        self.left_care = left_care
 
 
 class _ChildState:
@@ -771,6 +1000,7 @@ class _ChildState:
         self.previous_plans = previous_plans
         self.kept = False
         self.left_care_at_18 = False
+        self.care_from: dt.date | None = None
 
 
 def _check_options(*, seed: int, scale: float, year_ending: int, years: int) -> None:
@@ -827,7 +1057,14 @@ def synthetic_dataset(
         - Looked-after histories use SSDA903 codes: episodes that start with S, P, B, L, T
           or U; short breaks (V3, V4); temporary placements (T0 to T4) that return to the
           placement before; adoptions (A3 to A6, then E11 or E12).
-        - Care leavers (OC3) are aged 17 to 21 at their birthday in the last year.
+        - Care leavers (OC3) have a row in each year's return in which their birthday is
+          their 17th to 21st (`CareLeaver.year`); NREQ while still looked after on it.
+          Activities use F3/P3 in returns before 2022, F4/P4 and F5/P5 after.
+        - Each episode carries the year of the latest return holding it (`Episode.year`),
+          and the dataset's `coverage` records a CIN census and an SSDA903 return a year.
+        - A few records exercise the looked-after repairs (SPEC §4.4): overlapping
+          episodes, an X1 episode that no episode follows, a child missing from the later
+          returns with an episode left open, and short breaks before a period of care.
 
     Examples:
         >>> data = synthetic_dataset(scale=0.05)
@@ -896,21 +1133,25 @@ def ssda903_year(dataset: Dataset, period: ReportingPeriod) -> Dataset:
 
     The children looked after at some time in the period, with all their episodes and
     reviews up to its end (an episode still open then has no end and no reason ceased), and
-    the care leavers whose birthday in the period is their 17th to 21st.
+    the care leavers' OC3 rows of that year. An episode whose `Episode.year` is earlier than
+    the period's collection year is not in the return (its child is missing from it, as
+    happens in real returns), nor is an OC3 row of another year.
     """
     end = period.end
-    looked_after = {
-        e.child_id
-        for e in dataset.episodes
-        if e.start <= end and (e.end is None or e.end >= period.start)
-    }
+    year = collection_year(end)
+    held = [e for e in dataset.episodes if e.year is None or e.year >= year]
+    looked_after = {e.child_id for e in held if _open_during(e, period.start, end)}
     episodes = [
         e if e.end is not None and e.end <= end else attrs.evolve(e, end=None, reason_ceased=None)
-        for e in dataset.episodes
+        for e in held
         if e.child_id in looked_after and e.start <= end
     ]
     leavers = []
     for leaver in dataset.care_leavers:
+        if leaver.year is not None:
+            if leaver.year == year:
+                leavers.append(leaver)
+            continue
         age = end.year - leaver.birth_date.year
         if _birthday(leaver.birth_date, age) > end:
             age -= 1

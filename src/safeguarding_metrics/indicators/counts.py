@@ -13,7 +13,13 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._dates import DayArray, day_numbers
-from safeguarding_metrics.care_history import latest_set_aside_rows
+from safeguarding_metrics.care_history import (
+    care_history,
+    exclusion_diagnostics,
+    in_history_order,
+    latest_set_aside_rows,
+    repair_diagnostics,
+)
 from safeguarding_metrics.catalogue import (
     CHILDREN_IN_NEED,
     CHILDREN_LOOKED_AFTER,
@@ -373,8 +379,9 @@ def children_looked_after_at_period_end(
 ) -> Count:
     """Number of children looked after at the period's end, short breaks left out.
 
-    A child is looked after at the period's last day when an episode of care started on or
-    before that day and has no end date or ended after it.
+    A child is looked after at the period's last day when an episode of care, as repaired
+    (see `periods_of_care`), started on or before that day and has no end date or ended
+    after it.
 
     Args:
         data: The SSDA903 episodes, as a `Dataset` or records.
@@ -383,14 +390,18 @@ def children_looked_after_at_period_end(
 
     Returns:
         A `Count` of children, with an audit row per child who has any episode; the
-        audit's ``short_breaks_only`` measure marks children left out for short breaks.
+        audit's ``short_breaks_only`` measure marks children left out for short breaks, and
+        ``repairs`` counts each child's repaired episodes that matter to the period (listed
+        in the result's diagnostics).
 
     Notes:
         - An episode that ended on the period's last day is not open at it.
-        - A child whose only open episodes have legal status V3 or V4 (a series of short
-          breaks) is out of scope, as in DfE's headline figure.
-        - A child with two open episodes is one child, counted when either is not a short
-          break.
+        - A child whose episode open at the period's end has legal status V3 or V4 (a series
+          of short breaks) is out of scope, as in DfE's headline figure.
+        - Overlapping episodes are repaired (the earlier ends on the later one's start), so
+          a child has at most one episode open at the period's end.
+        - An episode still open in the last return holding it, for a child missing from the
+          next return given, is taken to have ended on 1 April after that return.
         - Children whose episodes all ended by, or started after, the period's end are out
           of scope.
         - A child with no episode open at the period's end whose latest episode starting on
@@ -405,22 +416,19 @@ def children_looked_after_at_period_end(
     """
     dataset = as_dataset(data)
     population = _population(CLA_AT_PERIOD_END.id, population)
-    day = _day(period.end)
-    starts = dataset.dates("episodes", "start")
-    ends = dataset.dates("episodes", "end")
-    open_now = _open_at(starts, ends, day)
-    # Legal status matters for open episodes, and for set-aside ones that may be a child's
-    # latest; normalise those codes only: string operations are the slow part.
-    needed = open_now | ((starts <= day) & (ends < starts))
-    status = np.char.upper(np.char.strip(dataset.column("episodes", "legal_status")[needed]))
-    short_break = np.zeros(len(open_now), dtype=np.bool_)
-    short_break[needed] = np.isin(status, SHORT_BREAK_LEGAL_STATUSES)
+    history = care_history(dataset)
+    open_now = history.open_at(period.end)
     codes = dataset.child_codes("episodes")
     n_children = len(dataset.child_ids)
     open_episodes = np.bincount(codes[open_now], minlength=n_children)
-    counted = np.bincount(codes[open_now & ~short_break], minlength=n_children) > 0
-    unknown = (open_episodes == 0) & (latest_set_aside_rows(dataset, period.end, short_break) >= 0)
+    counted = np.bincount(codes[open_now & ~history.short_break], minlength=n_children) > 0
+    latest = latest_set_aside_rows(dataset, period.end, history.short_break)
+    unknown = (open_episodes == 0) & (latest >= 0)
     children = np.flatnonzero(np.bincount(codes, minlength=n_children))
+    judged = np.bincount(codes, minlength=n_children) > 0
+    diagnostics, repairs = repair_diagnostics(dataset, history, period=period, children=judged)
+    excluded_rows = in_history_order(history, latest[unknown])
+    diagnostics += exclusion_diagnostics(dataset, history, excluded_rows, latest=True)
     return Count.from_flags(
         indicator_id=CLA_AT_PERIOD_END.id,
         table="children",
@@ -432,7 +440,9 @@ def children_looked_after_at_period_end(
         measures={
             "open_episodes": open_episodes[children],
             "short_breaks_only": ((open_episodes > 0) & ~counted)[children],
+            "repairs": repairs[children],
         },
+        diagnostics=diagnostics,
     )
 
 
@@ -443,8 +453,8 @@ CLA_AT_PERIOD_END = Indicator(
     polarity=Polarity.NEUTRAL,
     cohort="Children with any SSDA903 episode in the data.",
     numerator=(
-        "Children with an episode open at the period's last day (started on or before it, "
-        "not ended or ended after it) whose legal status is not V3 or V4."
+        "Children with an episode (as repaired) open at the period's last day (started on or "
+        "before it, not ended or ended after it) whose legal status is not V3 or V4."
     ),
     exclusions={
         "episode-error": "The child's latest episode ends before it starts and none is open "
@@ -454,16 +464,27 @@ CLA_AT_PERIOD_END = Indicator(
     notes=(
         "An episode that ended on the period's last day is not open at it (SPEC §0).",
         "Children looked after only under a series of short breaks (legal status V3 or V4 "
-        "on every open episode) are left out, a cohort rule as in DfE's headline figure.",
-        "A child with overlapping open episodes (a data error) counts once, if any open "
-        "episode is not a short break.",
+        "on the episode open at period end) are left out, a cohort rule as in DfE's headline "
+        "figure.",
+        "Episodes are read as repaired (SPEC §4.4, see `periods_of_care`): an episode that the "
+        "next episode of the child starts before it ends is taken to end on that start, so "
+        "a child has at most one episode open at period end (the latest decides, short "
+        "break or not); an episode still open in the last return holding it (Episode.year), "
+        "for a child missing from the next return given (Dataset.coverage), is taken to have "
+        "ended on 1 April after that return. A child is missing from return Y when none of "
+        "its episodes from return Y or later (year >= Y) was, as recorded, open at some time "
+        "in collection year Y.",
+        "Every repair to an episode that reaches into the period is listed in the result's "
+        "diagnostics, naming the child and the episodes, and counted in the audit's "
+        "`repairs` measure.",
         "Legal status codes are compared ignoring case and surrounding spaces.",
         "A child with no episode open at period end whose latest episode starting on or before "
         "period end (by DECOM; a valid episode starting the same day does not make it "
         "earlier) ends before it starts, and is not a short-break episode, is excluded "
         "(episode-error) rather than silently left out: with the typo corrected it may well "
         "be looked after. A valid episode starting after the set-aside one (by period end) "
-        "decides as usual; so does an episode open at period end.",
+        "decides as usual; so does an episode open at period end. A diagnostic names the "
+        "episode.",
     ),
     sources=(
         CHILDREN_LOOKED_AFTER.at("children looked after at 31 March"),

@@ -7,6 +7,8 @@ indicator as a documented definition card with a columnar implementation.
 from safeguarding_metrics.availability import Availability, availability
 from safeguarding_metrics.care_history import (
     CareHistory,
+    EpisodeIssue,
+    EpisodeProblem,
     PeriodOfCare,
     Placement,
     care_history,
@@ -170,6 +172,8 @@ __all__ = [
     "Distribution",
     "EnglandFigure",
     "Episode",
+    "EpisodeIssue",
+    "EpisodeProblem",
     "FieldSchema",
     "History",
     "Indicator",

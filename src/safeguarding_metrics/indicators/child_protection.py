@@ -12,6 +12,7 @@ from safeguarding_metrics.catalogue import (
     CIN_CENSUS_GUIDE,
     NATIONAL_INDICATORS,
     EnglandFigure,
+    History,
     Indicator,
     Option,
     Source,
@@ -381,6 +382,7 @@ CPP_REPEAT_WITHIN_2Y = Indicator(
         HAMPSHIRE_PERFORMANCE_REPORT,
         CIN_CENSUS_GUIDE.at("CPPstartDate, CPPendDate"),
     ),
+    history=History(months=24),
     inputs=("cp_plans",),
     function=repeat_plan_within_2y_rate,
 )

@@ -38,6 +38,7 @@ from safeguarding_metrics.catalogue import (
     NATIONAL_INDICATORS,
     SSDA903_GUIDE,
     EnglandFigure,
+    History,
     Indicator,
     Option,
     as_dataset,
@@ -1041,6 +1042,7 @@ CLA_LONG_TERM_STABILITY = Indicator(
         SSDA903_GUIDE.at("RNE, LS, PLACE"),
     ),
     england=EnglandFigure(value=69.0, period="2024-25", source=CHILDREN_LOOKED_AFTER),
+    history=History(months=30, before="end"),
     inputs=("episodes", "children"),
     function=long_term_stability_rate,
 )

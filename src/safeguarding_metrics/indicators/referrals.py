@@ -12,6 +12,7 @@ from safeguarding_metrics.catalogue import (
     CIN_CENSUS_GUIDE,
     WORKING_TOGETHER,
     EnglandFigure,
+    History,
     Indicator,
     Option,
     as_dataset,
@@ -271,6 +272,7 @@ RE_REFERRALS_12M = Indicator(
         CIN_CENSUS_GUIDE.at("definition of a referral; CINreferralDate"),
     ),
     england=EnglandFigure(value=22.6, period="2024-25", source=CHILDREN_IN_NEED.at("table C1")),
+    history=History(months=12),
     inputs=("referrals",),
     function=re_referral_rate,
 )
@@ -350,6 +352,7 @@ CHILDREN_RE_REFERRED_12M = Indicator(
     ),
     sources=(CHILDREN_IN_NEED.at("table C1"),),
     england=EnglandFigure(value=21.0, period="2024-25", source=CHILDREN_IN_NEED.at("table C1")),
+    history=History(months=12),
     inputs=("referrals",),
     function=children_re_referred_rate,
 )

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidRecordError, ReadError
 from safeguarding_metrics.io import StrictReadError, cin_census, read_cin_census, write_cin_census
+from safeguarding_metrics.provenance import Coverage, ReturnCoverage
 from safeguarding_metrics.record_table import RecordTable
 from safeguarding_metrics.records import (
     Assessment,
@@ -71,6 +72,20 @@ def referral(date: str = "2024-05-01", nfa: str = "false", more: str = "") -> st
 def problems(data: Dataset) -> list[tuple[str, str]]:
     """(field, value) of each diagnostic."""
     return [(d.field, d.value) for d in data.diagnostics]
+
+
+def origins(data: Dataset) -> dict[str, list[tuple[str, int]]]:
+    """Per table, the (file, line) of each record, in record order."""
+    return {
+        table: [data.origin_of(table).where(row) for row in range(len(data.records(table)))]
+        for table in data.TABLES
+    }
+
+
+def line_of(path: Path, text: str, nth: int = 1) -> int:
+    """The line number of the *nth* line of *path* holding *text*."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [number for number, line in enumerate(lines, start=1) if text in line][nth - 1]
 
 
 # -- reading: hand-worked files ------------------------------------------------------------------
@@ -247,7 +262,7 @@ def test_unparseable_optional_date_becomes_missing_and_record_kept(tmp_path: Pat
     assert len(data.referrals) == 1
     assert data.referrals[0].closure_date is None
     assert problems(data) == [("CINclosureDate", "2025-02-31")]
-    assert "Child 1 (A1)/CINdetails 1" in data.diagnostics[0].where
+    assert data.diagnostics[0].where == "line 11: Child 1 (A1)/CINdetails 1"
 
 
 def test_dd_mm_yyyy_dates_are_accepted(tmp_path: Path) -> None:
@@ -268,7 +283,10 @@ def test_cindetails_without_referral_date_is_dropped_and_reported(tmp_path: Path
     assert [r.referral_date for r in data.referrals] == [D(2024, 6, 1)]
     assert data.assessments == ()
     assert problems(data) == [("CINreferralDate", "not a date")]
-    assert "dropped" in data.diagnostics[0].problem
+    assert data.diagnostics[0].problem == (
+        "not a date (expected YYYY-MM-DD or DD/MM/YYYY); the CINdetails was dropped, with "
+        "everything nested in it"
+    )
 
 
 def test_child_without_id_is_dropped_and_reported(tmp_path: Path) -> None:
@@ -276,7 +294,8 @@ def test_child_without_id_is_dropped_and_reported(tmp_path: Path) -> None:
     data = read_cin_census(census(tmp_path, child("", referral()) + child("B2", referral())))
     assert [c.child_id for c in data.children] == ["B2"]
     assert [r.child_id for r in data.referrals] == ["B2"]
-    assert [(d.where, d.field) for d in data.diagnostics] == [("Child 1", "LAchildID")]
+    assert [(d.where, d.field) for d in data.diagnostics] == [("line 11: Child 1", "LAchildID")]
+    assert data.diagnostics[0].problem == "missing; the Child was dropped, with everything in it"
 
 
 def test_assessment_without_start_is_kept_and_reported(tmp_path: Path) -> None:
@@ -386,7 +405,7 @@ def test_progress_counts_bytes_over_all_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """progress(bytes_read, total) rises to the total size of all files."""
-    first = census(tmp_path, child("A1", referral()), name="a.xml")
+    first = census(tmp_path, child("A1", referral()), name="a.xml", reference="2024-03-31")
     second = census(tmp_path, child("B2", referral()), name="b.xml")
     total = first.stat().st_size + second.stat().st_size
     monkeypatch.setattr(cin_census, "CHUNK_SIZE", 100)
@@ -404,7 +423,7 @@ def test_progress_counts_bytes_over_all_files(
 
 def test_later_file_wins_for_a_child(tmp_path: Path) -> None:
     """The same LAchildID in two years: the later file's identifiers are kept."""
-    old = census(tmp_path, child("A1"), name="2024.xml")
+    old = census(tmp_path, child("A1"), name="2024.xml", reference="2024-03-31")
     new = census(tmp_path, child("A1").replace("2015-06-01", "2015-07-01"), name="2025.xml")
     data = read_cin_census([old, new])
     assert [c.birth_date for c in data.children] == [D(2015, 7, 1)]
@@ -417,7 +436,9 @@ def test_later_cindetails_replaces_the_whole_episode(tmp_path: Path) -> None:
         "</Assessments>"
     )
     closing = "<CINclosureDate>2025-01-10</CINclosureDate>"
-    old = census(tmp_path, child("A1", referral(more=assessment)), name="2024.xml")
+    old = census(
+        tmp_path, child("A1", referral(more=assessment)), name="2024.xml", reference="2024-03-31"
+    )
     new = census(tmp_path, child("A1", referral(more=closing)), name="2025.xml")
     data = read_cin_census([old, new])
     assert [(r.referral_id, r.closure_date) for r in data.referrals] == [
@@ -429,7 +450,10 @@ def test_later_cindetails_replaces_the_whole_episode(tmp_path: Path) -> None:
 def test_episode_missing_from_the_later_file_is_kept(tmp_path: Path) -> None:
     """An episode closed before the later year (absent from its file) stays."""
     old = census(
-        tmp_path, child("A1", referral("2022-01-01"), referral("2024-05-01")), name="a.xml"
+        tmp_path,
+        child("A1", referral("2022-01-01"), referral("2024-05-01")),
+        name="a.xml",
+        reference="2024-03-31",
     )
     new = census(tmp_path, child("A1", referral("2024-05-01", "true")), name="b.xml")
     data = read_cin_census([old, new])
@@ -453,6 +477,7 @@ def test_later_file_replaces_every_episode_of_that_child_and_day(tmp_path: Path)
             referral("2022-01-01", more=assessment.format("2022-01-02")),
         ),
         name="a.xml",
+        reference="2024-03-31",
     )
     new = census(
         tmp_path,
@@ -471,18 +496,155 @@ def test_later_file_replaces_every_episode_of_that_child_and_day(tmp_path: Path)
     ]
 
 
-def test_files_out_of_date_order_are_reported(tmp_path: Path) -> None:
-    """A later-given file with an earlier ReferenceDate is reported; order given still wins."""
-    old = census(tmp_path, child("A1"), name="a.xml", reference="2025-03-31")
+def test_files_merge_in_order_of_their_reference_date_not_the_order_given(
+    tmp_path: Path,
+) -> None:
+    """Given newest first, the later ReferenceDate still wins: the same Dataset either way."""
+    old = census(tmp_path, child("A1", referral()), name="a.xml", reference="2024-03-31")
     new = census(
         tmp_path,
-        child("A1").replace("2015-06-01", "2015-07-01"),
+        child("A1", referral(nfa="true")).replace("2015-06-01", "2015-07-01"),
         name="b.xml",
+        reference="2025-03-31",
+    )
+    newest_first = read_cin_census([new, old])
+    assert [c.birth_date for c in newest_first.children] == [D(2015, 7, 1)]
+    assert [r.nfa for r in newest_first.referrals] == [True]
+    oldest_first = read_cin_census([old, new])
+    assert newest_first == oldest_first
+    assert origins(newest_first) == origins(oldest_first)
+
+
+def test_two_files_for_one_collection_year_are_an_error_naming_both(tmp_path: Path) -> None:
+    """ReferenceDates 2024-03-31 and 2023-07-21 are both collection year 2024: ReadError."""
+    first = census(tmp_path, child("A1"), name="first.xml", reference="2024-03-31")
+    second = census(tmp_path, child("B2"), name="second.xml", reference="2023-07-21")
+    with pytest.raises(ReadError, match=r"first\.xml and .*second\.xml: both .* 2024"):
+        read_cin_census([second, first])
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [pytest.param("", id="missing"), pytest.param("31 March 2025", id="not-a-date")],
+)
+def test_a_file_without_a_valid_reference_date_among_several_is_an_error(
+    tmp_path: Path, reference: str
+) -> None:
+    """With several files, one whose ReferenceDate cannot be read cannot be placed: ReadError."""
+    dated = census(tmp_path, child("A1"), name="dated.xml", reference="2024-03-31")
+    undated = census(tmp_path, child("B2"), name="undated.xml", reference=reference)
+    with pytest.raises(ReadError, match=r"undated\.xml: has no valid ReferenceDate"):
+        read_cin_census([dated, undated])
+
+
+def test_a_single_file_without_a_reference_date_is_read_and_reported(tmp_path: Path) -> None:
+    """One file without a ReferenceDate is read; it is reported and has no coverage."""
+    path = tmp_path / "undated.xml"
+    path.write_text(
+        f"<Message><Children>{child('A1', referral())}</Children></Message>", encoding="utf-8"
+    )
+    data = read_cin_census(path)
+    assert [r.referral_id for r in data.referrals] == ["A1/2024-05-01"]
+    assert problems(data) == [("ReferenceDate", "")]
+    assert data.diagnostics[0].problem == "missing; the return's collection year is unknown"
+    assert data.coverage == Coverage()
+
+
+def test_a_single_file_with_an_unreadable_reference_date_is_read_and_reported(
+    tmp_path: Path,
+) -> None:
+    """A ReferenceDate that is not a date is reported with its line; the file is still read."""
+    data = read_cin_census(census(tmp_path, child("A1"), reference="2025-02-30"))
+    assert [c.child_id for c in data.children] == ["A1"]
+    assert [(d.where, d.field, d.value) for d in data.diagnostics] == [
+        ("line 7: Message/Header/CollectionDetails", "ReferenceDate", "2025-02-30")
+    ]
+    assert data.coverage == Coverage()
+
+
+def test_a_second_reference_date_is_reported_and_the_first_used(tmp_path: Path) -> None:
+    """Two ReferenceDate elements: the first decides the year, the second is reported."""
+    path = census(tmp_path, child("A1"), reference="2025-03-31")
+    text = path.read_text(encoding="utf-8").replace(
+        "</CollectionDetails>", "<ReferenceDate>2020-03-31</ReferenceDate></CollectionDetails>"
+    )
+    path.write_text(text, encoding="utf-8")
+    data = read_cin_census(path)
+    assert [r.year for r in data.coverage.returns] == [2025]
+    assert problems(data) == [("ReferenceDate", "2020-03-31")]
+
+
+def test_coverage_records_each_file_year_dates_and_collections(tmp_path: Path) -> None:
+    """Each file covers 1 April of its collection year to its ReferenceDate, naming its tables."""
+    assessment = (
+        "<Assessments><AssessmentActualStartDate>2023-05-02</AssessmentActualStartDate>"
+        "</Assessments>"
+    )
+    first = census(
+        tmp_path,
+        child("A1", referral("2023-05-01", more=assessment)),
+        name="a.xml",
         reference="2024-03-31",
     )
-    data = read_cin_census([old, new])
-    assert data.children[0].birth_date == D(2015, 7, 1)
-    assert problems(data) == [("ReferenceDate", "2024-03-31")]
+    second = census(tmp_path, child("B2"), name="b.xml", reference="2024-07-21")
+    data = read_cin_census([second, first])
+    assert data.coverage.returns == (
+        ReturnCoverage(
+            kind="cin-census",
+            path=str(first),
+            year=2024,
+            start=D(2023, 4, 1),
+            end=D(2024, 3, 31),
+            tables=("children", "referrals", "assessments"),
+        ),
+        ReturnCoverage(
+            kind="cin-census",
+            path=str(second),
+            year=2025,
+            start=D(2024, 4, 1),
+            end=D(2024, 7, 21),
+            tables=("children",),
+        ),
+    )
+
+
+def test_origins_give_the_file_and_line_of_each_record(tmp_path: Path) -> None:
+    """A child's line is its Child's, a referral's its CINdetails', a nested record its own."""
+    path = census(tmp_path, FULL_CHILD)
+    data = read_cin_census(path)
+    expected = {
+        "children": "<Child>",
+        "referrals": "<CINdetails>",
+        "assessments": "<Assessments>",
+        "cin_plans": "<CINPlanDates>",
+        "section47s": "<Section47>",
+        "cp_plans": "<ChildProtectionPlans>",
+    }
+    for table, tag in expected.items():
+        assert origins(data)[table] == [(str(path), line_of(path, tag))], table
+
+
+def test_origins_of_merged_files_point_at_the_file_each_record_was_kept_from(
+    tmp_path: Path,
+) -> None:
+    """After a merge, each record's origin is the file whose version of it was kept."""
+    old = census(
+        tmp_path,
+        child("A1", referral("2022-01-01"), referral("2024-05-01")),
+        name="a.xml",
+        reference="2024-03-31",
+    )
+    new = census(tmp_path, "\n" + child("A1", referral("2024-05-01", "true")), name="b.xml")
+    data = read_cin_census([new, old])
+    by_id = dict(
+        zip(
+            [r.referral_id for r in data.referrals],
+            origins(data)["referrals"],
+            strict=True,
+        )
+    )
+    assert by_id == {"A1/2022-01-01": (str(old), 11), "A1/2024-05-01": (str(new), 12)}
+    assert origins(data)["children"] == [(str(new), 12)]
 
 
 # -- whole-file problems -------------------------------------------------------------------------
@@ -620,7 +782,9 @@ def test_writer_writes_the_census_layout(tmp_path: Path) -> None:
         "<Children>\n    <Child>\n      <ChildIdentifiers>\n        <LAchildID>DfEX0000001" in text
     )
     assert "<Sex>2</Sex>" in text
-    assert read_cin_census(out) == data
+    assert attrs.evolve(read_cin_census(out), coverage=Coverage()) == attrs.evolve(
+        data, coverage=Coverage()
+    )
 
 
 def test_writer_uses_gender_current_before_2024(tmp_path: Path) -> None:
@@ -812,5 +976,5 @@ def test_round_trip_keeps_a_missing_assessment_start(tmp_path: Path) -> None:
     out = tmp_path / "out.xml"
     write_cin_census(data, out, reference_date=D(2025, 3, 31))
     back = read_cin_census(out)
-    assert attrs.evolve(back, diagnostics=()) == data
+    assert attrs.evolve(back, diagnostics=(), coverage=Coverage()) == data
     assert problems(back) == [("AssessmentActualStartDate", "")]

@@ -74,7 +74,9 @@ CHUNK_SIZE = 1 << 20
 MAX_DEPTH = 64
 """Elements open at once (a CIN census nests 7 deep: Message/Children/Child/CINdetails/...)."""
 MAX_TOKEN_BYTES = 1 << 20
-"""Bytes of one tag (with its attributes), comment or processing instruction."""
+"""Bytes of one tag (with its attributes), comment or processing instruction: one still
+open this many bytes after it began, when a chunk has been parsed, is refused (the parser
+holds an open token whole)."""
 MAX_VALUE_LENGTH = 1 << 16
 """Characters of one element's text (census values are dates, codes and identifiers)."""
 MAX_CHILD_BYTES = 1 << 21
@@ -833,12 +835,15 @@ class _FileReader:
                 raise too_big()
             # Only an open value's text is kept; the rest (whitespace between elements,
             # text inside ignored ones) is let go.
-            if value is None or skipping:
+            if value is None:
+                texts.clear()
+                return
+            if skipping:  # inside an element inside a value: no text so far is the value's
                 texts.clear()
             else:
                 check_value()
                 del texts[: value[1]]
-                value[1] = 0
+            value[1] = 0
 
         parser.StartElementHandler = start_root
         parser.CharacterDataHandler = texts.append
@@ -1030,10 +1035,12 @@ class _FileReader:
                 else _NAT
             )
         rows = self.rows.children
-        if child_id in self.children:
+        earlier = self.children.get(child_id)
+        if earlier is not None:
+            earlier_line = rows[earlier * _CHILD_WIDTH + _CHILD_WIDTH - 1]
             self.log.add(
                 self.file,
-                f"line {line}: {path}",
+                f"line {line}: {path} (and line {earlier_line})",
                 "LAchildID",
                 shown(child_id),
                 "the child appears more than once in this file; identifiers of the last "

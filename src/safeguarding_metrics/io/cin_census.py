@@ -630,7 +630,7 @@ class _FileReader:
         done: int,
         total: int,
     ) -> None:
-        parser, after_chunk = self._parser()
+        parser, after_chunk, release = self._parser()
         fed = 0
         try:
             for chunk in _chunks(handle):
@@ -650,15 +650,22 @@ class _FileReader:
             handle.seek(0)
             head = handle.read(DECLARATION_BYTES)
             raise ReadError(encoding_error(self.file, declared_encoding(head))) from error
+        finally:
+            release()
 
     def _refuse(self, line: int, what: str) -> ReadError:
         return ReadError(f"{self.file}: line {line}: {what}; refused")
 
-    def _parser(self) -> tuple["expat.XMLParserType", Callable[[int], None]]:
+    def _parser(
+        self,
+    ) -> tuple["expat.XMLParserType", Callable[[int], None], Callable[[], None]]:
         """A safe expat parser (see `safe_parser`) that keeps each Child's elements.
 
-        Returns the parser and the check to run after each chunk fed to it, which refuses a
-        token or a value beyond its cap before the parser holds much more of it.
+        Returns the parser; the check to run after each chunk fed to it, which refuses a
+        token or a value beyond its cap before the parser holds much more of it; and a
+        function that lets go of the handlers when parsing is over (they refer to the parser
+        and to one another: without it, the parser and its buffers would wait for the next
+        garbage collection).
         """
         file = self.file
         parser = safe_parser(file)
@@ -759,8 +766,7 @@ class _FileReader:
             clear()
             push((current, allowed, action))
             current, allowed, action = [local, ""], _MESSAGE, _PASS
-            parser.StartElementHandler = start
-            parser.EndElementHandler = end
+            parser.StartElementHandler, parser.EndElementHandler = modes["read"]
 
         def ignore(name: str) -> None:
             """Report an element out of the layout and skip it, with everything in it."""
@@ -781,8 +787,7 @@ class _FileReader:
             self.log.add(file, f"line {parser.CurrentLineNumber}: {path}", shown(name), "", problem)
             skipping = 1
             check_depth()
-            parser.StartElementHandler = skip_start
-            parser.EndElementHandler = skip_end
+            parser.StartElementHandler, parser.EndElementHandler = modes["skip"]
 
         def skip_start(name: str, attributes: Any) -> None:
             nonlocal skipping
@@ -795,8 +800,7 @@ class _FileReader:
             if not skipping:
                 # Text met while skipping is no one's (a value's text is what follows it).
                 del texts[value[1] if value is not None else 0 :]
-                parser.StartElementHandler = start
-                parser.EndElementHandler = end
+                parser.StartElementHandler, parser.EndElementHandler = modes["read"]
 
         def check_depth() -> None:
             if len(stack) + (value is not None) + skipping > MAX_DEPTH:
@@ -845,12 +849,19 @@ class _FileReader:
                 del texts[: value[1]]
             value[1] = 0
 
+        def release() -> None:
+            modes.clear()
+            parser.StartElementHandler = None
+            parser.EndElementHandler = None
+            parser.CharacterDataHandler = None
+
+        modes = {"read": (start, end), "skip": (skip_start, skip_end)}
         parser.StartElementHandler = start_root
         parser.CharacterDataHandler = texts.append
         parser.buffer_text = True
         parser.buffer_size = 1 << 16
         parser.ordered_attributes = True
-        return parser, after_chunk
+        return parser, after_chunk, release
 
     def _reference(self, text: str, line: int) -> None:
         where = f"line {line}: Message/Header/CollectionDetails"

@@ -520,6 +520,23 @@ def test_files_merge_in_order_of_their_reference_date_not_the_order_given(
     assert origins(newest_first) == origins(oldest_first)
 
 
+def test_diagnostics_come_file_by_file_earliest_year_first(tmp_path: Path) -> None:
+    """Whatever the order given, the earlier year's diagnostics come first, in file order."""
+    old = census(
+        tmp_path,
+        child("A1", referral(nfa="maybe"), referral("2024-06-01", nfa="perhaps")),
+        name="z-old.xml",
+        reference="2024-03-31",
+    )
+    new = census(tmp_path, child("B2", referral(nfa="never")), name="a-new.xml")
+    for order in ([old, new], [new, old]):
+        assert problems(read_cin_census(order)) == [
+            ("ReferralNFA", "maybe"),
+            ("ReferralNFA", "perhaps"),
+            ("ReferralNFA", "never"),
+        ]
+
+
 def test_two_files_for_one_collection_year_are_an_error_naming_both(tmp_path: Path) -> None:
     """ReferenceDates 2024-03-31 and 2023-07-21 are both collection year 2024: ReadError."""
     first = census(tmp_path, child("A1"), name="first.xml", reference="2024-03-31")

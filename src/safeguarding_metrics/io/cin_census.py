@@ -1,9 +1,11 @@
 """The children in need (CIN) census XML return: a streaming, safe reader and a writer.
 
-A CIN census file is a `Message` holding a `Header` (with `CollectionDetails/ReferenceDate`)
-and `Children`, one `Child` per child, each with `ChildIdentifiers`,
-`ChildCharacteristics` and one `CINdetails` per episode of need (a referral, with its
-assessments, CIN plans, section 47 enquiries and child protection plans nested inside).
+A CIN census file is a `Message` holding a `Header` (with `CollectionDetails/ReferenceDate`,
+which dates the return and so gives its collection year) and `Children`, one `Child` per
+child, each with `ChildIdentifiers`, `ChildCharacteristics` and one `CINdetails` per episode
+of need (a referral, with its assessments, CIN plans, section 47 enquiries and child
+protection plans nested inside). The reader checks every element against that layout, so
+nothing in a file is skipped without a diagnostic, and caps what one file can make it hold.
 """
 
 import datetime as dt
@@ -181,7 +183,7 @@ _DETAILS: _Layout = {
         "ReferralNFA",
         _LEAF,
     ),
-    "DateOfInitialCPC": _SKIP_ENTRY,  # the ICPC of an enquiry begun in an earlier year
+    "DateOfInitialCPC": _SKIP_ENTRY,  # in some years here too; the Section47's is read
     "Assessments": (_ASSESSMENT, _RECORD),
     "CINPlanDates": (_CIN_PLAN, _RECORD),
     "Section47": (_SECTION47, _RECORD),
@@ -347,15 +349,17 @@ def read_cin_census(
         ReadError: A file is missing, empty, not well-formed XML, in an encoding that cannot
             be decoded, not a CIN census `Message`, has a document type declaration
             (refused, so no entity is ever expanded or fetched), or goes beyond one of the
-            caps (`MAX_DEPTH`, `MAX_TOKEN_BYTES`, `MAX_VALUE_LENGTH`, `MAX_CHILD_ELEMENTS`);
+            caps (`MAX_DEPTH`, `MAX_TOKEN_BYTES`, `MAX_VALUE_LENGTH`, `MAX_CHILD_BYTES`);
             several files are given and one has no valid `ReferenceDate`, or two are for
-            the same collection year; or *strict* and there were problems.
+            the same collection year; or *strict* and there were problems. The message
+            names the file, and the line where there is one.
 
     Notes:
         - Each file is parsed in chunks of `CHUNK_SIZE` bytes and each `Child` is turned
           into rows of plain values and discarded as soon as it closes, so memory does not
           grow with the file (only with the records returned), and the caps bound what one
-          `Child`, one value or one tag can hold.
+          `Child`, one value, one tag or the nesting of elements can make the reader hold.
+          The time taken grows in proportion to the file, however its records are laid out.
         - A file's collection year is that of its own `ReferenceDate`
           (`Message/Header/CollectionDetails/ReferenceDate`): the year of the 31 March on
           or after it. Its coverage runs from 1 April of that collection year to the
@@ -387,7 +391,12 @@ def read_cin_census(
           missing, for the indicators to exclude as `missing-start`.
         - Dropped and reported: a `Child` without `LAchildID` (with everything in it), a
           `CINdetails` without a valid `CINreferralDate` (with everything nested in it),
-          a plan without a valid start date.
+          a plan without a valid start date. A child whose `LAchildID` appears twice in a
+          file is reported at both lines: the identifiers of the last are kept, the
+          episodes of both.
+        - An identifier or code longer than `MAX_TEXT_LENGTH` characters is reported and
+          not kept: a `Child` with such an `LAchildID` is dropped, any other such value is
+          read as missing.
         - `ReferralNFA` and `ICPCnotRequired` are `true`/`false`/`1`/`0`; anything else
           is reported and read as false. A missing `ReferralNFA` is reported and read as
           false; a missing `ICPCnotRequired` is read as false.

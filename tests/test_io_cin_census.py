@@ -294,6 +294,22 @@ def test_cindetails_without_referral_date_is_dropped_and_reported(tmp_path: Path
     )
 
 
+def test_a_dropped_cindetails_is_reported_in_the_same_words_whatever_it_holds(
+    tmp_path: Path,
+) -> None:
+    """The problem text names no count: an empty episode and a full one read alike."""
+    nested = (
+        "<Assessments><AssessmentActualStartDate>2024-05-02</AssessmentActualStartDate>"
+        "</Assessments><Section47><S47ActualStartDate>2024-05-03</S47ActualStartDate>"
+        "</Section47>"
+    )
+    data = read_cin_census(census(tmp_path, child("A1", "", nested)))
+    assert data.referrals == ()
+    assert [d.problem for d in data.diagnostics] == [
+        "missing; the CINdetails was dropped, with everything nested in it"
+    ] * 2
+
+
 def test_child_without_id_is_dropped_and_reported(tmp_path: Path) -> None:
     """A Child with no LAchildID is dropped with its episodes, and reported by position."""
     data = read_cin_census(census(tmp_path, child("", referral()) + child("B2", referral())))

@@ -81,10 +81,10 @@ open this many bytes after it began, when a chunk has been parsed, is refused (t
 holds an open token whole)."""
 MAX_VALUE_LENGTH = 1 << 16
 """Characters of one element's text (census values are dates, codes and identifiers)."""
-MAX_CHILD_BYTES = 1 << 21
+MAX_CHILD_BYTES = 1 << 22
 """Bytes one `Child` element may span. The reader keeps a Child's elements until it closes,
-so this caps what it holds for one child: at most one element per 6 bytes (about 50 MB).
-A child with decades of episodes spans some tens of kilobytes."""
+so this caps what it holds for one child: at most one element per 6 bytes, some 70 MB at
+worst. A child with decades of episodes spans some tens of kilobytes."""
 MAX_TEXT_LENGTH = 256
 """Characters of an identifier or code the reader keeps (`LAchildID`, `ReferralSource`,
 `Ethnicity`...). A longer one is reported and not kept (text columns are as wide as their

@@ -1035,7 +1035,7 @@ def opcodes_to_read(path: Path) -> int:
 def test_reading_costs_grow_linearly_with_the_records(tmp_path: Path, repeated: str | None) -> None:
     """Four times the records cost about four times the operations (not sixteen)."""
     counts = []
-    for n in (250, 1000):
+    for n in (500, 2000):
         if repeated is None:
             body = child("A1", *[referral()] * n)
         else:

@@ -40,12 +40,16 @@ def write(path: Path, parts: Iterator[str]) -> float:
     return path.stat().st_size / 1e6
 
 
+def blocks(piece: str, count: int) -> Iterator[str]:
+    """*count* times *piece*, in blocks of 10,000."""
+    for start in range(0, count, 10_000):
+        yield piece * min(10_000, count - start)
+
+
 def repeated(prefix: str, piece: str, count: int, suffix: str) -> Iterator[str]:
-    """*prefix*, *count* times *piece* (written in blocks), *suffix*."""
+    """*prefix*, *count* times *piece*, *suffix*, inside a census message."""
     yield HEAD + prefix
-    block = 10_000
-    for start in range(0, count, block):
-        yield piece * min(block, count - start)
+    yield from blocks(piece, count)
     yield suffix + TAIL
 
 
@@ -61,7 +65,10 @@ def same_day_referrals(n: int) -> Iterator[str]:
 
 def deep_nesting(megabytes: float) -> Iterator[str]:
     count = int(megabytes * 1e6 / 7)
-    return repeated("<Child>", "<x>", count, "</x>" * count + "</Child>")
+    yield HEAD + "<Child>"
+    yield from blocks("<x>", count)
+    yield from blocks("</x>", count)
+    yield "</Child>" + TAIL
 
 
 def one_big_child(megabytes: float) -> Iterator[str]:

@@ -862,6 +862,26 @@ def test_an_encoding_that_cannot_be_decoded_is_a_read_error_naming_it(
         read_cin_census(path)
 
 
+def test_an_encoding_declared_in_utf16_after_a_byte_order_mark_is_checked_too(
+    tmp_path: Path,
+) -> None:
+    """A UTF-16 file whose declaration names an encoding expat cannot use: ReadError naming it."""
+    path = tmp_path / "wide.xml"
+    path.write_bytes('<?xml version="1.0" encoding="utf-32"?><Message/>'.encode("utf-16"))
+    with pytest.raises(ReadError, match=r"wide\.xml: cannot be read: the encoding 'utf-32'"):
+        read_cin_census(path)
+
+
+def test_a_utf16_file_is_read(tmp_path: Path) -> None:
+    """A file in UTF-16, with its byte order mark, reads like its UTF-8 twin."""
+    text = message(f"<Children>{child('Zoë', referral())}</Children>").replace("utf-8", "utf-16")
+    path = tmp_path / "wide.xml"
+    path.write_bytes(text.encode("utf-16"))
+    data = read_cin_census(path)
+    assert [r.referral_id for r in data.referrals] == ["Zoë/2024-05-01"]
+    assert data.diagnostics == ()
+
+
 def test_a_one_byte_code_page_is_read(tmp_path: Path) -> None:
     """A file in windows-1252, as declared, reads its accented letters."""
     text = message(f"<Children>{child('Zoë')}</Children>").replace("utf-8", "windows-1252")

@@ -28,29 +28,34 @@ DECLARATION_BYTES = 1024
 # The encodings expat decodes itself (it compares names without regard to case); any other
 # name goes to Python's codec machinery, which pyexpat accepts only for one-byte encodings.
 _EXPAT_ENCODINGS = frozenset({"utf-8", "utf-16", "utf-16be", "utf-16le", "iso-8859-1", "us-ascii"})
-_DECLARATION = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
-)
+_DECLARATION = re.compile(r"\A<\?xml\s[^>]*?\bencoding\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_MARK = b"\xef\xbb\xbf"
 _ALL_BYTES = bytes(range(256))
 
 
 def declared_encoding(head: bytes) -> str | None:
     """The encoding named by the XML declaration at the start of *head*, if there is one.
 
-    Only a declaration written in an ASCII-compatible encoding is found; expat itself reads
-    the others (UTF-16 with a byte order mark).
+    The declaration is found in an ASCII-compatible encoding, or in UTF-16 after a byte
+    order mark.
 
     Examples:
         >>> declared_encoding(b'<?xml version="1.0" encoding="UTF-8"?><Message/>')
         'UTF-8'
+        >>> declared_encoding('<?xml version="1.0" encoding="klingon"?>'.encode("utf-16"))
+        'klingon'
         >>> declared_encoding(b"<Message/>") is None
         True
     """
-    found = _DECLARATION.match(head)
+    if head.startswith(_UTF16_MARKS):
+        text = head.decode("utf-16", "replace")  # the mark tells the byte order, and goes
+    else:
+        text = head.removeprefix(_UTF8_MARK).decode("latin-1")  # one character a byte
+    found = _DECLARATION.match(text)
     if found is None:
         return None
-    raw = found.group(1) if found.group(1) is not None else found.group(2)
-    return raw.decode("ascii", "replace")
+    return found.group(1) if found.group(1) is not None else found.group(2)
 
 
 def check_encoding(file: str, head: bytes) -> None:

@@ -2,17 +2,23 @@
 
 import datetime as dt
 import random
+import re
+import sys
 from pathlib import Path
+from types import FrameType
+from typing import Any
+from xml.sax.saxutils import escape
 
 import attrs
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidRecordError, ReadError
 from safeguarding_metrics.io import StrictReadError, cin_census, read_cin_census, write_cin_census
+from safeguarding_metrics.provenance import Coverage, ReturnCoverage
 from safeguarding_metrics.record_table import RecordTable
 from safeguarding_metrics.records import (
     Assessment,
@@ -71,6 +77,20 @@ def referral(date: str = "2024-05-01", nfa: str = "false", more: str = "") -> st
 def problems(data: Dataset) -> list[tuple[str, str]]:
     """(field, value) of each diagnostic."""
     return [(d.field, d.value) for d in data.diagnostics]
+
+
+def origins(data: Dataset) -> dict[str, list[tuple[str, int]]]:
+    """Per table, the (file, line) of each record, in record order."""
+    return {
+        table: [data.origin_of(table).where(row) for row in range(len(data.records(table)))]
+        for table in data.TABLES
+    }
+
+
+def line_of(path: Path, text: str, nth: int = 1) -> int:
+    """The line number of the *nth* line of *path* holding *text*."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [number for number, line in enumerate(lines, start=1) if text in line][nth - 1]
 
 
 # -- reading: hand-worked files ------------------------------------------------------------------
@@ -247,7 +267,7 @@ def test_unparseable_optional_date_becomes_missing_and_record_kept(tmp_path: Pat
     assert len(data.referrals) == 1
     assert data.referrals[0].closure_date is None
     assert problems(data) == [("CINclosureDate", "2025-02-31")]
-    assert "Child 1 (A1)/CINdetails 1" in data.diagnostics[0].where
+    assert data.diagnostics[0].where == "line 11: Child 1 (A1)/CINdetails 1"
 
 
 def test_dd_mm_yyyy_dates_are_accepted(tmp_path: Path) -> None:
@@ -268,7 +288,26 @@ def test_cindetails_without_referral_date_is_dropped_and_reported(tmp_path: Path
     assert [r.referral_date for r in data.referrals] == [D(2024, 6, 1)]
     assert data.assessments == ()
     assert problems(data) == [("CINreferralDate", "not a date")]
-    assert "dropped" in data.diagnostics[0].problem
+    assert data.diagnostics[0].problem == (
+        "not a date (expected YYYY-MM-DD or DD/MM/YYYY); the CINdetails was dropped, with "
+        "everything nested in it"
+    )
+
+
+def test_a_dropped_cindetails_is_reported_in_the_same_words_whatever_it_holds(
+    tmp_path: Path,
+) -> None:
+    """The problem text names no count: an empty episode and a full one read alike."""
+    nested = (
+        "<Assessments><AssessmentActualStartDate>2024-05-02</AssessmentActualStartDate>"
+        "</Assessments><Section47><S47ActualStartDate>2024-05-03</S47ActualStartDate>"
+        "</Section47>"
+    )
+    data = read_cin_census(census(tmp_path, child("A1", "", nested)))
+    assert data.referrals == ()
+    assert [d.problem for d in data.diagnostics] == [
+        "missing; the CINdetails was dropped, with everything nested in it"
+    ] * 2
 
 
 def test_child_without_id_is_dropped_and_reported(tmp_path: Path) -> None:
@@ -276,7 +315,8 @@ def test_child_without_id_is_dropped_and_reported(tmp_path: Path) -> None:
     data = read_cin_census(census(tmp_path, child("", referral()) + child("B2", referral())))
     assert [c.child_id for c in data.children] == ["B2"]
     assert [r.child_id for r in data.referrals] == ["B2"]
-    assert [(d.where, d.field) for d in data.diagnostics] == [("Child 1", "LAchildID")]
+    assert [(d.where, d.field) for d in data.diagnostics] == [("line 11: Child 1", "LAchildID")]
+    assert data.diagnostics[0].problem == "missing; the Child was dropped, with everything in it"
 
 
 def test_assessment_without_start_is_kept_and_reported(tmp_path: Path) -> None:
@@ -386,7 +426,7 @@ def test_progress_counts_bytes_over_all_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """progress(bytes_read, total) rises to the total size of all files."""
-    first = census(tmp_path, child("A1", referral()), name="a.xml")
+    first = census(tmp_path, child("A1", referral()), name="a.xml", reference="2024-03-31")
     second = census(tmp_path, child("B2", referral()), name="b.xml")
     total = first.stat().st_size + second.stat().st_size
     monkeypatch.setattr(cin_census, "CHUNK_SIZE", 100)
@@ -404,7 +444,7 @@ def test_progress_counts_bytes_over_all_files(
 
 def test_later_file_wins_for_a_child(tmp_path: Path) -> None:
     """The same LAchildID in two years: the later file's identifiers are kept."""
-    old = census(tmp_path, child("A1"), name="2024.xml")
+    old = census(tmp_path, child("A1"), name="2024.xml", reference="2024-03-31")
     new = census(tmp_path, child("A1").replace("2015-06-01", "2015-07-01"), name="2025.xml")
     data = read_cin_census([old, new])
     assert [c.birth_date for c in data.children] == [D(2015, 7, 1)]
@@ -417,7 +457,9 @@ def test_later_cindetails_replaces_the_whole_episode(tmp_path: Path) -> None:
         "</Assessments>"
     )
     closing = "<CINclosureDate>2025-01-10</CINclosureDate>"
-    old = census(tmp_path, child("A1", referral(more=assessment)), name="2024.xml")
+    old = census(
+        tmp_path, child("A1", referral(more=assessment)), name="2024.xml", reference="2024-03-31"
+    )
     new = census(tmp_path, child("A1", referral(more=closing)), name="2025.xml")
     data = read_cin_census([old, new])
     assert [(r.referral_id, r.closure_date) for r in data.referrals] == [
@@ -429,7 +471,10 @@ def test_later_cindetails_replaces_the_whole_episode(tmp_path: Path) -> None:
 def test_episode_missing_from_the_later_file_is_kept(tmp_path: Path) -> None:
     """An episode closed before the later year (absent from its file) stays."""
     old = census(
-        tmp_path, child("A1", referral("2022-01-01"), referral("2024-05-01")), name="a.xml"
+        tmp_path,
+        child("A1", referral("2022-01-01"), referral("2024-05-01")),
+        name="a.xml",
+        reference="2024-03-31",
     )
     new = census(tmp_path, child("A1", referral("2024-05-01", "true")), name="b.xml")
     data = read_cin_census([old, new])
@@ -453,6 +498,7 @@ def test_later_file_replaces_every_episode_of_that_child_and_day(tmp_path: Path)
             referral("2022-01-01", more=assessment.format("2022-01-02")),
         ),
         name="a.xml",
+        reference="2024-03-31",
     )
     new = census(
         tmp_path,
@@ -471,18 +517,607 @@ def test_later_file_replaces_every_episode_of_that_child_and_day(tmp_path: Path)
     ]
 
 
-def test_files_out_of_date_order_are_reported(tmp_path: Path) -> None:
-    """A later-given file with an earlier ReferenceDate is reported; order given still wins."""
-    old = census(tmp_path, child("A1"), name="a.xml", reference="2025-03-31")
+def test_files_merge_in_order_of_their_reference_date_not_the_order_given(
+    tmp_path: Path,
+) -> None:
+    """Given newest first, the later ReferenceDate still wins: the same Dataset either way."""
+    old = census(tmp_path, child("A1", referral()), name="a.xml", reference="2024-03-31")
     new = census(
         tmp_path,
-        child("A1").replace("2015-06-01", "2015-07-01"),
+        child("A1", referral(nfa="true")).replace("2015-06-01", "2015-07-01"),
         name="b.xml",
+        reference="2025-03-31",
+    )
+    newest_first = read_cin_census([new, old])
+    assert [c.birth_date for c in newest_first.children] == [D(2015, 7, 1)]
+    assert [r.nfa for r in newest_first.referrals] == [True]
+    oldest_first = read_cin_census([old, new])
+    assert newest_first == oldest_first
+    assert origins(newest_first) == origins(oldest_first)
+
+
+def test_diagnostics_come_file_by_file_earliest_year_first(tmp_path: Path) -> None:
+    """Whatever the order given, the earlier year's diagnostics come first, in file order."""
+    old = census(
+        tmp_path,
+        child("A1", referral(nfa="maybe"), referral("2024-06-01", nfa="perhaps")),
+        name="z-old.xml",
         reference="2024-03-31",
     )
-    data = read_cin_census([old, new])
-    assert data.children[0].birth_date == D(2015, 7, 1)
-    assert problems(data) == [("ReferenceDate", "2024-03-31")]
+    new = census(tmp_path, child("B2", referral(nfa="never")), name="a-new.xml")
+    for order in ([old, new], [new, old]):
+        assert problems(read_cin_census(order)) == [
+            ("ReferralNFA", "maybe"),
+            ("ReferralNFA", "perhaps"),
+            ("ReferralNFA", "never"),
+        ]
+
+
+def test_two_files_for_one_collection_year_are_an_error_naming_both(tmp_path: Path) -> None:
+    """ReferenceDates 2024-03-31 and 2023-07-21 are both collection year 2024: ReadError."""
+    first = census(tmp_path, child("A1"), name="first.xml", reference="2024-03-31")
+    second = census(tmp_path, child("B2"), name="second.xml", reference="2023-07-21")
+    with pytest.raises(ReadError, match=r"first\.xml and .*second\.xml: both .* 2024"):
+        read_cin_census([second, first])
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [pytest.param("", id="missing"), pytest.param("31 March 2025", id="not-a-date")],
+)
+def test_a_file_without_a_valid_reference_date_among_several_is_an_error(
+    tmp_path: Path, reference: str
+) -> None:
+    """With several files, one whose ReferenceDate cannot be read cannot be placed: ReadError."""
+    dated = census(tmp_path, child("A1"), name="dated.xml", reference="2024-03-31")
+    undated = census(tmp_path, child("B2"), name="undated.xml", reference=reference)
+    with pytest.raises(ReadError, match=r"undated\.xml: has no valid ReferenceDate"):
+        read_cin_census([dated, undated])
+
+
+def test_a_single_file_without_a_reference_date_is_read_and_reported(tmp_path: Path) -> None:
+    """One file without a ReferenceDate is read; it is reported and has no coverage."""
+    path = tmp_path / "undated.xml"
+    path.write_text(
+        f"<Message><Children>{child('A1', referral())}</Children></Message>", encoding="utf-8"
+    )
+    data = read_cin_census(path)
+    assert [r.referral_id for r in data.referrals] == ["A1/2024-05-01"]
+    assert problems(data) == [("ReferenceDate", "")]
+    assert data.diagnostics[0].problem == "missing; the return's collection year is unknown"
+    assert data.coverage == Coverage()
+
+
+def test_a_single_file_with_an_unreadable_reference_date_is_read_and_reported(
+    tmp_path: Path,
+) -> None:
+    """A ReferenceDate that is not a date is reported with its line; the file is still read."""
+    data = read_cin_census(census(tmp_path, child("A1"), reference="2025-02-30"))
+    assert [c.child_id for c in data.children] == ["A1"]
+    assert [(d.where, d.field, d.value) for d in data.diagnostics] == [
+        ("line 7: Message/Header/CollectionDetails", "ReferenceDate", "2025-02-30")
+    ]
+    assert data.coverage == Coverage()
+
+
+def test_a_second_reference_date_is_reported_and_the_first_used(tmp_path: Path) -> None:
+    """Two ReferenceDate elements: the first decides the year, the second is reported."""
+    path = census(tmp_path, child("A1"), reference="2025-03-31")
+    text = path.read_text(encoding="utf-8").replace(
+        "</CollectionDetails>", "<ReferenceDate>2020-03-31</ReferenceDate></CollectionDetails>"
+    )
+    path.write_text(text, encoding="utf-8")
+    data = read_cin_census(path)
+    assert [r.year for r in data.coverage.returns] == [2025]
+    assert problems(data) == [("ReferenceDate", "2020-03-31")]
+
+
+def test_coverage_records_each_file_year_dates_and_collections(tmp_path: Path) -> None:
+    """Each file covers 1 April of its collection year to its ReferenceDate, naming its tables."""
+    assessment = (
+        "<Assessments><AssessmentActualStartDate>2023-05-02</AssessmentActualStartDate>"
+        "</Assessments>"
+    )
+    first = census(
+        tmp_path,
+        child("A1", referral("2023-05-01", more=assessment)),
+        name="a.xml",
+        reference="2024-03-31",
+    )
+    second = census(tmp_path, child("B2"), name="b.xml", reference="2024-07-21")
+    data = read_cin_census([second, first])
+    assert data.coverage.returns == (
+        ReturnCoverage(
+            kind="cin-census",
+            path=str(first),
+            year=2024,
+            start=D(2023, 4, 1),
+            end=D(2024, 3, 31),
+            tables=("children", "referrals", "assessments"),
+        ),
+        ReturnCoverage(
+            kind="cin-census",
+            path=str(second),
+            year=2025,
+            start=D(2024, 4, 1),
+            end=D(2024, 7, 21),
+            tables=("children",),
+        ),
+    )
+
+
+def test_origins_give_the_file_and_line_of_each_record(tmp_path: Path) -> None:
+    """A child's line is its Child's, a referral's its CINdetails', a nested record its own."""
+    path = census(tmp_path, FULL_CHILD)
+    data = read_cin_census(path)
+    expected = {
+        "children": "<Child>",
+        "referrals": "<CINdetails>",
+        "assessments": "<Assessments>",
+        "cin_plans": "<CINPlanDates>",
+        "section47s": "<Section47>",
+        "cp_plans": "<ChildProtectionPlans>",
+    }
+    for table, tag in expected.items():
+        assert origins(data)[table] == [(str(path), line_of(path, tag))], table
+
+
+def test_origins_of_merged_files_point_at_the_file_each_record_was_kept_from(
+    tmp_path: Path,
+) -> None:
+    """After a merge, each record's origin is the file whose version of it was kept."""
+    old = census(
+        tmp_path,
+        child("A1", referral("2022-01-01"), referral("2024-05-01")),
+        name="a.xml",
+        reference="2024-03-31",
+    )
+    new = census(tmp_path, "\n" + child("A1", referral("2024-05-01", "true")), name="b.xml")
+    data = read_cin_census([new, old])
+    by_id = dict(
+        zip(
+            [r.referral_id for r in data.referrals],
+            origins(data)["referrals"],
+            strict=True,
+        )
+    )
+    assert by_id == {"A1/2022-01-01": (str(old), 11), "A1/2024-05-01": (str(new), 12)}
+    assert origins(data)["children"] == [(str(new), 12)]
+
+
+# -- the layout: prefixes, unknown and misplaced elements ----------------------------------------
+
+
+def message(body: str, *, root: str = "<Message>", end: str = "</Message>") -> str:
+    """A census file's text: *body* inside the root, after a header dated 2025-03-31."""
+    header = (
+        "<Header><CollectionDetails><ReferenceDate>2025-03-31</ReferenceDate>"
+        "</CollectionDetails></Header>"
+    )
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{root}{header}\n{body}\n{end}\n'
+
+
+def read_text(tmp_path: Path, text: str, name: str = "cin.xml") -> Dataset:
+    """Read *text* written to a file named *name*."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_cin_census(path)
+
+
+def test_prefixed_elements_under_an_unprefixed_root_are_read(tmp_path: Path) -> None:
+    """`<Message xmlns:cin="u"><cin:Children><cin:Child>...` is read like unprefixed XML."""
+    body = child("A1", referral()).replace("<", "<cin:").replace("<cin:/", "</cin:")
+    data = read_text(
+        tmp_path,
+        message(f"<cin:Children>{body}</cin:Children>", root='<Message xmlns:cin="u">'),
+    )
+    assert [r.referral_id for r in data.referrals] == ["A1/2024-05-01"]
+    assert data.diagnostics == ()
+
+
+def test_mixed_prefixes_are_read(tmp_path: Path) -> None:
+    """Different prefixes on parent and child elements, and none on some, do not matter."""
+    body = (
+        "<a:Children><b:Child><ChildIdentifiers><c:LAchildID>A1</c:LAchildID>"
+        "</ChildIdentifiers><b:CINdetails><a:CINreferralDate>2024-05-01</a:CINreferralDate>"
+        "<ReferralNFA>false</ReferralNFA></b:CINdetails></b:Child></a:Children>"
+    )
+    data = read_text(
+        tmp_path,
+        message(
+            body,
+            root='<x:Message xmlns:x="u" xmlns:a="u" xmlns:b="u" xmlns:c="v">',
+            end="</x:Message>",
+        ),
+    )
+    assert [r.referral_id for r in data.referrals] == ["A1/2024-05-01"]
+    assert data.diagnostics == ()
+
+
+def test_an_empty_child_is_reported(tmp_path: Path) -> None:
+    """`<Child/>` holds nothing to read; it is named in a diagnostic with its line."""
+    data = read_text(tmp_path, message("<Children>\n<Child/>\n</Children>"))
+    assert data.children == ()
+    assert [(d.where, d.field) for d in data.diagnostics] == [("line 4: Child 1", "Child")]
+
+
+def test_a_section47_directly_under_child_is_reported_and_ignored(tmp_path: Path) -> None:
+    """A record outside its parent is not read as if it were in its place: reported, ignored."""
+    body = (
+        "<Children><Child><ChildIdentifiers><LAchildID>6</LAchildID></ChildIdentifiers>\n"
+        "<Section47><S47ActualStartDate>2024-05-01</S47ActualStartDate></Section47>"
+        "</Child></Children>"
+    )
+    data = read_text(tmp_path, message(body))
+    assert [c.child_id for c in data.children] == ["6"]
+    assert data.section47s == ()
+    assert [(d.where, d.field, d.problem) for d in data.diagnostics] == [
+        (
+            "line 4: Message/Children/Child/Section47",
+            "Section47",
+            "a record element outside its parent element; ignored, with everything in it",
+        )
+    ]
+
+
+def test_a_cindetails_inside_a_cindetails_is_reported_and_ignored(tmp_path: Path) -> None:
+    """`<CINdetails><CINdetails/></CINdetails>`: the inner one is misplaced, the outer undated."""
+    body = (
+        "<Children><Child><ChildIdentifiers><LAchildID>6</LAchildID></ChildIdentifiers>\n"
+        "<CINdetails>\n<CINdetails/></CINdetails></Child></Children>"
+    )
+    data = read_text(tmp_path, message(body))
+    assert data.referrals == ()
+    assert [(d.where, d.field) for d in data.diagnostics] == [
+        ("line 5: Message/Children/Child/CINdetails/CINdetails", "CINdetails"),
+        ("line 4: Child 1 (6)/CINdetails 1", "CINreferralDate"),
+    ]
+
+
+def test_records_inside_a_misspelt_container_are_reported(tmp_path: Path) -> None:
+    """Everything inside `<Childs>` is ignored, and the diagnostic on `<Childs>` says so."""
+    body = f"<Childs>\n{child('A1', referral())}</Childs>"
+    data = read_text(tmp_path, message(body))
+    assert data.children == ()
+    assert [(d.where, d.field, d.problem) for d in data.diagnostics] == [
+        (
+            "line 3: Message/Childs",
+            "Childs",
+            "not an element of the CIN census; ignored, with everything in it",
+        )
+    ]
+
+
+def test_a_census_element_out_of_its_place_is_reported(tmp_path: Path) -> None:
+    """A known element where the layout has no room for it (LAchildID in CINdetails)."""
+    body = child("A1", referral(more="<LAchildID>B2</LAchildID>"))
+    data = read_text(tmp_path, message(f"<Children>{body}</Children>"))
+    assert [c.child_id for c in data.children] == ["A1"]
+    assert [(d.field, d.problem) for d in data.diagnostics] == [
+        (
+            "LAchildID",
+            "an element of the CIN census out of its place; ignored, with everything in it",
+        )
+    ]
+
+
+def test_an_element_inside_a_value_is_reported_and_the_value_read_after_it(
+    tmp_path: Path,
+) -> None:
+    """`<LAchildID>x<b>y</b>A1</LAchildID>`: `b` is reported; the id is the text after it."""
+    body = child("A1").replace("<LAchildID>A1", "<LAchildID>x<b>y</b>A1")
+    data = read_text(tmp_path, message(f"<Children>{body}</Children>"))
+    assert [c.child_id for c in data.children] == ["A1"]
+    assert [(d.where, d.field) for d in data.diagnostics] == [
+        ("line 3: Message/Children/Child/ChildIdentifiers/LAchildID/b", "b")
+    ]
+
+
+def test_census_elements_the_reader_does_not_use_are_not_reported(tmp_path: Path) -> None:
+    """UPN, disabilities, pre-proceedings and the header's Source are census elements."""
+    extra = (
+        "<UPN>A123456789123</UPN><UPNunknown>UN3</UPNunknown>"
+        "<PersonDeathDate>2030-01-01</PersonDeathDate>"
+    )
+    body = child(
+        "A1",
+        referral(
+            more="<DateOfInitialCPC>2024-06-01</DateOfInitialCPC><PreProceedingsandFGDM>"
+            "<PPStartDate>2024-07-01</PPStartDate><PPOutcome>A</PPOutcome>"
+            "</PreProceedingsandFGDM>"
+        ),
+        extra=extra,
+    ).replace(
+        "</Ethnicity>", "</Ethnicity><Disabilities><Disability>HAND</Disability></Disabilities>"
+    )
+    source = "<Source><SourceLevel>L</SourceLevel><LEA>201</LEA></Source></Header>"
+    data = read_text(tmp_path, message(f"<Children>{body}</Children>").replace("</Header>", source))
+    assert [r.referral_id for r in data.referrals] == ["A1/2024-05-01"]
+    assert data.diagnostics == ()
+
+
+def test_unknown_element_is_reported_and_ignored_with_its_contents(tmp_path: Path) -> None:
+    """An element the census does not define is named with its line and path, and skipped."""
+    body = child("A1", referral(more="<Comment><ReferralNFA>true</ReferralNFA></Comment>"))
+    data = read_text(tmp_path, message(f"<Children>{body}</Children>"))
+    assert [r.nfa for r in data.referrals] == [False]
+    assert [(d.where, d.field) for d in data.diagnostics] == [
+        ("line 3: Message/Children/Child/CINdetails/Comment", "Comment")
+    ]
+
+
+# -- encodings, numbers, long values -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "encoding", ["klingon", "utf-32", "shift_jis", "utf-7", "rot13", "idna", "hex"]
+)
+def test_an_encoding_that_cannot_be_decoded_is_a_read_error_naming_it(
+    tmp_path: Path, encoding: str
+) -> None:
+    """An XML declaration naming an encoding expat cannot use: ReadError, file and encoding."""
+    path = tmp_path / "odd.xml"
+    path.write_bytes(f'<?xml version="1.0" encoding="{encoding}"?><Message/>'.encode("ascii"))
+    with pytest.raises(ReadError, match=rf"odd\.xml: cannot be read: the encoding '{encoding}'"):
+        read_cin_census(path)
+
+
+def test_an_encoding_declared_in_utf16_after_a_byte_order_mark_is_checked_too(
+    tmp_path: Path,
+) -> None:
+    """A UTF-16 file whose declaration names an encoding expat cannot use: ReadError naming it."""
+    path = tmp_path / "wide.xml"
+    path.write_bytes('<?xml version="1.0" encoding="utf-32"?><Message/>'.encode("utf-16"))
+    with pytest.raises(ReadError, match=r"wide\.xml: cannot be read: the encoding 'utf-32'"):
+        read_cin_census(path)
+
+
+def test_a_utf16_file_is_read(tmp_path: Path) -> None:
+    """A file in UTF-16, with its byte order mark, reads like its UTF-8 twin."""
+    text = message(f"<Children>{child('Zoë', referral())}</Children>").replace("utf-8", "utf-16")
+    path = tmp_path / "wide.xml"
+    path.write_bytes(text.encode("utf-16"))
+    data = read_cin_census(path)
+    assert [r.referral_id for r in data.referrals] == ["Zoë/2024-05-01"]
+    assert data.diagnostics == ()
+
+
+def test_a_one_byte_code_page_is_read(tmp_path: Path) -> None:
+    """A file in windows-1252, as declared, reads its accented letters."""
+    text = message(f"<Children>{child('Zoë')}</Children>").replace("utf-8", "windows-1252")
+    path = tmp_path / "cp1252.xml"
+    path.write_bytes(text.encode("cp1252"))
+    assert [c.child_id for c in read_cin_census(path).children] == ["Zoë"]
+
+
+def test_previous_plan_count_of_thousands_of_digits_is_reported(tmp_path: Path) -> None:
+    """4,301 nines (beyond Python's int() digit limit) is a diagnostic, not a crash."""
+    nines = "9" * 4301
+    body = referral(
+        more="<ChildProtectionPlans><CPPstartDate>2024-06-01</CPPstartDate>"
+        f"<NumberOfPreviousCPP>{nines}</NumberOfPreviousCPP></ChildProtectionPlans>"
+    )
+    data = read_cin_census(census(tmp_path, child("A1", body)))
+    assert [p.previous_plans for p in data.cp_plans] == [None]
+    assert [(d.field, d.problem) for d in data.diagnostics] == [
+        ("NumberOfPreviousCPP", "larger than 9007199254740992; read as missing, record kept")
+    ]
+
+
+def test_previous_plan_count_with_leading_zeros_is_read(tmp_path: Path) -> None:
+    """Twenty leading zeros do not make 1 a large number."""
+    body = referral(
+        more="<ChildProtectionPlans><CPPstartDate>2024-06-01</CPPstartDate>"
+        f"<NumberOfPreviousCPP>{'0' * 20}1</NumberOfPreviousCPP></ChildProtectionPlans>"
+    )
+    data = read_cin_census(census(tmp_path, child("A1", body)))
+    assert [p.previous_plans for p in data.cp_plans] == [1]
+    assert data.diagnostics == ()
+
+
+def test_an_identifier_too_long_to_keep_drops_the_child_and_is_reported(tmp_path: Path) -> None:
+    """A LAchildID longer than MAX_TEXT_LENGTH: the child is dropped, with a diagnostic."""
+    long_id = "A" * (cin_census.MAX_TEXT_LENGTH + 1)
+    data = read_cin_census(census(tmp_path, child(long_id, referral()) + child("B2")))
+    assert [c.child_id for c in data.children] == ["B2"]
+    assert [(d.field, d.problem) for d in data.diagnostics] == [
+        (
+            "LAchildID",
+            f"longer than {cin_census.MAX_TEXT_LENGTH} characters; the Child was dropped, "
+            "with everything in it",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("element", "field"),
+    [
+        pytest.param("ReferralSource", "source", id="source"),
+        pytest.param("PrimaryNeedCode", "primary_need", id="code"),
+    ],
+)
+def test_a_code_too_long_to_keep_is_read_as_missing_and_reported(
+    tmp_path: Path, element: str, field: str
+) -> None:
+    """A code longer than MAX_TEXT_LENGTH is reported and read as missing; the record stays."""
+    code = "X" * (cin_census.MAX_TEXT_LENGTH + 1)
+    data = read_cin_census(
+        census(tmp_path, child("A1", referral(more=f"<{element}>{code}</{element}>")))
+    )
+    assert [getattr(r, field) for r in data.referrals] == [None]
+    assert [d.field for d in data.diagnostics] == [element]
+
+
+# -- caps: what one file can make the reader hold ------------------------------------------------
+
+
+def test_deep_nesting_is_refused_naming_file_and_line(tmp_path: Path) -> None:
+    """Elements nested beyond MAX_DEPTH: ReadError naming the file and line."""
+    depth = cin_census.MAX_DEPTH + 1
+    body = "<Children>\n" + "<x>" * depth + "</x>" * depth + "</Children>"
+    with pytest.raises(ReadError, match=r"deep\.xml: line 4: elements nested more than 64 deep"):
+        read_text(tmp_path, message(body), name="deep.xml")
+
+
+def test_nesting_up_to_the_cap_is_read(tmp_path: Path) -> None:
+    """Unknown elements nested to MAX_DEPTH in all are one diagnostic, not an error."""
+    depth = cin_census.MAX_DEPTH - 2  # Message and Children are open too
+    body = "<Children>" + "<x>" * depth + "</x>" * depth + "</Children>"
+    data = read_text(tmp_path, message(body))
+    assert [d.field for d in data.diagnostics] == ["x"]
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param("<Child {}='1'/>", id="attribute-name"),
+        pytest.param("<Child a='{}'/>", id="attribute-value"),
+        pytest.param("<{}/>", id="element-name"),
+        pytest.param("<!--{}-->", id="comment"),
+        pytest.param("<?pi {}?>", id="processing-instruction"),
+    ],
+)
+def test_a_token_beyond_the_cap_is_refused(tmp_path: Path, token: str) -> None:
+    """A tag, comment or instruction still open MAX_TOKEN_BYTES on: ReadError with the line."""
+    huge = token.format("x" * (2 * cin_census.MAX_TOKEN_BYTES + 10))
+    with pytest.raises(ReadError, match=r"token\.xml: line 3: a tag, comment or processing"):
+        read_text(tmp_path, message(f"<Children>{huge}</Children>"), name="token.xml")
+
+
+def test_a_value_beyond_the_cap_is_refused(tmp_path: Path) -> None:
+    """One element's text longer than MAX_VALUE_LENGTH: ReadError naming the file."""
+    body = child("A1").replace(
+        "<LAchildID>A1", "<LAchildID>" + "1" * (cin_census.MAX_VALUE_LENGTH + 1)
+    )
+    with pytest.raises(ReadError, match=r"long\.xml: line 3: an element's text is longer"):
+        read_text(tmp_path, message(f"<Children>{body}</Children>"), name="long.xml")
+
+
+def test_text_between_elements_is_not_held(tmp_path: Path) -> None:
+    """Text around elements is never a value: a long run of it is let go, not refused."""
+    run = "\n" * (cin_census.MAX_VALUE_LENGTH + 10)
+    data = read_text(tmp_path, message(f"<Children>{run}{child('A1')}{run}</Children>"))
+    assert [c.child_id for c in data.children] == ["A1"]
+
+
+def test_a_child_beyond_the_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Child spanning more than MAX_CHILD_BYTES: ReadError naming the file and line."""
+    monkeypatch.setattr(cin_census, "MAX_CHILD_BYTES", 2_000)
+    small = child("A1", referral())
+    big = child("B2", *[referral(f"2024-05-{day:02d}") for day in range(1, 29)])
+    assert len(small) < 2_000 < len(big)
+    assert len(read_text(tmp_path, message(f"<Children>{small}</Children>")).children) == 1
+    with pytest.raises(ReadError, match=r"big\.xml: line \d+: a Child spans more than 2,000 bytes"):
+        read_text(tmp_path, message(f"<Children>{small}{big}</Children>"), name="big.xml")
+
+
+@pytest.mark.parametrize("chunk", [7, 100, 1 << 20])
+def test_the_child_cap_does_not_depend_on_the_chunk_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """A Child just over the cap is refused whatever the chunks it is fed in."""
+    big = child("B2", *[referral(f"2024-05-{day:02d}") for day in range(1, 29)])
+    monkeypatch.setattr(cin_census, "MAX_CHILD_BYTES", len(big) - 20)
+    monkeypatch.setattr(cin_census, "CHUNK_SIZE", chunk)
+    with pytest.raises(ReadError, match="a Child spans more than"):
+        read_text(tmp_path, message(f"<Children>{big}</Children>"))
+
+
+# -- cost: linear in the input -------------------------------------------------------------------
+
+
+def opcodes_to_read(path: Path) -> int:
+    """Python bytecodes executed to read *path* (a count of operations, not a time)."""
+    count = 0
+
+    def trace(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        read_cin_census(path)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize(
+    "repeated",
+    [
+        pytest.param("<Assessments/>", id="empty-assessments-in-one-cindetails"),
+        pytest.param(None, id="same-day-cindetails-of-one-child"),
+    ],
+)
+def test_reading_costs_grow_linearly_with_the_records(tmp_path: Path, repeated: str | None) -> None:
+    """Four times the records cost about four times the operations (not sixteen)."""
+    counts = []
+    for n in (500, 2000):
+        if repeated is None:
+            body = child("A1", *[referral()] * n)
+        else:
+            body = child("A1", referral(more=repeated * n))
+        counts.append(opcodes_to_read(census(tmp_path, body, name=f"n{n}.xml")))
+    assert counts[1] / counts[0] < 5
+
+
+def test_same_day_referrals_are_numbered_in_order(tmp_path: Path) -> None:
+    """Many CINdetails of one child on one date get /2, /3, ... /n, each reported."""
+    data = read_cin_census(census(tmp_path, child("A1", *[referral()] * 12)))
+    assert [r.referral_id for r in data.referrals] == ["A1/2024-05-01"] + [
+        f"A1/2024-05-01/{n}" for n in range(2, 13)
+    ]
+    assert len(data.diagnostics) == 11
+
+
+# -- section 47 ----------------------------------------------------------------------------------
+
+
+def test_icpc_not_required_with_a_conference_date_is_kept_and_reported(tmp_path: Path) -> None:
+    """ICPCnotRequired true and a DateOfInitialCPC: the record stays as read, reported (8868)."""
+    body = referral(
+        more="<Section47><S47ActualStartDate>2024-05-02</S47ActualStartDate>"
+        "<DateOfInitialCPC>2024-05-20</DateOfInitialCPC>"
+        "<ICPCnotRequired>true</ICPCnotRequired></Section47>"
+    )
+    path = census(tmp_path, child("A1", body))
+    data = read_cin_census(path)
+    assert [(s.icpc_date, s.icpc_not_required) for s in data.section47s] == [(D(2024, 5, 20), True)]
+    assert [(d.where, d.field, d.value, d.problem) for d in data.diagnostics] == [
+        (
+            "line 11: Child 1 (A1)/CINdetails 1/Section47 1",
+            "ICPCnotRequired",
+            "true",
+            "true, yet the enquiry has a DateOfInitialCPC (CIN rule 8868); kept as read",
+        )
+    ]
+
+
+def test_icpc_not_required_without_a_conference_is_not_reported(tmp_path: Path) -> None:
+    """ICPCnotRequired true and no conference date is how the census records it: no diagnostic."""
+    body = referral(
+        more="<Section47><S47ActualStartDate>2024-05-02</S47ActualStartDate>"
+        "<ICPCnotRequired>true</ICPCnotRequired></Section47>"
+    )
+    data = read_cin_census(census(tmp_path, child("A1", body)))
+    assert [s.icpc_not_required for s in data.section47s] == [True]
+    assert data.diagnostics == ()
+
+
+def test_nested_records_are_named_by_their_own_line_and_number(tmp_path: Path) -> None:
+    """The third assessment of an episode is reported as `Assessments 3`, at its own line."""
+    assessments = "".join(
+        f"\n<Assessments><AssessmentActualStartDate>{day}</AssessmentActualStartDate></Assessments>"
+        for day in ("2024-05-02", "2024-05-03", "soon")
+    )
+    path = census(tmp_path, child("A1", referral(more=assessments)))
+    data = read_cin_census(path)
+    assert [d.where for d in data.diagnostics] == [
+        f"line {line_of(path, 'soon')}: Child 1 (A1)/CINdetails 1/Assessments 3"
+    ]
 
 
 # -- whole-file problems -------------------------------------------------------------------------
@@ -620,7 +1255,9 @@ def test_writer_writes_the_census_layout(tmp_path: Path) -> None:
         "<Children>\n    <Child>\n      <ChildIdentifiers>\n        <LAchildID>DfEX0000001" in text
     )
     assert "<Sex>2</Sex>" in text
-    assert read_cin_census(out) == data
+    assert attrs.evolve(read_cin_census(out), coverage=Coverage()) == attrs.evolve(
+        data, coverage=Coverage()
+    )
 
 
 def test_writer_uses_gender_current_before_2024(tmp_path: Path) -> None:
@@ -762,7 +1399,7 @@ def cin_datasets(draw: st.DrawFn) -> Dataset:
                     )
                 )
     data = Dataset.of(*children, *records)  # type: ignore[arg-type]
-    shuffled = {t: draw(st.permutations(getattr(data, t))) for t in data.TABLES}
+    shuffled: dict[str, Any] = {t: draw(st.permutations(getattr(data, t))) for t in data.TABLES}
     return Dataset(**shuffled)
 
 
@@ -804,6 +1441,276 @@ def test_reading_does_not_depend_on_child_order(tmp_path: Path, data: Dataset, s
     assert as_sets(read_cin_census(shuffled)) == as_sets(read_cin_census(out))
 
 
+def test_a_child_twice_in_one_file_is_reported_at_both_lines(tmp_path: Path) -> None:
+    """The same LAchildID twice: the last identifiers kept, both Child lines named."""
+    path = census(
+        tmp_path,
+        child("A1", referral("2024-05-01")) + "\n" + child("A1", referral("2024-06-01")),
+    )
+    data = read_cin_census(path)
+    assert [c.child_id for c in data.children] == ["A1"]
+    assert len(data.referrals) == 2
+    assert [d.where for d in data.diagnostics] == ["line 12: Child 2 (A1) (and line 11)"]
+
+
+# -- properties: file order, mutated bytes, every record accounted for ---------------------------
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    years=st.lists(cin_datasets(), min_size=2, max_size=3),
+    days=st.lists(st.integers(0, 364), min_size=3, max_size=3),
+    order=st.permutations(range(3)),
+)
+def test_the_order_of_files_never_changes_the_dataset(
+    tmp_path: Path, years: list[Dataset], days: list[int], order: list[int]
+) -> None:
+    """The same files in any order read to the same records, diagnostics, coverage, origins."""
+    paths = []
+    for number, data in enumerate(years):
+        # One file per collection year (2023, 2024, 2025), its ReferenceDate anywhere in it.
+        reference = D(2022 + number, 4, 1) + dt.timedelta(days=days[number])
+        path = tmp_path / f"year{number}.xml"
+        write_cin_census(data, path, reference_date=reference)
+        paths.append(path)
+    given_order = [paths[i] for i in order if i < len(paths)]
+    forward = read_cin_census(paths)
+    shuffled = read_cin_census(given_order)
+    assert shuffled == forward
+    assert origins(shuffled) == origins(forward)
+
+
+BASE = HEADER.format(
+    reference="2025-03-31",
+    children=FULL_CHILD + child("B2", referral("2024-06-01"), referral("2024-06-01")),
+).encode("utf-8")
+
+BYTES = (
+    b"<",
+    b">",
+    b"/",
+    b"&",
+    b"</Child>",
+    b"<Child>",
+    b"<!DOCTYPE Message>",
+    b"<!--",
+    b"]]>",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\x00",
+    b"\xc3",
+)
+# Well-formed pieces to put between two elements, and values to put inside one.
+PIECES = (
+    "<Child/>",
+    "<Child><ChildIdentifiers><LAchildID>Z9</LAchildID></ChildIdentifiers></Child>",
+    "<CINdetails/>",
+    "<CINdetails><CINreferralDate>2024-01-01</CINreferralDate></CINdetails>",
+    "<Section47/>",
+    "<Assessments><AssessmentActualStartDate>2024-01-02</AssessmentActualStartDate></Assessments>",
+    "<ChildProtectionPlans><CPPstartDate>2024-01-01</CPPstartDate></ChildProtectionPlans>",
+    '<c:Child xmlns:c="u"><c:ChildIdentifiers><c:LAchildID>C1</c:LAchildID>'
+    "</c:ChildIdentifiers></c:Child>",
+    "<Childs><Child/></Childs>",
+    "<Note>text</Note>",
+    "<LAchildID>X</LAchildID>",
+    "<!-- a comment -->",
+    "<?pi data?>",
+    "<![CDATA[<Child>]]>",
+    "&amp;&#65;&#x1F600;",
+    "<x>" * 70 + "</x>" * 70,
+    "<x>" * 20 + "</x>" * 20,
+)
+VALUES_IN = ("", " ", "2024-02-30", "31/12/2023", "yes", "TRUE", "N12", "-1", "9" * 5000, "A" * 300)
+ENCODINGS = ("utf-8", "UTF-16", "latin-1", "cp1252", "utf-32", "klingon", "rot13", "ascii")
+
+
+@st.composite
+def mutated_files(draw: st.DrawFn) -> bytes:
+    """A census file changed a few times: pieces added, values and names changed, bytes hit."""
+    text = BASE.decode("utf-8")
+    for _ in range(draw(st.integers(1, 5))):
+        action = draw(st.sampled_from(("piece", "piece", "value", "rename", "declare", "bytes")))
+        if action == "piece":  # just after a tag closes, so the file stays well-formed
+            ends = [i + 1 for i, c in enumerate(text) if c == ">"]
+            at = draw(st.sampled_from(ends))
+            text = text[:at] + draw(st.sampled_from(PIECES)) + text[at:]
+        elif action == "value":
+            values = list(re.finditer(r">([^<>]+)</", text))
+            if values:
+                found = draw(st.sampled_from(values))
+                value = draw(st.sampled_from(VALUES_IN))
+                text = text[: found.start(1)] + escape(value) + text[found.end(1) :]
+        elif action == "rename":  # every start and end tag of one name, so tags still match
+            names = sorted(set(re.findall(r"<([A-Za-z][A-Za-z0-9]*)", text)) - {"Message"})
+            old = draw(st.sampled_from(names))
+            new = draw(st.sampled_from(("c:" + old, old + "s", "Child", "CINdetails", "Note")))
+            text = re.sub(rf"<(/?){old}\b", rf"<\g<1>{new}", text)
+        elif action == "declare":
+            encoding = draw(st.sampled_from(ENCODINGS))
+            text = re.sub(r"\A<\?xml[^>]*\?>", f'<?xml version="1.0" encoding="{encoding}"?>', text)
+        else:
+            data = text.encode("utf-8")
+            at = draw(st.integers(0, len(data)))
+            cut = draw(st.integers(0, 8))
+            payload = draw(st.sampled_from(BYTES) | st.binary(max_size=4))
+            return data[:at] + payload + data[at + cut :]
+    return text.encode("utf-8")
+
+
+def outcome(path: Path) -> Dataset | type[ReadError]:
+    """The Dataset read from *path*, or `ReadError` (the class) when it cannot be read."""
+    try:
+        return read_cin_census(path)
+    except ReadError:
+        return ReadError
+
+
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    max_examples=300,
+)
+@example(content=BASE, chunk=1)
+@example(content=BASE.replace(b"<Message>", b'<Message xmlns:c="u">'), chunk=5)
+@given(content=mutated_files(), chunk=st.integers(1, 64))
+def test_mutated_files_give_a_dataset_or_a_read_error(
+    tmp_path: Path, content: bytes, chunk: int
+) -> None:
+    """Any bytes read to a Dataset or raise ReadError, the same whatever the chunk size."""
+    path = tmp_path / "mutated.xml"
+    path.write_bytes(content)
+    whole = outcome(path)  # anything but a Dataset or ReadError fails the test here
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cin_census, "CHUNK_SIZE", chunk)
+        in_chunks = outcome(path)
+    assert in_chunks == whole
+    if isinstance(whole, Dataset) and isinstance(in_chunks, Dataset):
+        assert origins(in_chunks) == origins(whole)
+
+
+# The census layout as the generator below knows it: each element's children. Any element
+# may also get a record element, an unknown one or a misplaced one, so that records end up
+# in every kind of wrong place.
+LAYOUT = {
+    "Children": ("Child",),
+    "Child": ("ChildIdentifiers", "ChildCharacteristics", "CINdetails", "CINdetails"),
+    "ChildIdentifiers": ("LAchildID", "LAchildID", "PersonBirthDate", "Sex", "UPN"),
+    "ChildCharacteristics": ("Ethnicity", "Disabilities"),
+    "Disabilities": ("Disability",),
+    "CINdetails": (
+        "CINreferralDate",
+        "CINreferralDate",
+        "ReferralNFA",
+        "PrimaryNeedCode",
+        "Assessments",
+        "CINPlanDates",
+        "Section47",
+        "ChildProtectionPlans",
+    ),
+    "Assessments": ("AssessmentActualStartDate", "FactorsIdentifiedAtAssessment"),
+    "FactorsIdentifiedAtAssessment": ("AssessmentFactors",),
+    "CINPlanDates": ("CINPlanStartDate", "CINPlanEndDate"),
+    "Section47": ("S47ActualStartDate", "DateOfInitialCPC", "ICPCnotRequired"),
+    "ChildProtectionPlans": ("CPPstartDate", "CPPstartDate", "NumberOfPreviousCPP", "Reviews"),
+    "Reviews": ("CPPreviewDate",),
+    "Childs": ("Child",),
+    "Note": ("Child", "CINdetails", "Section47"),
+}
+FIRST = {
+    "Children": "Child",
+    "Child": "ChildIdentifiers",
+    "ChildIdentifiers": "LAchildID",
+    "CINdetails": "CINreferralDate",
+    "ChildProtectionPlans": "CPPstartDate",
+    "CINPlanDates": "CINPlanStartDate",
+}
+RECORD_TABLES = {
+    "Child": "children",
+    "CINdetails": "referrals",
+    "Assessments": "assessments",
+    "CINPlanDates": "cin_plans",
+    "Section47": "section47s",
+    "ChildProtectionPlans": "cp_plans",
+}
+STRAYS = (*RECORD_TABLES, "Childs", "Note", "LAchildID", "Reviews")
+VALUES = ("2024-05-01", "soon", "", "A1", "true", "0", "N1", "NEG", "9")
+DATES = ("2024-05-01", "2024-05-01", "2024-06-01", "01/07/2024", "soon", "")
+IDS = ("A1", "A1", "B2", "", " ")
+
+
+@st.composite
+def census_elements(draw: st.DrawFn, tag: str, depth: int) -> tuple[str, Any]:
+    """An element: (name, text) for a value, (name, [children]) for anything else."""
+    name = draw(st.sampled_from(("", "", "", "c:"))) + tag
+    if tag not in LAYOUT or depth > 7:
+        if tag.endswith("Date"):
+            return name, draw(st.sampled_from(DATES))
+        return name, draw(st.sampled_from(IDS if tag == "LAchildID" else VALUES))
+    children = []
+    first = FIRST.get(tag)  # mostly, what makes the record readable comes first
+    if first is not None and draw(st.integers(0, 4)):
+        children.append(draw(census_elements(first, depth + 1)))
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(LAYOUT[tag] * 8 + STRAYS))
+        children.append(draw(census_elements(kind, depth + 1)))
+    return name, children
+
+
+def lay_out(element: tuple[str, Any]) -> tuple[str, list[tuple[int, str, tuple[int, ...]]]]:
+    """The text of *element*, one element per line, and each element's line, name, ancestors."""
+    lines: list[str] = []
+    placed: list[tuple[int, str, tuple[int, ...]]] = []
+
+    def write(node: tuple[str, Any], ancestors: tuple[int, ...]) -> None:
+        name, content = node
+        line = FIRST_LINE + len(lines)
+        placed.append((line, name.rpartition(":")[2], ancestors))
+        if isinstance(content, str):
+            lines.append(f"<{name}>{escape(content)}</{name}>")
+            return
+        lines.append(f"<{name}>")
+        for part in content:
+            write(part, (*ancestors, line))
+        lines.append(f"</{name}>")
+
+    write(element, ())
+    return "\n".join(lines), placed
+
+
+FIRST_LINE = 3  # the XML declaration, then the root and the header, then Children
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(children=census_elements("Children", 1))
+def test_every_record_in_the_input_is_read_or_named_in_a_diagnostic(
+    tmp_path: Path, children: tuple[str, Any]
+) -> None:
+    """Each record element is in the Dataset (by its line) or a diagnostic names it or a parent."""
+    body, placed = lay_out(children)
+    text = message(body, root='<Message xmlns:c="u">')
+    data = read_text(tmp_path, text)
+    named = set()
+    emptied = set()  # lines of elements ignored or dropped with everything in them
+    for diagnostic in data.diagnostics:
+        lines = {int(n) for n in re.findall(r"\bline (\d+)", diagnostic.where)}
+        named |= lines
+        if "with everything" in diagnostic.problem:
+            emptied |= lines
+    read: dict[str, set[int]] = {
+        table: {line for _, line in origins(data)[table]} for table in data.TABLES
+    }
+    tags = {line: tag for line, tag, _ in placed}
+    for table, lines in read.items():  # a record's origin is an element of its kind
+        assert all(RECORD_TABLES.get(tags.get(line, "")) == table for line in lines), table
+    for line, tag, ancestors in placed:
+        if tag not in RECORD_TABLES:
+            continue
+        accounted = (
+            line in read[RECORD_TABLES[tag]] or line in named or not emptied.isdisjoint(ancestors)
+        )
+        assert accounted, f"the {tag} at line {line} vanished:\n{text}"
+
+
 def test_round_trip_keeps_a_missing_assessment_start(tmp_path: Path) -> None:
     """An assessment without a start date survives the round trip (and is reported)."""
     r = Referral(referral_id="A/2024-01-01", child_id="A", referral_date=D(2024, 1, 1))
@@ -812,5 +1719,5 @@ def test_round_trip_keeps_a_missing_assessment_start(tmp_path: Path) -> None:
     out = tmp_path / "out.xml"
     write_cin_census(data, out, reference_date=D(2025, 3, 31))
     back = read_cin_census(out)
-    assert attrs.evolve(back, diagnostics=()) == data
+    assert attrs.evolve(back, diagnostics=(), coverage=Coverage()) == data
     assert problems(back) == [("AssessmentActualStartDate", "")]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from safeguarding_metrics.errors import ReadError
 from safeguarding_metrics.io import read_cin_census, read_ssda903
 from safeguarding_metrics.working_days import add_working_days
 
@@ -79,6 +80,12 @@ def test_each_cin_sample_reads_and_loses_nothing(path: Path) -> None:
     for diagnostic in data.diagnostics:
         assert diagnostic.file == str(path)
         assert diagnostic.problem
+    (covered,) = data.coverage.returns
+    assert covered.path == str(path)
+    for table in ("children", "referrals"):
+        (file,) = data.origin_of(table).files
+        assert file == str(path)
+        assert (data.origin_of(table).line > 0).all()
 
 
 def test_dfe_sample_icpc_target_is_15_working_days_after_the_s47() -> None:
@@ -91,16 +98,30 @@ def test_dfe_sample_icpc_target_is_15_working_days_after_the_s47() -> None:
     assert s47.referral_id == "DfEX0000001/1970-10-06"
 
 
-def test_cin_samples_of_two_years_merge() -> None:
-    """The 2024 and 2026 fixtures share children: merged, each child and episode once."""
+def test_cin_samples_for_one_collection_year_are_an_error_naming_both() -> None:
+    """The 2024 and 2026 fixtures both have ReferenceDate 2024-03-31: one year, two files."""
     first, second = samples("cin-census/CIN_Census_2024.xml") + samples(
         "cin-census/CIN_Census_2026.xml"
     )
-    merged = read_cin_census([first, second])
-    later = read_cin_census(second)
-    assert {c.child_id for c in merged.children} == {
-        c.child_id for c in read_cin_census(first).children
-    } | {c.child_id for c in later.children}
+    with pytest.raises(ReadError, match=r"CIN_Census_2024\.xml and .*CIN_Census_2026\.xml"):
+        read_cin_census([second, first])
+
+
+def test_cin_samples_of_two_years_merge_whatever_the_order_given() -> None:
+    """The 2021-22 specimen and the 2022-23 fake data merge the same in either order."""
+    older, newer = samples("cin-census/dfe-sample-cin-2022.xml") + samples(
+        "cin-census/fake_CIN_data.xml"
+    )
+    merged = read_cin_census([newer, older])
+    assert merged == read_cin_census([older, newer])
+    assert [(r.year, r.end) for r in merged.coverage.returns] == [
+        (2022, dt.date(2022, 3, 31)),
+        (2023, dt.date(2022, 7, 21)),
+    ]
+    ids = {c.child_id for c in read_cin_census(older).children} | {
+        c.child_id for c in read_cin_census(newer).children
+    }
+    assert {c.child_id for c in merged.children} == ids
     assert len({r.referral_id for r in merged.referrals}) == len(merged.referrals)
 
 

@@ -212,6 +212,8 @@ def test_browser_shows_every_figure_of_the_report(dom: Element) -> None:
     shown = [row for row in report.rows if not row.is_empty]
     assert shown
     for row in shown:
+        if any(cell.unsupported is not None for cell in row.cells):
+            continue  # shown as n/a with the reason, checked in test_report_html
         tr = dom.by_id(row.id)
         numbers = [td.text() for td in tr.iter("td", "num")]
         values = [td.text() for td in tr.iter("td", "value")]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -324,6 +325,8 @@ def test_figures_and_arrows_are_those_of_the_report() -> None:
     for row in report.rows:
         if row.card.kind != "rate" or row.is_empty:
             continue
+        if any(c.unsupported is not None for c in row.cells):
+            continue  # such a row is checked by test_unsupported_cells_say_n_a_and_why
         tr = root.by_id(row.id)
         numbers = [td.text() for td in tr.iter("td", "num")]
         values = [td.text() for td in tr.iter("td", "value")]
@@ -355,6 +358,10 @@ def test_arrows_are_green_when_better_red_when_worse_and_grey_otherwise() -> Non
             continue
         cells = [td for td in root.by_id(row.id).iter("td", "arrow")]
         for td, cell in zip(cells, row.cells, strict=True):
+            if cell.unsupported is not None:  # no figure, so no arrow
+                assert cell.direction is None
+                assert td.text() == ""
+                continue
             assert cell.direction is not None
             assert tones[cell.direction.value] in td.classes
             seen.add(cell.direction.value)
@@ -635,3 +642,18 @@ def test_a_child_id_in_a_problem_or_an_error_text_is_replaced() -> None:
     assert f"kept as {CHILD_ID_MARK}/2024-05-01/2" in root.by_id("problems").text()
     assert f"no referral date for {CHILD_ID_MARK}." in root.by_id("not-shown").text()
     assert "ZX-LATE/2024-05-01/2" in render_html(report, assessments(), with_children=True)
+
+
+def test_unsupported_cells_say_n_a_and_why() -> None:
+    """A figure the data cannot support (a look-back before the returns) shows n/a and its reason."""
+    report, _ = demo()
+    page = demo_page()
+    root = parse_html(page)
+    found = [
+        (row, cell) for row in report.rows for cell in row.cells if cell.unsupported is not None
+    ]
+    assert found  # the demo's first year has repeat plans looking back before the returns
+    for row, cell in found:
+        texts = [td.text() for td in root.by_id(row.id).iter("td", "na")]
+        assert "n/a" in texts
+        assert html.escape(cell.unsupported or "", quote=True) in page

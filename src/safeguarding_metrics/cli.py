@@ -212,7 +212,7 @@ def _columns(args: argparse.Namespace, data: Dataset) -> tuple[list[Any], str]:
                 "quarter), --rolling-12-months-to, --year-to-date, --month, --between, "
                 "--columns or --layout (the data records no collection year to choose one from)"
             )
-        note = "No period was asked for: reporting on the latest year the returns cover."
+        note = "No period was asked for: reporting on the latest whole year the returns cover."
     period = ReportingPeriod.year_ending(year)
     return [column_for(period.quarter(args.quarter) if args.quarter is not None else period)], note
 
@@ -233,8 +233,16 @@ def _as_at(args: argparse.Namespace, data: Dataset) -> dt.date:
 
 
 def _latest_year(data: Dataset) -> int | None:
-    """The latest collection year any return of *data* covers, if one is recorded."""
-    years = [r.year for r in data.coverage.returns if r.year is not None]
+    """The latest collection year the returns of *data* cover to its 31 March, if recorded.
+
+    A return made during its year (a CIN census with a July reference date) covers only
+    part of that year: the year before is the latest whole one.
+    """
+    years = [
+        r.year if r.end >= dt.date(r.year, 3, 31) else r.year - 1
+        for r in data.coverage.returns
+        if r.year is not None
+    ]
     return max(years) if years else None
 
 

@@ -21,8 +21,8 @@ with tempfile.TemporaryDirectory() as folder:
     write_synthetic(folder, scale=SCALE, year_ending=2025)
     cin_files = sorted(Path(folder).glob("cin-census-*.xml"))
     ssda903_folders = sorted(path for path in (Path(folder) / "ssda903").iterdir())
-    # CIN census files oldest first, so a later year's return wins where two years disagree;
-    # the SSDA903 folders are named for their years, and merge by year in any order.
+    # Returns merge by year whatever the order: CIN census files by their ReferenceDate,
+    # SSDA903 folders by the year their names give; a later year wins where two disagree.
     data = read_cin_census(cin_files) | read_ssda903(ssda903_folders)
 
 print(

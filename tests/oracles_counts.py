@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dateutil.relativedelta import relativedelta
 
 from safeguarding_metrics.periods import ReportingPeriod
-from safeguarding_metrics.records import Assessment, Contact, CPPlan, Episode, Referral, Section47
+from safeguarding_metrics.records import Assessment, Contact, CPPlan, Referral, Section47
 from tests.oracles_referrals import kept_referral_rows
 
 OUT = "out-of-scope"
@@ -58,32 +58,6 @@ def cp_at_period_end(plans: Sequence[CPPlan], period: ReportingPeriod) -> dict[s
         if is_open_at(p.start_date, p.end_date, period.end):
             outcomes[p.child_id] = COUNTED
     return outcomes
-
-
-def cla_at_period_end(episodes: Sequence[Episode], period: ReportingPeriod) -> dict[str, str]:
-    """Child id -> outcome for `cla-at-period-end` (every child with an episode)."""
-    day = period.end
-    outcomes = {e.child_id: OUT for e in episodes}
-    for e in episodes:
-        if is_open_at(e.start, e.end, day) and not _short_break(e):
-            outcomes[e.child_id] = COUNTED
-    # A child with no open episode whose latest episode by start (up to period end) ends
-    # before it starts, and is not a short break, is excluded: the end may be the typo.
-    for child_id in outcomes:
-        mine = [e for e in episodes if e.child_id == child_id and e.start <= day]
-        if not mine or any(is_open_at(e.start, e.end, day) for e in mine):
-            continue
-        latest = max(e.start for e in mine)
-        if any(
-            e.start == latest and e.end is not None and e.end < e.start and not _short_break(e)
-            for e in mine
-        ):
-            outcomes[child_id] = "episode-error"
-    return outcomes
-
-
-def _short_break(episode: Episode) -> bool:
-    return episode.legal_status.strip().upper() in ("V3", "V4")
 
 
 def _dated(day: dt.date | None, period: ReportingPeriod) -> str:

@@ -219,3 +219,57 @@ def test_ssda903_sample_folder_names_are_a_year_early() -> None:
     data = read_ssda903(SAMPLES / "ssda903-multi-year" / "2017")
     (whole,) = [d for d in data.diagnostics if d.where == "folder"]
     assert "name it 2018 or 2017-18" in whole.value
+
+
+# -- the report over the samples -----------------------------------------------------------------
+
+
+def _report_json(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    from safeguarding_metrics.cli import main
+
+    code = main(["report", *argv, "--format", "json"])
+    out, _ = capsys.readouterr()
+    assert code in (0, 1)  # 1 when no indicator can be computed for the period
+    return out
+
+
+@pytest.mark.parametrize("year", ["2018", "2019", "2020", "2021", "2022"])
+def test_report_on_the_multi_year_sample_is_the_same_whatever_the_folder_order(
+    capsys: pytest.CaptureFixture[str], year: str
+) -> None:
+    """The five SSDA903 folders forwards, backwards and shuffled give one JSON report."""
+    folders = [str(p) for p in samples("ssda903-multi-year/*")]
+    shuffled = folders[2:] + folders[:2]
+    reports = {
+        _report_json(capsys, "--ssda903", *order, "--year-ending", year)
+        for order in (folders, folders[::-1], shuffled)
+    }
+    assert len(reports) == 1
+
+
+def test_report_on_the_cin_samples_is_the_same_whatever_the_file_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Two CIN census samples of different years, in either order, give one JSON report."""
+    files = [str(p) for p in samples("cin-census/dfe-sample-cin-2022.xml")] + [
+        str(p) for p in samples("cin-census/fake_CIN_data.xml")
+    ]
+    forwards = _report_json(capsys, "--cin", *files)
+    backwards = _report_json(capsys, "--cin", *files[::-1])
+    assert forwards == backwards
+
+
+def test_report_on_the_single_year_sample_has_no_arrow_against_the_year_before_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The 2017-18 return alone: figures for 2017-18, never an arrow against 2016-17."""
+    import json
+
+    folder = str(samples("ssda903-single-year")[0])
+    document = json.loads(
+        _report_json(capsys, "--ssda903", f"2018={folder}", "--year-ending", "2018")
+    )
+    for entry in document["indicators"].values():
+        assert entry.get("direction", "not-comparable") == "not-comparable"
+    placements = document["indicators"]["cla-3-plus-placements"]
+    assert placements["previous"]["unsupported"].startswith("2016-17 lies before the data")

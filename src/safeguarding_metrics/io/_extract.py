@@ -273,13 +273,13 @@ def read_csv_table(
         raise ReadError(f"{path}: cannot be read: {error.strerror}") from None
     text = _decode(data, file, log)
     if "\x00" in text:
-        for number, line in enumerate(text.split("\n"), start=1):
-            if "\x00" in line:
+        for number, raw in enumerate(text.split("\n"), start=1):
+            if "\x00" in raw:
                 log.add(
                     file,
                     f"line {number}",
                     "",
-                    shown(line.replace("\x00", "\\0")),
+                    shown(raw.replace("\x00", "\\0")),
                     "holds a NUL character; read without it",
                 )
         text = text.replace("\x00", "")

@@ -1095,17 +1095,15 @@ class _Reader:
     ) -> str:
         """The reason for a new episode that follows another, from what changed."""
         legal = status != before.legal_status
-        if before_known and known:
-            moved: bool | None = key != before_key
-        elif known or before_known:
-            moved = None
-        else:
-            moved = None
+        moved: bool | None = key != before_key if before_known and known else None
+        same_carer = recorded in ("T", "U")
         allowed: tuple[str, ...]
-        if moved is None:
+        if moved is None:  # the placement of one of the two is not known
             allowed = ("L", "B", "U") if legal else ("P", "T", "L")
+        elif moved and legal:
+            allowed = ("U",) if same_carer else ("B",)
         elif moved:
-            allowed = ("B", "U") if legal else ("P", "T")
+            allowed = ("T",) if same_carer else ("P",)
         else:
             allowed = ("L",)
         if recorded is not None and recorded in allowed:
@@ -1264,12 +1262,12 @@ class _Reader:
                         earliest[table] = day
                     if latest is None or day > latest:
                         latest = day
-        for table, items in self.collected.tables.items():
-            if table not in earliest and items:
-                earliest[table] = dt.date.max
         end = extract_date or latest
         if end is None:
             return Coverage()
+        overall = min(earliest.values(), default=end)
+        for table in self.collected.tables:
+            earliest.setdefault(table, overall)  # children, care leavers: the whole extract
         window = add_months(end, -12 * window_years) if window_years is not None else None
         starts: dict[dt.date, list[str]] = {}
         for table in self.collected.tables:
@@ -1544,7 +1542,7 @@ def _write_looked_after(dataset: Dataset, out: Path) -> None:
             details = (e.placement, e.urn, e.provider, e.postcode)
             if (
                 not follows
-                or e.reason_new in ("S", "P", "B")
+                or e.reason_new != "L"
                 or previous is None
                 or details
                 != (previous.placement, previous.urn, previous.provider, previous.postcode)

@@ -724,7 +724,7 @@ class _Reader:
             self.log.add(
                 self.file,
                 f"{where.rpartition('[')[2].rstrip(']')} row {line}",
-                "Date of Referral",
+                "referral date",
                 referral.referral_date.isoformat(),
                 "a second referral of the child on the same date; kept under its own id",
             )

@@ -641,8 +641,18 @@ class _Reader:
             )
         ids, seconds = referral_ids(
             [
-                (r.child_id, r.referral_date, content_key(attrs.astuple(r, recurse=False)))
-                for _, r in found
+                (
+                    r.child_id,
+                    r.referral_date,
+                    # The SSD's own id, then the whole row, after the record: identical
+                    # referrals are still told apart by content, never by row order.
+                    (
+                        content_key(attrs.astuple(r, recurse=False)),
+                        row.get("cine_referral_id"),
+                        by_content(row.values()),
+                    ),
+                )
+                for row, r in found
             ]
         )
         for index in seconds:

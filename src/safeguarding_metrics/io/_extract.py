@@ -103,6 +103,19 @@ def parse_when(text: str) -> When:
         >>> parse_when("NULL"), parse_when("1900-01-01").problem != ""
         (When(day=None, problem=''), True)
     """
+    found = _WHEN_CACHE.get(text)
+    if found is not None:
+        return found
+    found = _parse_when(text)
+    if len(_WHEN_CACHE) < 100_000:  # dates repeat: each distinct text is parsed once
+        _WHEN_CACHE[text] = found
+    return found
+
+
+_WHEN_CACHE: dict[str, When] = {}
+
+
+def _parse_when(text: str) -> When:
     text = text_of(text)
     if not text:
         return _NOTHING

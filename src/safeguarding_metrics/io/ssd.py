@@ -475,6 +475,9 @@ class _Reader:
             else:
                 rows.append(row)
         for key, members in groups.items():
+            if len(members) == 1:
+                rows.append(members[0])
+                continue
             members.sort(key=lambda r: (by_content(r.values()), r.file, r.line))
             rows.append(members[0])
             for other in members[1:]:

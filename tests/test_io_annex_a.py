@@ -16,7 +16,7 @@ openpyxl = pytest.importorskip("openpyxl")
 from safeguarding_metrics.availability import availability  # noqa: E402 - after the skip
 from safeguarding_metrics.cli import main  # noqa: E402
 from safeguarding_metrics.dataset import Dataset  # noqa: E402
-from safeguarding_metrics.errors import ReadError  # noqa: E402
+from safeguarding_metrics.errors import InvalidOptionError, ReadError  # noqa: E402
 from safeguarding_metrics.io import (  # noqa: E402
     StrictReadError,
     annex_a_period,
@@ -602,3 +602,10 @@ def test_the_period_is_six_calendar_months_to_the_inspection() -> None:
         D(2024, 2, 29),
         D(2025, 2, 28),
     )
+
+
+def test_an_inspection_date_that_is_no_date_is_refused(tmp_path: Path) -> None:
+    """The inspection date is checked at the call."""
+    path = workbook(tmp_path, contacts_list([*CHILD, xl(2025, 1, 6), "1A"]))
+    with pytest.raises(InvalidOptionError, match="inspection_date"):
+        read_annex_a(path, "2025-03-10")  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from safeguarding_metrics.cli import main
 from safeguarding_metrics.dataset import Dataset
-from safeguarding_metrics.errors import ReadError
+from safeguarding_metrics.errors import InvalidOptionError, ReadError
 from safeguarding_metrics.io import (
     StrictReadError,
     read_cin_census,
@@ -826,3 +826,12 @@ def test_strict_mode_raises_on_any_problem(tmp_path: Path) -> None:
     referral = REFERRALS.replace("N,NULL,NULL", "N,RC1,1900-01-01")
     with pytest.raises(StrictReadError):
         read_ssd(ssd(tmp_path, r=referral), strict=True)
+
+
+def test_bad_arguments_are_refused_before_reading(tmp_path: Path) -> None:
+    """A date-time extract date, a window of 0 years: InvalidOptionError at the call."""
+    folder = ssd(tmp_path, p=PERSON)
+    with pytest.raises(InvalidOptionError, match="extract_date"):
+        read_ssd(folder, extract_date=dt.datetime(2025, 3, 31, tzinfo=dt.UTC))
+    with pytest.raises(InvalidOptionError, match="window_years"):
+        read_ssd(folder, window_years=0)

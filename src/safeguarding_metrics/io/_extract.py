@@ -13,21 +13,26 @@ import io
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
+import numpy as np
 
-from safeguarding_metrics.errors import ReadError
+from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.errors import InvalidOptionError, ReadError
 from safeguarding_metrics.io._common import DiagnosticLog, shown
+from safeguarding_metrics.provenance import Coverage, Origins
 
 __all__ = [
     "CELL_LIMIT",
     "NULL_TEXTS",
     "PLACEHOLDER_DAY",
     "CodeTable",
+    "Collected",
     "CsvTable",
     "When",
     "by_content",
+    "check_date",
     "content_key",
     "normal_text",
     "parse_when",
@@ -36,8 +41,6 @@ __all__ = [
     "text_of",
     "yes_no",
 ]
-
-T = TypeVar("T")
 
 NULL_TEXTS = frozenset({"", "null", "nat", "none"})
 """Cell texts that mean "no value" (lower-cased): SQL Server writes ``NULL``."""
@@ -423,11 +426,6 @@ def referral_ids(
     return ids, sorted(seconds)
 
 
-def first_of(items: Sequence[T], key: Callable[[T], Any]) -> T:
-    """The item of *items* that comes first by *key* (a content order)."""
-    return min(items, key=key)
-
-
 # -- datasets ----------------------------------------------------------------------------
 
 
@@ -441,13 +439,8 @@ class Collected:
         """Keep *record* of collection *table*, read from *file* at *line*."""
         self.tables.setdefault(table, []).append((record, file, line))
 
-    def dataset(self, *, diagnostics: Iterable[Any], coverage: Any) -> Any:
+    def dataset(self, *, diagnostics: Iterable[Any], coverage: Coverage) -> Dataset:
         """The `Dataset` of the records, each collection in content order (never row order)."""
-        import numpy as np
-
-        from safeguarding_metrics.dataset import Dataset
-        from safeguarding_metrics.provenance import Origins
-
         collections: dict[str, list[Any]] = {}
         origins: dict[str, Origins] = {}
         for table, items in self.tables.items():
@@ -465,3 +458,9 @@ class Collected:
         return Dataset(
             **collections, diagnostics=tuple(diagnostics), coverage=coverage, origins=origins
         )
+
+
+def check_date(value: object, name: str) -> None:
+    """Raise `InvalidOptionError` unless *value* is a plain date (not a date-time)."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidOptionError(f"{name} must be a datetime.date, got {value!r}")

@@ -38,6 +38,7 @@ from safeguarding_metrics.io._extract import (
     CodeTable,
     Collected,
     by_content,
+    check_date,
     content_key,
     normal_text,
     parse_when,
@@ -290,6 +291,7 @@ def read_annex_a(
             holds none of the lists read here; a list lacks a heading it cannot be read
             without (its child id and the date that places its records, named); *codes*
             names an unknown table; or *strict* and there were problems.
+        InvalidOptionError: *inspection_date* is not a date.
 
     Notes:
         - Sheets are found by name, leniently: ``List 1``, ``list1``, ``List 1 -
@@ -333,6 +335,7 @@ def read_annex_a(
         - Ofsted, Inspecting local authority children's services (ILACS), Annex A.
         - SocialFinanceDigitalLabs/liia-tools-pipeline, Annex A schema (headings, codes).
     """
+    check_date(inspection_date, "inspection_date")
     if codes:
         unknown = sorted(set(codes) - set(CODE_TABLES))
         if unknown:
@@ -388,8 +391,7 @@ class _Reader:
         self._children()
         coverage = self._coverage(lists_read, sheets)
         diagnostics = self.log.finish(strict=strict, what="Annex A workbook")
-        result: Dataset = self.collected.dataset(diagnostics=diagnostics, coverage=coverage)
-        return result
+        return self.collected.dataset(diagnostics=diagnostics, coverage=coverage)
 
     # -- the workbook ------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from safeguarding_metrics.dataset import Dataset
-from safeguarding_metrics.errors import ReadError
+from safeguarding_metrics.errors import InvalidOptionError, ReadError
 from safeguarding_metrics.io._common import DiagnosticLog, shown
 from safeguarding_metrics.io._extract import (
     Collected,
@@ -102,6 +102,7 @@ def read_contacts(
     Raises:
         ReadError: The file is missing or unreadable, has no child id or contact date
             column (naming the columns it has), or *strict* and there were problems.
+        InvalidOptionError: *period* is not a `ReportingPeriod`.
 
     Notes:
         - Columns are found by name (`CONTACT_COLUMNS`): child id, contact date, decision
@@ -118,6 +119,8 @@ def read_contacts(
         - Every row is a contact: two rows of one child on one day are two contacts.
         - Outcome and source are kept as written (trimmed).
     """
+    if period is not None and not isinstance(period, ReportingPeriod):
+        raise InvalidOptionError(f"period must be a ReportingPeriod or None, got {period!r}")
     file_path = Path(path)
     if not file_path.is_file():
         raise ReadError(f"{file_path}: no such contacts file")
@@ -217,8 +220,7 @@ def read_contacts(
             )
         )
     diagnostics = log.finish(strict=strict, what="contacts extract")
-    result: Dataset = collected.dataset(diagnostics=diagnostics, coverage=coverage)
-    return result
+    return collected.dataset(diagnostics=diagnostics, coverage=coverage)
 
 
 def write_contacts(dataset: Dataset, path: str | os.PathLike[str]) -> None:

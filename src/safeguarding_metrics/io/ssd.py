@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from safeguarding_metrics.dataset import Dataset
-from safeguarding_metrics.errors import ReadError
+from safeguarding_metrics.errors import InvalidOptionError, ReadError
 from safeguarding_metrics.io._codes import (
     ABUSE_CATEGORY,
     ACCOMMODATION_LETTER,
@@ -41,6 +41,7 @@ from safeguarding_metrics.io._extract import (
     Collected,
     CsvTable,
     by_content,
+    check_date,
     content_key,
     parse_when,
     read_csv_table,
@@ -246,6 +247,8 @@ def read_ssd(
         ReadError: The folder is missing or holds no SSD table; a table lacks a column it
             cannot be read without (naming the file and the column); *codes* names an
             unknown table; or *strict* and there were problems.
+        InvalidOptionError: *extract_date* is not a date, or *window_years* not a whole
+            number of at least 1.
 
     Notes:
         - A table is recognised by the prefix its columns share (``cine_``, ``clae_``...),
@@ -309,6 +312,14 @@ def read_ssd(
           object definitions and per-system SQL scripts.
         - DfE, SSDA903 guide and CIN census guide (the code lists).
     """
+    if extract_date is not None:
+        check_date(extract_date, "extract_date")
+    if window_years is not None and (
+        isinstance(window_years, bool) or not isinstance(window_years, int) or window_years < 1
+    ):
+        raise InvalidOptionError(
+            f"window_years must be a whole number >= 1 or None, got {window_years!r}"
+        )
     reader = _Reader(Path(folder), codes or {})
     return reader.read(extract_date=extract_date, window_years=window_years, strict=strict)
 
@@ -512,8 +523,7 @@ class _Reader:
         self._care_leavers(births)
         coverage = self._coverage(extract_date, window_years)
         diagnostics = self.log.finish(strict=strict, what="SSD extract")
-        result: Dataset = self.collected.dataset(diagnostics=diagnostics, coverage=coverage)
-        return result
+        return self.collected.dataset(diagnostics=diagnostics, coverage=coverage)
 
     def _people(self) -> dict[str, dt.date | None]:
         births: dict[str, dt.date | None] = {}

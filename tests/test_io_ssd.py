@@ -835,3 +835,27 @@ def test_bad_arguments_are_refused_before_reading(tmp_path: Path) -> None:
         read_ssd(folder, extract_date=dt.datetime(2025, 3, 31, tzinfo=dt.UTC))
     with pytest.raises(InvalidOptionError, match="window_years"):
         read_ssd(folder, window_years=0)
+
+
+def test_two_legal_statuses_open_on_one_day_are_reported(tmp_path: Path) -> None:
+    """An ambiguous join reads the status started latest, and says so."""
+    data = care(
+        tmp_path,
+        f"E-1,1001,P-1,2024-05-01{TS},S,N1,NULL,NULL,POC-1\n",
+        f"P-1,POC-1,1001,2024-05-01{TS},U4,NULL,PR1,AB1 2CD\n",
+        f"LS-1,1001,V2,2024-04-01{TS},NULL\nLS-2,1001,C1,2024-05-01{TS},NULL\n",
+    )
+    assert data.episodes[0].legal_status == "C1"
+    assert problems(data) == [("lega_legal_status", "C1, V2")]
+
+
+def test_a_legal_status_without_a_start_is_dropped_and_reported(tmp_path: Path) -> None:
+    """It cannot be joined by date: never silently."""
+    data = care(
+        tmp_path,
+        f"E-1,1001,P-1,2024-05-01{TS},S,N1,NULL,NULL,POC-1\n",
+        f"P-1,POC-1,1001,2024-05-01{TS},U4,NULL,PR1,AB1 2CD\n",
+        f"LS-1,1001,C2,2024-05-01{TS},NULL\nLS-2,1001,C1,NULL,NULL\n",
+    )
+    assert data.episodes[0].legal_status == "C2"
+    assert problems(data) == [("lega_legal_status_start_date", "")]

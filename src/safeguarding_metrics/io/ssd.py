@@ -933,8 +933,18 @@ class _Reader:
         for row in self.tables["lega"]:
             child = row.get("lega_person_id")
             start = parse_when(row.get("lega_legal_status_start_date")).day
-            if not child or start is None:
-                continue  # only statuses open at an episode's start matter; see _legal_status
+            if not child:
+                self.log.add(
+                    row.file,
+                    row.where,
+                    "lega_person_id",
+                    "",
+                    "missing; the legal status was dropped",
+                )
+                continue
+            if start is None:
+                self._dropped(row, "lega_legal_status_start_date", "legal status")
+                continue
             text = row.get("lega_legal_status")
             code = LEGAL_STATUS.code(text, self.codes.get("legal_status")) if text else None
             found.setdefault(child, []).append(
@@ -1037,6 +1047,16 @@ class _Reader:
                 "no looked-after legal status open on the episode's start day"
                 + (" is recognised (map it with codes=)" if unmapped else "")
                 + "; read as the empty code",
+            )
+        both = sorted({s[2] for s in open_then if s[2]})
+        if len(both) > 1:
+            self.log.add(
+                row.file,
+                row.where,
+                "lega_legal_status",
+                ", ".join(both),
+                "more than one looked-after legal status is open on the episode's start day; "
+                "the one that started latest (then the first code) is read",
             )
         reason_new = recorded_new or ""
         if previous is not None:

@@ -277,15 +277,39 @@ def _ssda903_folder(text: str) -> tuple[str | None, Path]:
 
 
 def _load(args: argparse.Namespace) -> Dataset:
-    """The dataset the report options name: files, folders, or the synthetic cohort."""
-    if args.demo and (args.cin or args.ssda903):
-        raise UsageError("--demo uses built-in data: leave out --cin and --ssda903")
+    """The dataset the report options name: files, folders, or the synthetic cohort.
+
+    The annual returns (CIN census, SSDA903) are read first and the in-year sources merged
+    over them, in this order: Annex A, the SSD extract, the contacts extract. In-year
+    sources have no collection year, so where two hold the same record (the same
+    referral, episode or contact) the one merged later wins, whatever the order of the
+    options; each source's coverage is kept.
+    """
+    ssd = getattr(args, "ssd", None)
+    annex_a = getattr(args, "annex_a", None)
+    contacts = getattr(args, "contacts", None)
+    inspection: dt.date | None = getattr(args, "inspection_date", None)
+    extract_date = getattr(args, "ssd_extract_date", None)
+    given = bool(args.cin or args.ssda903 or ssd or annex_a or contacts)
+    if args.demo and given:
+        raise UsageError(
+            "--demo uses built-in data: leave out --cin, --ssda903, --ssd, --annex-a and --contacts"
+        )
+    if annex_a is not None and inspection is None:
+        raise UsageError("--annex-a needs --inspection-date: the lists cover the six months to it")
+    if inspection is not None and annex_a is None:
+        raise UsageError("--inspection-date applies to --annex-a")
+    if extract_date is not None and ssd is None:
+        raise UsageError("--ssd-extract-date applies to --ssd")
     if args.demo:
         from safeguarding_metrics.synthetic import synthetic_dataset
 
         return synthetic_dataset(year_ending=args.demo_year_ending)
-    if not args.cin and not args.ssda903:
-        raise UsageError("give data to report on: --cin FILE..., --ssda903 DIR..., or --demo")
+    if not given:
+        raise UsageError(
+            "give data to report on: --cin FILE..., --ssda903 DIR..., --ssd DIR, "
+            "--annex-a FILE --inspection-date DATE, --contacts FILE, or --demo"
+        )
     data = Dataset()
     if args.cin:
         from safeguarding_metrics.io.cin_census import read_cin_census
@@ -310,6 +334,25 @@ def _load(args: argparse.Namespace) -> Dataset:
             if not path.exists():
                 raise UsageError(f"{path}: no such SSDA903 folder")
         data = data | read_ssda903(_ssda903_argument(folders), strict=False)
+    if annex_a is not None:
+        from safeguarding_metrics.io.annex_a import read_annex_a
+
+        if not annex_a.is_file():
+            raise UsageError(f"{annex_a}: no such Annex A workbook")
+        if inspection is not None:  # checked above: --annex-a comes with its date
+            data = data | read_annex_a(annex_a, inspection, strict=False)
+    if ssd is not None:
+        from safeguarding_metrics.io.ssd import read_ssd
+
+        if not ssd.exists():
+            raise UsageError(f"{ssd}: no such SSD folder")
+        data = data | read_ssd(ssd, extract_date=extract_date, strict=False)
+    if contacts is not None:
+        from safeguarding_metrics.io.contacts import read_contacts
+
+        if not contacts.is_file():
+            raise UsageError(f"{contacts}: no such contacts file")
+        data = data | read_contacts(contacts, strict=False)
     return data
 
 
@@ -670,6 +713,33 @@ def build_parser() -> argparse.ArgumentParser:
             "SSDA903 folders, one per year, in any order: each folder's collection year is "
             "read from its name (2024, 2023-24, 903_2024) or given as YEAR=DIR"
         ),
+    )
+    data.add_argument(
+        "--ssd",
+        type=Path,
+        metavar="DIR",
+        help="a Standard Safeguarding Dataset extract: a folder of one CSV file per ssd_ table",
+    )
+    data.add_argument(
+        "--ssd-extract-date",
+        type=_date,
+        metavar="DATE",
+        help="the day the SSD was built (default: its latest event date)",
+    )
+    data.add_argument(
+        "--annex-a", type=Path, metavar="FILE", help="an Ofsted Annex A workbook (.xlsx)"
+    )
+    data.add_argument(
+        "--inspection-date",
+        type=_date,
+        metavar="DATE",
+        help="the inspection date of --annex-a: its lists cover the six months to it",
+    )
+    data.add_argument(
+        "--contacts",
+        type=Path,
+        metavar="FILE",
+        help="a contacts extract (CSV: child id, contact date, decision date, outcome, source)",
     )
     data.add_argument("--demo", action="store_true", help="use the built-in synthetic cohort")
     data.add_argument(

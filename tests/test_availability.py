@@ -178,3 +178,35 @@ def test_coverage_never_produces_a_figure_or_an_arrow_for_an_uncovered_year(
     assert (row.current is not None) == (period_year in years)
     has_arrow = row.direction not in (None, Direction.NOT_COMPARABLE)
     assert has_arrow == (period_year in years and period_year - 1 in years)
+
+
+def test_a_source_holding_a_needed_field_in_part_cannot_support_the_figure() -> None:
+    """A card needing a field whole is refused where a source covering the period lacks it."""
+    card = attrs.evolve(NFA, needs=("referrals.nfa",))
+    data = referrals_covering(2024)
+    partial = ReturnCoverage(
+        kind="extract",
+        path="x",
+        year=None,
+        start=dt.date(2023, 4, 1),
+        end=dt.date(2024, 3, 31),
+        tables=["referrals"],
+        partial={"referrals.nfa": "no NFA flag"},
+    )
+    with_part = attrs.evolve(data, coverage=data.coverage | Coverage((partial,)))
+    verdict = availability(card, with_part, ReportingPeriod.year_ending(2024))
+    assert (
+        verdict.reason
+        == "the extract data holds no NFA flag (referrals.nfa), and the figure needs it whole"
+    )
+    assert availability(NFA, with_part, ReportingPeriod.year_ending(2024)).supported
+    (entry,) = [r for r in with_part.coverage.to_dict()["returns"] if r["kind"] == "extract"]
+    assert entry["partial"] == {"referrals.nfa": "no NFA flag"}
+
+
+def test_a_card_names_the_fields_it_needs_as_table_and_field() -> None:
+    """Needs entries are 'table.field' of a record collection; anything else is refused."""
+    with pytest.raises(ValueError, match=r"is not 'table\.field'"):
+        attrs.evolve(NFA, needs=("nfa",))
+    with pytest.raises(ValueError, match=r"is not 'table\.field'"):
+        attrs.evolve(NFA, needs=("plans.review_dates",))

@@ -81,9 +81,16 @@ from safeguarding_metrics.indicators.timescales import (
 )
 from safeguarding_metrics.io import (
     StrictReadError,
+    annex_a_period,
+    read_annex_a,
     read_cin_census,
+    read_contacts,
+    read_ssd,
     read_ssda903,
+    write_annex_a,
     write_cin_census,
+    write_contacts,
+    write_ssd,
     write_ssda903,
 )
 from safeguarding_metrics.layouts import LAYOUTS, ReportColumn, layout, parse_column, parse_columns
@@ -209,6 +216,7 @@ __all__ = [
     "__version__",
     "add_months",
     "add_working_days",
+    "annex_a_period",
     "as_dataset",
     "assessment_duration_distribution",
     "assessment_timeliness_rate",
@@ -249,8 +257,11 @@ __all__ = [
     "periods_of_care",
     "plan_duration_distribution",
     "re_referral_rate",
+    "read_annex_a",
     "read_cin_census",
     "read_comparators",
+    "read_contacts",
+    "read_ssd",
     "read_ssda903",
     "referral_to_s47_rate",
     "referrals_in_period",
@@ -263,8 +274,11 @@ __all__ = [
     "synthetic_dataset",
     "three_plus_placements_rate",
     "working_days_between",
+    "write_annex_a",
     "write_audit",
     "write_cin_census",
+    "write_contacts",
+    "write_ssd",
     "write_ssda903",
     "write_synthetic",
 ]

@@ -66,7 +66,9 @@ def availability(card: Indicator, dataset: Dataset, period: ReportingPeriod) -> 
           look-back, `Indicator.history`) to the period's end, without a gap.
         - Not supported, with the reason: a period that lies beyond the data or before it;
           one that starts before the data starts or ends after it ends (a part year); one
-          whose look-back reaches before the data starts; one with a gap in the returns.
+          whose look-back reaches before the data starts; one with a gap in the returns;
+          one for which a source holds a field the indicator needs whole
+          (`Indicator.needs`) only in part (`ReturnCoverage.partial`).
     """
     coverage = dataset.coverage
     recorded = [table for table in card.inputs if coverage.of(table)]
@@ -105,6 +107,13 @@ def availability(card: Indicator, dataset: Dataset, period: ReportingPeriod) -> 
         return Availability.unsupported(
             f"no return given covers {table} from {_day(gap_start)} to {_day(gap_end)}"
         )
+    for field in card.needs:
+        for source in coverage.of(field.partition(".")[0]):
+            lacks = source.lacks(field)
+            if lacks and source.start <= period.end and source.end >= needed:
+                return Availability.unsupported(
+                    f"the {source.kind} data holds {lacks} ({field}), and the figure needs it whole"
+                )
     return SUPPORTED
 
 

@@ -192,6 +192,15 @@ def _tables(values: Iterable[str]) -> tuple[TableName, ...]:
     return items  # type: ignore[return-value]
 
 
+def _needs(values: Iterable[str]) -> tuple[str, ...]:
+    items = tuple(values)
+    for item in items:
+        table, dot, field = item.partition(".")
+        if not dot or not field or table not in TABLES:
+            raise ValueError(f"needs entry {item!r} is not 'table.field' of a record collection")
+    return items
+
+
 def _exclusions(values: Mapping[str, str]) -> dict[str, str]:
     # A typed converter: `converter=dict` leaves mypy unable to type `exclusions={...}`.
     return dict(values)
@@ -218,6 +227,10 @@ class Indicator:
         history: How far before the period the indicator looks for earlier records (its
             figure needs that history in the data), or `None` when it reads only records
             of the period itself.
+        needs: Fields the indicator needs whole, as ``"table.field"`` (or
+            ``"episodes.history"`` for a child's whole run of episodes): a source that holds
+            them only in part (Annex A's latest review of each plan, say; see
+            `ReturnCoverage.partial`) cannot support its figure.
         inputs: The record collections the indicator needs with its default options, the
             cohort's collection first; the report computes the indicator only when all of
             them hold records. (An option may read more: `anchor="referral"` reads
@@ -240,6 +253,7 @@ class Indicator:
     sources: tuple[Source, ...]
     england: EnglandFigure | None = None
     history: History | None = None
+    needs: tuple[str, ...] = attrs.field(default=(), converter=_needs)
     inputs: tuple[TableName, ...] = attrs.field(converter=_tables)
     function: Callable[..., Result] = attrs.field(eq=False)
 
@@ -313,6 +327,8 @@ class Indicator:
         facts.append(("Reads", ", ".join(f"`{table}`" for table in self.inputs)))
         if self.history is not None:
             facts.append(("Looks back", f"{self.history.describe()}: the data must hold it"))
+        if self.needs:
+            facts.append(("Needs whole", ", ".join(f"`{field}`" for field in self.needs)))
         if self.england is not None:
             unit = "%" if self.kind == "rate" else ""
             facts.append(

@@ -206,6 +206,15 @@ def _columns(args: argparse.Namespace, data: Dataset) -> tuple[list[Any], str]:
     note = ""
     if year is None:
         year = _latest_year(data)
+        if year is None and getattr(args, "inspection_date", None) is not None:
+            from safeguarding_metrics.io.annex_a import annex_a_period
+
+            note = "No period was asked for: reporting on the six months to the inspection date."
+            return [column_for(annex_a_period(args.inspection_date))], note
+        if year is None and data.coverage:
+            as_at = max(r.end for r in data.coverage.returns)
+            note = "No period was asked for: reporting on this year to the data's last day."
+            return [column_for(ReportingPeriod.year_to_date(as_at=as_at))], note
         if year is None:
             raise UsageError(
                 "say which period to report on: --year-ending YYYY (with --quarter N for a "
@@ -279,11 +288,11 @@ def _ssda903_folder(text: str) -> tuple[str | None, Path]:
 def _load(args: argparse.Namespace) -> Dataset:
     """The dataset the report options name: files, folders, or the synthetic cohort.
 
-    The annual returns (CIN census, SSDA903) are read first and the in-year sources merged
-    over them, in this order: Annex A, the SSD extract, the contacts extract. In-year
-    sources have no collection year, so where two hold the same record (the same
-    referral, episode or contact) the one merged later wins, whatever the order of the
-    options; each source's coverage is kept.
+    Sources merge with `Dataset.__or__`: where two hold the same record (the same referral,
+    episode or contact), the later one wins: by collection year between annual returns,
+    else the source whose data ends later (an SSD extract made after a census's 31 March
+    wins over the census); whatever the order of the options. Each source's coverage is
+    kept.
     """
     ssd = getattr(args, "ssd", None)
     annex_a = getattr(args, "annex_a", None)
@@ -421,7 +430,19 @@ def _apply_config(args: argparse.Namespace) -> None:
     from safeguarding_metrics.report.config import load_config
 
     config = load_config(args.config)
-    for name in ("cin", "closures", "population", "comparators", "columns", "layout"):
+    for name in (
+        "cin",
+        "closures",
+        "population",
+        "comparators",
+        "columns",
+        "layout",
+        "ssd",
+        "ssd_extract_date",
+        "annex_a",
+        "inspection_date",
+        "contacts",
+    ):
         if getattr(args, name) in (None, []):
             value = getattr(config, name)
             setattr(args, name, list(value) if isinstance(value, tuple) else value)

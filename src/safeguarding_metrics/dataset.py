@@ -129,11 +129,23 @@ def _origins(values: Mapping[str, Origins]) -> Mapping[str, Origins]:
 
 
 def _later(left: Coverage, right: Coverage) -> bool:
-    """Whether *left* holds later returns than *right* of the collections both record."""
-    shared = [t for t in TABLES if left.years(t) and right.years(t)]
+    """Whether *left* holds later data than *right* of the collections both record.
+
+    By collection year where both sides record years for a collection they share (the
+    annual returns); otherwise (an in-year extract, which has no collection year) by the
+    last day the sides' sources cover. A tie is no decision.
+    """
+    shared = [t for t in TABLES if left.of(t) and right.of(t)]
     if not shared:
         return False
-    return max(left.years(t)[-1] for t in shared) > max(right.years(t)[-1] for t in shared)
+    with_years = [t for t in shared if left.years(t) and right.years(t)]
+    if with_years:
+        return max(left.years(t)[-1] for t in with_years) > max(
+            right.years(t)[-1] for t in with_years
+        )
+    return max(r.end for t in shared for r in left.of(t)) > max(
+        r.end for t in shared for r in right.of(t)
+    )
 
 
 def _diagnostics(values: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
@@ -336,8 +348,10 @@ class Dataset:
 
         The later return is the side whose `coverage` holds the later collection year of
         the collections both sides record returns for (readers record them), whichever side
-        of `|` it is on; otherwise (records built in a script) the right-hand side. So
-        `older | newer` and `newer | older` give the same dataset.
+        of `|` it is on; between sources without collection years (an in-year extract and
+        a return, say), the side whose sources end later; otherwise (records built in a
+        script, or sources ending on the same day) the right-hand side. So `older | newer`
+        and `newer | older` give the same dataset.
 
         A record of the later side replaces the other's record with the same identity (the
         same child; the same child's referral, plan, episode or review on the same date; the

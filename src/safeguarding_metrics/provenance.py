@@ -8,7 +8,7 @@ file and line it came from (`Origins`), so an audit or a diagnostic can point at
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -44,6 +44,11 @@ def _tables(values: Iterable[str]) -> tuple[TableName, ...]:
     return items  # type: ignore[return-value]
 
 
+def _partial(values: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    items = values.items() if isinstance(values, Mapping) else values
+    return tuple(sorted((str(field), str(what)) for field, what in items))
+
+
 @attrs.frozen(kw_only=True)
 class ReturnCoverage:
     """One return (or extract) a dataset was read from, and what it covers.
@@ -55,6 +60,10 @@ class ReturnCoverage:
         start: The first day it covers.
         end: The last day it covers.
         tables: The record collections it held records of.
+        partial: What it holds of those collections only in part: ``"table.field"`` ->
+            what is missing (``{"cp_plans.review_dates": "each plan's latest review
+            only"}``). An indicator that needs such a field whole (`Indicator.needs`) cannot
+            be supported by this return.
     """
 
     kind: str
@@ -63,6 +72,7 @@ class ReturnCoverage:
     start: dt.date
     end: dt.date
     tables: tuple[TableName, ...] = attrs.field(converter=_tables)
+    partial: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_partial)
 
     @classmethod
     def for_year(
@@ -71,6 +81,10 @@ class ReturnCoverage:
         """A return for collection year *year*, covering 1 April *year - 1* to 31 March *year*."""
         start, end = collection_year_span(year)
         return cls(kind=kind, path=path, year=year, start=start, end=end, tables=tables)
+
+    def lacks(self, field: str) -> str | None:
+        """What this return lacks of *field* (``"table.field"``), or `None` when it is whole."""
+        return dict(self.partial).get(field)
 
     @property
     def label(self) -> str:
@@ -189,6 +203,7 @@ class Coverage:
                     "start": r.start.isoformat(),
                     "end": r.end.isoformat(),
                     "tables": list(r.tables),
+                    **({"partial": dict(r.partial)} if r.partial else {}),
                 }
                 for r in self.returns
             ],

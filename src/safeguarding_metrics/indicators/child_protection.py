@@ -303,6 +303,7 @@ CPP_SECOND_OR_SUBSEQUENT = Indicator(
         CIN_CENSUS_GUIDE.at("NumberOfPreviousCPP"),
     ),
     england=EnglandFigure(value=24.5, period="2024-25", source=CHILDREN_IN_NEED.at("table D3")),
+    needs=("cp_plans.previous_plans",),
     inputs=("cp_plans",),
     function=second_plan_rate,
 )

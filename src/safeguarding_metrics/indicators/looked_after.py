@@ -694,6 +694,7 @@ LAC_REVIEWS_IN_TIMESCALE = Indicator(
         NATIONAL_INDICATORS.at("NI 66"),
         SSDA903_GUIDE.at("reviews table (REVIEW)"),
     ),
+    needs=("lac_reviews.review_date",),
     inputs=("episodes", "lac_reviews"),
     function=lac_review_timeliness_rate,
 )
@@ -850,6 +851,7 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
         SSDA903_GUIDE.at("RNE, LS, PLACE"),
     ),
     england=EnglandFigure(value=10.0, period="2024-25", source=CHILDREN_LOOKED_AFTER),
+    needs=("episodes.history",),
     inputs=("episodes",),
     function=three_plus_placements_rate,
 )
@@ -1043,6 +1045,7 @@ CLA_LONG_TERM_STABILITY = Indicator(
     ),
     england=EnglandFigure(value=69.0, period="2024-25", source=CHILDREN_LOOKED_AFTER),
     history=History(months=30, before="end"),
+    needs=("episodes.history",),
     inputs=("episodes", "children"),
     function=long_term_stability_rate,
 )

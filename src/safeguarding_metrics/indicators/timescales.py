@@ -1002,6 +1002,7 @@ CONTACT_DECISION_1WD = Indicator(
         ),
         WORKING_TOGETHER.at("decision within one working day of a referral being received"),
     ),
+    needs=("contacts.decision_date",),
     inputs=("contacts",),
     function=contact_decision_timeliness_rate,
 )
@@ -1129,6 +1130,7 @@ CP_REVIEWS_IN_TIMESCALE = Indicator(
         period="2015-16",
         source=CHILDREN_IN_NEED.at("2015-16 release: plans reviewed within required timescales"),
     ),
+    needs=("cp_plans.review_dates",),
     inputs=("cp_plans",),
     function=cp_review_timeliness_rate,
 )

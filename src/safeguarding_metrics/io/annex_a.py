@@ -250,6 +250,17 @@ def _openpyxl() -> Any:
         ) from None
 
 
+PARTIAL_LISTS: dict[int, dict[str, str]] = {
+    1: {"contacts.decision_date": "no decision date of a contact"},
+    7: {"cp_plans.review_dates": "each plan's latest review only"},
+    8: {
+        "episodes.history": "one row per child, no placement history",
+        "lac_reviews.review_date": "each child's latest review only",
+    },
+}
+"""What each list holds only in part (`ReturnCoverage.partial`): field -> what is missing."""
+
+
 @attrs.define
 class _Sheet:
     """One list as read: its sheet, its fields' columns and its rows."""
@@ -936,6 +947,12 @@ class _Reader:
             self.collected.add("children", kept, origin[0], origin[1])
 
     def _coverage(self, lists: Sequence[int], sheets: Mapping[int, _Sheet]) -> Coverage:
+        """One return per list read, for the six months to the inspection date.
+
+        Each says what it holds only in part (`PARTIAL_LISTS`), so that the report refuses
+        an indicator needing it whole (`Indicator.needs`); List 8's latest reviews cover the
+        inspection day alone.
+        """
         returns: list[ReturnCoverage] = []
         start, end = self.period.start, self.period.end
         for number in lists:
@@ -950,6 +967,7 @@ class _Reader:
                     start=start,
                     end=end,
                     tables=tables,
+                    partial=PARTIAL_LISTS.get(number, {}),
                 )
             )
             if number == 8:

@@ -185,6 +185,13 @@ def _known(column: str) -> bool:
     return _prefix(column) in SSD_TABLES
 
 
+PARTIAL_FIELDS: dict[str, str] = {
+    "contacts.decision_date": "no decision date of a contact",
+    "cp_plans.previous_plans": "no count of a child's previous plans",
+}
+"""What an SSD extract lacks (`ReturnCoverage.partial`): field -> what is missing."""
+
+
 @attrs.define
 class _Row:
     """One row of an SSD table: its cells by column name."""
@@ -1326,6 +1333,7 @@ class _Reader:
                     start=start,
                     end=end,
                     tables=tables,
+                    partial={k: v for k, v in PARTIAL_FIELDS.items() if k.split(".")[0] in tables},
                 )
                 for start, tables in sorted(starts.items())
             )

@@ -30,6 +30,11 @@ class ReportConfig:
     Attributes:
         cin: CIN census files.
         ssda903: SSDA903 folders, as ``DIR`` or ``YEAR=DIR`` texts.
+        ssd: A Standard Safeguarding Dataset extract's folder.
+        ssd_extract_date: The date the SSD extract was made.
+        annex_a: An Ofsted Annex A workbook.
+        inspection_date: The inspection date the Annex A lists run to.
+        contacts: A local contacts extract.
         closures: A file of local closure days.
         population: The child population, for counts per 10,000.
         comparators: A comparators CSV file.
@@ -49,6 +54,11 @@ class ReportConfig:
 
     cin: tuple[Path, ...] = ()
     ssda903: tuple[str, ...] = ()
+    ssd: Path | None = None
+    ssd_extract_date: dt.date | None = None
+    annex_a: Path | None = None
+    inspection_date: dt.date | None = None
+    contacts: Path | None = None
     closures: Path | None = None
     population: int | None = None
     comparators: Path | None = None
@@ -68,7 +78,18 @@ class ReportConfig:
 
 _SECTIONS = {
     "title": "",
-    "inputs": ("cin", "ssda903", "closures", "population", "comparators"),
+    "inputs": (
+        "cin",
+        "ssda903",
+        "ssd",
+        "ssd_extract_date",
+        "annex_a",
+        "inspection_date",
+        "contacts",
+        "closures",
+        "population",
+        "comparators",
+    ),
     "report": (
         "columns",
         "layout",
@@ -101,6 +122,17 @@ def _strings(path: Path, name: str, value: Any) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _day(path: Path, name: str, value: Any) -> dt.date:
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"{path}: {name} {value!r} is not a date") from None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ConfigError(f"{path}: {name} must be a date such as 2024-09-30, got {value!r}")
+    return value
+
+
 def load_config(path: str | os.PathLike[str]) -> ReportConfig:
     """Read a ``report.toml`` file.
 
@@ -114,6 +146,8 @@ def load_config(path: str | os.PathLike[str]) -> ReportConfig:
         closures = "closures.txt"
         population = 45000
         comparators = "neighbours.csv"
+        # In-year sources: ssd = "extract/", ssd_extract_date = 2024-09-30,
+        # annex_a = "annex-a.xlsx", inspection_date = 2024-10-14, contacts = "contacts.csv"
 
         [report]
         layout = "quarters-ytd"
@@ -170,9 +204,12 @@ def load_config(path: str | os.PathLike[str]) -> ReportConfig:
             )
         else:
             settings["ssda903"] = tuple(str(folder / p) for p in _strings(file, "ssda903", given))
-    for name in ("closures", "comparators", "output"):
+    for name in ("closures", "comparators", "output", "ssd", "annex_a", "contacts"):
         if name in values:
             settings[name] = folder / _kind(file, name, values[name], str)
+    for name in ("ssd_extract_date", "inspection_date"):
+        if name in values:
+            settings[name] = _day(file, name, values[name])
     if "population" in values:
         settings["population"] = _kind(file, "population", values["population"], int)
     for name in ("columns", "indicators", "skip"):
@@ -182,15 +219,7 @@ def load_config(path: str | os.PathLike[str]) -> ReportConfig:
         if name in values:
             settings[name] = _kind(file, name, values[name], str)
     if "as_at" in values:
-        day = values["as_at"]
-        if isinstance(day, str):
-            try:
-                day = dt.date.fromisoformat(day)
-            except ValueError:
-                raise ConfigError(f"{file}: as_at {day!r} is not a date") from None
-        if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
-            raise ConfigError(f"{file}: as_at must be a date such as 2024-09-30, got {day!r}")
-        settings["as_at"] = day
+        settings["as_at"] = _day(file, "as_at", values["as_at"])
     if "year_ending" in values:
         settings["year_ending"] = _kind(file, "year_ending", values["year_ending"], int)
     if "england" in values:

@@ -469,6 +469,14 @@ def test_an_ssda903_year_holds_the_children_looked_after_in_it() -> None:
     assert [e.child_id for e in earlier.episodes] == ["A", "A", "B", "C"]
 
 
+def without_same_day_number(record: object) -> object:
+    """*record* with a same-day number (``/2``) taken off its referral id."""
+    referral_id = getattr(record, "referral_id", None)
+    if referral_id is None or referral_id.count("/") < 2:
+        return record
+    return attrs.evolve(record, referral_id=referral_id.rsplit("/", 1)[0])  # type: ignore[misc]
+
+
 def read_returns(root: Path) -> Dataset:
     """The returns written under *root*, read as a council would read them."""
     from safeguarding_metrics.io.cin_census import read_cin_census
@@ -503,8 +511,12 @@ def test_written_returns_read_back_to_the_cohort(tmp_path: Path) -> None:
         if table == "contacts":
             assert read.is_empty(table)
             continue
-        key = lambda r: repr(r)  # noqa: E731 - records of one class order by their repr
-        assert sorted(read.records(table), key=key) == sorted(cohort.records(table), key=key), table
+        # Records of one class order by their repr; a child's same-day referrals are
+        # numbered by the reader by their content, so those numbers are left out.
+        key = lambda r: repr(without_same_day_number(r))  # noqa: E731
+        assert sorted(map(without_same_day_number, read.records(table)), key=key) == sorted(
+            map(without_same_day_number, cohort.records(table)), key=key
+        ), table
     assert read.coverage.years("episodes") == cohort.coverage.years("episodes")
     for year in (2023, 2024, 2025):
         period = ReportingPeriod.year_ending(year)

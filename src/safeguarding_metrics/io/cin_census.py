@@ -370,10 +370,17 @@ def read_cin_census(
           year first). Children merge by `LAchildID`, episodes by (child, referral date),
           the later file winning. A later file's `CINdetails` replaces the earlier file's
           whole episode, with its assessments, plans and enquiries, so one a later year
-          removed is gone. Episodes the later file does not hold are kept.
+          removed is gone; a plan keeps the review dates earlier files listed for it (the
+          same child and plan start), since each return lists its own year's reviews.
+          Episodes the later file does not hold are kept; one of them still open in its
+          file, which a later file would have had to hold, is taken to have closed on 1
+          April after its file's collection year, with its open plans, and is reported.
         - `referral_id` is the child id and referral date, `"<LAchildID>/<YYYY-MM-DD>"`; a
-          second referral of the child on the same date gets `"/2"` (then `"/3"`...), so
-          both survive for the indicators to exclude one as `duplicate`; it is reported.
+          child's same-day referrals are numbered by their content (their fields, then
+          the records nested in them), the first keeping the plain id and the others
+          getting `"/2"`, `"/3"`..., so both survive for the indicators to exclude one as
+          `duplicate`, and which is kept never depends on their order in the file; it is
+          reported.
           Records nested in a `CINdetails` carry its `referral_id`.
         - Element names are read without their namespace prefix, on any element
           (`<cin:Child>` is a `Child`, whatever the root is written as).
@@ -392,8 +399,8 @@ def read_cin_census(
         - Dropped and reported: a `Child` without `LAchildID` (with everything in it), a
           `CINdetails` without a valid `CINreferralDate` (with everything nested in it),
           a plan without a valid start date. A child whose `LAchildID` appears twice in a
-          file is reported at both lines: the identifiers of the last are kept, the
-          episodes of both.
+          file is reported at both lines: the most complete identifiers are kept (then the
+          first by content, never by place in the file), the episodes of both.
         - An identifier or code longer than `MAX_TEXT_LENGTH` characters is reported and
           not kept: a `Child` with such an `LAchildID` is dropped, any other such value is
           read as missing.
@@ -549,11 +556,13 @@ def _build(
     if len(kept):
         tables["children"] = keep("children", columns, kept)
     order: list[int] = []
+    same_day: list[list[int]] = []
     for group in episodes.values():
         if isinstance(group, int):
             order.append(group)
         else:
             order.extend(group)
+            same_day.append(group)
     episodes.clear()
     kept = np.array(order, dtype=np.intp)
     del order
@@ -562,16 +571,23 @@ def _build(
         return Dataset.from_columns(
             **tables, diagnostics=diagnostics, coverage=coverage, origins=origins
         )
+    nested = {
+        table: _columns(table, getattr(rows, table))
+        for table in ("assessments", "section47s", "cp_plans", "cin_plans")
+        if getattr(rows, table)
+    }
+    _number_same_day_by_content(referrals, nested, same_day)
+    file_of = _file_numbers("referrals", ordered, len(referrals["referral_id"]))
+    stale = _close_stale_episodes(referrals, nested, kept, file_of, ordered)
+    if "cp_plans" in nested:
+        _keep_earlier_reviews(referrals, nested["cp_plans"], kept)
+    diagnostics = (*diagnostics, *stale)
     tables["referrals"] = keep("referrals", referrals, kept)
     # A nested record is kept when its episode is, and follows the merge order of the
     # episodes (stable: records of one episode keep the order they were read in).
     position = np.full(len(referrals["referral_id"]), -1, dtype=np.intp)
     position[kept] = np.arange(len(kept))
-    for table in ("assessments", "section47s", "cp_plans", "cin_plans"):
-        flat = getattr(rows, table)
-        if not flat:
-            continue
-        columns = _columns(table, flat)
+    for table, columns in nested.items():
         episode = columns.pop("episode")
         key = position[episode]
         rows_kept = np.flatnonzero(key >= 0)
@@ -587,6 +603,142 @@ def _build(
     return Dataset.from_columns(
         **tables, diagnostics=diagnostics, coverage=coverage, origins=origins
     )
+
+
+def _nested_content(
+    nested: dict[str, dict[str, npt.NDArray[Any]]], episodes: set[int]
+) -> dict[int, list[str]]:
+    """The records nested in *episodes* as text, each episode's sorted, for comparing content."""
+    found: dict[int, list[str]] = {episode: [] for episode in episodes}
+    wanted = np.fromiter(episodes, dtype=np.int64, count=len(episodes))
+    for table, columns in nested.items():
+        rows = np.flatnonzero(np.isin(columns["episode"], wanted))
+        for row in rows.tolist():
+            values = tuple(
+                repr(
+                    columns[name][row].tolist()
+                    if hasattr(columns[name][row], "tolist")
+                    else columns[name][row]
+                )
+                for name, _ in _FIELDS[table]
+                if name not in ("episode", "line")
+            )
+            found[int(columns["episode"][row])].append(repr((table, values)))
+    for texts in found.values():
+        texts.sort()
+    return found
+
+
+def _number_same_day_by_content(
+    referrals: dict[str, npt.NDArray[Any]],
+    nested: dict[str, dict[str, npt.NDArray[Any]]],
+    groups: list[list[int]],
+) -> None:
+    """Number a child's same-day episodes by their content, not by where they are in the file.
+
+    The first by content keeps ``"<child>/<date>"``, the others get ``/2``, ``/3``..., so the
+    referral kept for a same-day group (the smallest `referral_id`, SPEC §4.2) does not
+    depend on the order of the elements.
+    """
+    if not groups:
+        return
+    content = _nested_content(nested, {episode for group in groups for episode in group})
+    ids = referrals["referral_id"].astype(object)
+    fields = [name for name, _ in _FIELDS["referrals"] if name not in ("referral_id", "line")]
+    for group in groups:
+        base = (
+            str(referrals["child_id"][group[0]]) + "/" + str(referrals["referral_date"][group[0]])
+        )
+        ranked = sorted(
+            group,
+            key=lambda row: (
+                tuple(repr(referrals[name][row].tolist()) for name in fields),
+                content[row],
+            ),
+        )
+        for number, row in enumerate(ranked, start=1):
+            ids[row] = base if number == 1 else f"{base}/{number}"
+    referrals["referral_id"] = ids.astype(np.str_)
+
+
+def _close_stale_episodes(
+    referrals: dict[str, npt.NDArray[Any]],
+    nested: dict[str, dict[str, npt.NDArray[Any]]],
+    kept: npt.NDArray[np.intp],
+    file_of: npt.NDArray[np.int32],
+    ordered: list["_FileReader"],
+) -> list[Diagnostic]:
+    """Close the episodes left open in a return that a later return given does not hold.
+
+    A CIN census holds every episode open at any time in its year; so an episode open at the
+    end of one return and absent from a later one had ended by the start of the next year.
+    It is taken to have closed on 1 April after its return's collection year, with its open
+    plans, as SSDA903 episodes are (SPEC §4.4).
+    """
+    found: list[Diagnostic] = []
+    last = len(ordered) - 1
+    closure = referrals["closure_date"]
+    stale = kept[(file_of[kept] < last) & np.isnat(closure[kept])]
+    if not len(stale):
+        return found
+    for row in stale.tolist():
+        reader = ordered[int(file_of[row])]
+        if reader.reference is None:
+            continue
+        year = collection_year(reader.reference)
+        closed = np.datetime64(collection_year_span(year)[1], "D") + 1
+        closure[row] = closed
+        found.append(
+            Diagnostic(
+                file=reader.file,
+                where=f"line {int(referrals['line'][row])}: {referrals['referral_id'][row]}",
+                field="CINclosureDate",
+                value=str(closed),
+                problem=(
+                    "episode open in this return but not held by a later return given: "
+                    "taken to have closed on 1 April after this return's year, with its "
+                    "open plans"
+                ),
+            )
+        )
+        for table in ("cp_plans", "cin_plans"):
+            if table in nested:
+                columns = nested[table]
+                mine = (columns["episode"] == row) & np.isnat(columns["end_date"])
+                columns["end_date"][mine] = closed
+    return found
+
+
+def _keep_earlier_reviews(
+    referrals: dict[str, npt.NDArray[Any]],
+    plans: dict[str, npt.NDArray[Any]],
+    kept: npt.NDArray[np.intp],
+) -> None:
+    """Give a plan the review dates its earlier returns held too.
+
+    A later return's episode replaces the earlier one whole, but a return lists the reviews
+    of its own year: a plan reviewed in an earlier year keeps those reviews (plans matched by
+    child and start date), as a child's looked-after reviews are the union of the returns'.
+    """
+    is_kept = np.zeros(len(referrals["referral_id"]), dtype=np.bool_)
+    is_kept[kept] = True
+    episode = plans["episode"]
+    dropped = ~is_kept[episode]
+    if not dropped.any():
+        return
+    child = referrals["child_id"][episode]
+    start = plans["start_date"]
+    earlier: dict[tuple[str, Any], set[Any]] = {}
+    for row in np.flatnonzero(dropped).tolist():
+        dates = plans["review_dates"][row]
+        if dates:
+            earlier.setdefault((str(child[row]), start[row]), set()).update(dates)
+    if not earlier:
+        return
+    for row in np.flatnonzero(~dropped).tolist():
+        more = earlier.get((str(child[row]), start[row]))
+        if more:
+            plans["review_dates"][row] = tuple(sorted(set(plans["review_dates"][row]) | more))
 
 
 def _take(
@@ -1018,6 +1170,8 @@ class _FileReader:
             if name == "CINdetails":
                 details.append(part)
             elif name == "ChildIdentifiers":
+                if len({item[0] for item in part[2:]}) != len(part) - 2:
+                    self._repeated(f"line {line}: {path}", part[2:])
                 for item in part[2:]:
                     item_name = item[0]
                     if item_name == "LAchildID":
@@ -1056,20 +1210,45 @@ class _FileReader:
             )
         rows = self.rows.children
         earlier = self.children.get(child_id)
-        if earlier is not None:
+        mine = len(rows) // _CHILD_WIDTH
+        rows.extend((child_id, birth, sex, ethnicity, line))
+        if earlier is None:
+            self.children[child_id] = mine
+        else:
             earlier_line = rows[earlier * _CHILD_WIDTH + _CHILD_WIDTH - 1]
             self.log.add(
                 self.file,
                 f"line {line}: {path} (and line {earlier_line})",
                 "LAchildID",
                 shown(child_id),
-                "the child appears more than once in this file; identifiers of the last "
-                "kept, episodes of all kept",
+                "the child appears more than once in this file; the most complete "
+                "identifiers kept (then the first by content), episodes of all kept",
             )
-        self.children[child_id] = len(rows) // _CHILD_WIDTH
-        rows.extend((child_id, birth, sex, ethnicity, line))
+            self.children[child_id] = min(earlier, mine, key=self._identifiers_rank)
         for number, detail in enumerate(details, start=1):
             self._episode(child_id, f"{path}/CINdetails {number}", detail)
+
+    def _repeated(self, where: str, parts: list[_Node]) -> None:
+        """Report each element given more than once in one parent with different values."""
+        seen: dict[str, list[str]] = {}
+        for part in parts:
+            if len(part) == 2:  # a leaf: its text
+                seen.setdefault(part[0], []).append(str(part[1]).strip())
+        for name, values in seen.items():
+            if len(set(values)) > 1:
+                self.log.add(
+                    self.file,
+                    where,
+                    name,
+                    shown(" | ".join(values)),
+                    "given more than once in one element, with different values; the last is read",
+                )
+
+    def _identifiers_rank(self, row: int) -> tuple[int, tuple[str, ...]]:
+        """How a Child's identifiers rank among repeats: the most complete, then by content."""
+        birth, sex, ethnicity = self.rows.children[row * _CHILD_WIDTH + 1 : row * _CHILD_WIDTH + 4]
+        filled = (birth != _NAT) + bool(sex) + bool(ethnicity)
+        return -filled, (f"{birth:020d}" if birth != _NAT else "", sex, ethnicity)
 
     def _episode(self, child_id: str, path: str, node: _Node) -> None:
         line = node[1]
@@ -1079,6 +1258,8 @@ class _FileReader:
         # records are in it too, with their lines, but never looked up), and the nested
         # records in order.
         leaves: dict[str, Any] = {part[0]: part[1] for part in parts}
+        if len(leaves) != len(parts):  # a name met twice: records, or a repeated value
+            self._repeated(where, [p for p in parts if p[0] not in _NESTED])
         get = leaves.get
         text = get("CINreferralDate", "").strip()
         found = _REFERRAL_DAYS.get(text)
@@ -1112,7 +1293,7 @@ class _FileReader:
                 "CINreferralDate",
                 iso,
                 "another CINdetails of the child has the same CINreferralDate; both kept, "
-                "this one with a numbered referral_id (/2, /3...)",
+                "their referral_ids numbered by their content (/2, /3...)",
             )
         text = get("ReferralNFA", "").strip()
         nfa = _FLAGS.get(text)

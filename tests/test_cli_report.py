@@ -287,7 +287,7 @@ def test_strict_shows_the_problems_it_failed_on(
         ),
         pytest.param(
             ["report", "--demo", "--closures", "no-such-closures.txt"],
-            1,
+            2,
             "no-such-closures.txt",
             id="missing-closures",
         ),
@@ -795,3 +795,49 @@ def test_an_ssda903_folder_whose_year_cannot_be_told_says_how_to_give_it(
     code, _, err = run(capsys, "report", "--ssda903", str(folder), "--year-ending", "2025")
     assert code == 1
     assert f"={folder}" in one_line_error(err)
+
+
+def test_a_period_on_the_command_line_wins_over_the_config_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """report.toml's layout yields to --year-ending, and its year to --month."""
+    config = tmp_path / "report.toml"
+    config.write_text('[report]\nlayout = "quarters-ytd"\nyear_ending = 2024\n', encoding="utf-8")
+    code, out, err = run(
+        capsys, "report", "--demo", "--config", str(config), "--year-ending", "2025",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    document = json.loads(out)
+    assert "columns" not in document
+    assert document["period"]["label"] == "2024-25"
+    code, out, err = run(
+        capsys, "report", "--demo", "--config", str(config), "--month", "2024-06",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["period"]["label"] == "June 2024"
+
+
+def test_with_a_return_made_during_its_year_the_default_period_is_that_year_to_date(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A census dated 21 July covers 1 April to 21 July: that is the period reported on."""
+    from safeguarding_metrics.io import write_cin_census
+
+    data = Dataset(
+        referrals=[
+            Referral(referral_id="R", child_id="A", referral_date=dt.date(2024, 5, 1), nfa=True)
+        ]
+    )
+    path = tmp_path / "in-year.xml"
+    write_cin_census(data, path, reference_date=dt.date(2024, 7, 21))
+    code, out, err = run(capsys, "report", "--cin", str(path), "--format", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["period"] == {
+        "start": "2024-04-01",
+        "end": "2024-07-21",
+        "label": "2024-25 to date (2024-07-21)",
+    }
+    assert document["indicators"]["referrals-nfa"]["numerator"] == 1

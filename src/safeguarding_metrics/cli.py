@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
@@ -212,9 +214,9 @@ def _columns(args: argparse.Namespace, data: Dataset) -> tuple[list[Any], str]:
             note = "No period was asked for: reporting on the six months to the inspection date."
             return [column_for(annex_a_period(args.inspection_date))], note
         if year is None and data.coverage:
-            as_at = max(r.end for r in data.coverage.returns)
-            note = "No period was asked for: reporting on this year to the data's last day."
-            return [column_for(ReportingPeriod.year_to_date(as_at=as_at))], note
+            period = _latest_stretch(data)
+            note = "No period was asked for: reporting on the latest stretch the data covers."
+            return [column_for(period)], note
         if year is None:
             raise UsageError(
                 "say which period to report on: --year-ending YYYY (with --quarter N for a "
@@ -242,17 +244,30 @@ def _as_at(args: argparse.Namespace, data: Dataset) -> dt.date:
 
 
 def _latest_year(data: Dataset) -> int | None:
-    """The latest collection year the returns of *data* cover to its 31 March, if recorded.
+    """The latest collection year the returns of *data* cover whole, if one is recorded.
 
     A return made during its year (a CIN census with a July reference date) covers only
-    part of that year: the year before is the latest whole one.
+    part of it, and the year before is not covered by it: then there is no whole year.
     """
     years = [
-        r.year if r.end >= dt.date(r.year, 3, 31) else r.year - 1
+        r.year
         for r in data.coverage.returns
         if r.year is not None
+        and any(data.coverage.covers(table, *_year_span(r.year)) for table in r.tables)
     ]
     return max(years) if years else None
+
+
+def _year_span(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+
+
+def _latest_stretch(data: Dataset) -> ReportingPeriod:
+    """The data's latest stretch as a period: this year to its last day, or from its start."""
+    last = max(r.end for r in data.coverage.returns)
+    begins = max(r.start for r in data.coverage.returns if r.start <= last)
+    ytd = ReportingPeriod.year_to_date(as_at=last)
+    return ytd if begins <= ytd.start else ReportingPeriod.between(begins, last)
 
 
 class _Progress:
@@ -430,6 +445,21 @@ def _apply_config(args: argparse.Namespace) -> None:
     from safeguarding_metrics.report.config import load_config
 
     config = load_config(args.config)
+    period_given = any(
+        getattr(args, name) not in (None, [])
+        for name in (
+            "year_ending",
+            "quarter",
+            "rolling_12_months_to",
+            "year_to_date",
+            "month",
+            "between",
+            "columns",
+            "layout",
+        )
+    )
+    if period_given:  # the command line chose the period: the file's period settings yield
+        config = attrs.evolve(config, columns=(), layout=None, as_at=None, year_ending=None)
     for name in (
         "cin",
         "closures",
@@ -542,6 +572,9 @@ def _report(args: argparse.Namespace) -> int:
         raise UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     if args.with_children and args.format != "html":
         raise UsageError("--with-children applies to --format html")
+    for given, what in ((args.closures, "closures"), (args.comparators, "comparators")):
+        if given is not None and not given.is_file():
+            raise UsageError(f"{given}: no such {what} file")
     closures = read_closures(args.closures) if args.closures else []
     calendar = WorkingDayCalendar.england(extra_closures=closures)
     comparators = read_comparators(args.comparators) if args.comparators else ()

@@ -107,7 +107,7 @@ def test_indicator_with_no_records_in_any_column_is_left_out_of_tables() -> None
     report = run_report(assessments(), columns=layout("quarters-ytd", as_at=AS_AT))
     assert "initial-assessment-10wd" in report.empty
     table = report.to_table()
-    assert "Not shown (no records in any column):" in table
+    assert "Not shown (nobody in the cohort in any column):" in table
     assert "Initial assessments" not in table
     assert "initial-assessment-10wd" in json.loads(report.to_json())["indicators"]
 
@@ -263,3 +263,24 @@ def test_counts_to_date_at_different_quarter_ends_are_not_compared() -> None:
     assert cell.direction is Direction.NOT_COMPARABLE
     assert cell.comparison_unsupported is not None
     assert "is not comparable" in cell.comparison_unsupported
+
+
+def test_several_years_of_one_comparator_keep_the_latest_in_any_order(tmp_path: Path) -> None:
+    """Neighbours' 2023-24 and 2024-25 figures, in either order: 2024-25's is shown."""
+    rows = [
+        "assessment-45wd,Neighbours,82,2023-24",
+        "assessment-45wd,Neighbours,80,2024-25",
+    ]
+    for order in (rows, rows[::-1]):
+        path = tmp_path / "c.csv"
+        path.write_text(
+            "indicator_id,label,value,year\n" + "\n".join(order) + "\n", encoding="utf-8"
+        )
+        (comparator,) = read_comparators(path)
+        assert (comparator.value, comparator.year) == (80.0, "2024-25")
+    path.write_text(
+        "indicator_id,label,value,year\nassessment-45wd,N,80,2024-25\nassessment-45wd,N,81,2024-25\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReadError, match="given twice"):
+        read_comparators(path)

@@ -29,7 +29,12 @@ def read_comparators(path: str | os.PathLike[str]) -> tuple[Comparator, ...]:
 
     Raises:
         ReadError: The file cannot be read, lacks a column, names an indicator that is not
-            registered, or holds a value that is not a number; the message names the line.
+            registered, holds a value that is not a number, or gives two different figures
+            for one indicator, label and year; the message names the line.
+
+    Notes:
+        - Several rows for one indicator and label (the same neighbours' figures for
+          several years) keep the latest year's, whatever their order in the file.
     """
     file = Path(path)
     try:
@@ -50,7 +55,7 @@ def read_comparators(path: str | os.PathLike[str]) -> tuple[Comparator, ...]:
             f"{file}: line 1: the comparators file needs the columns "
             f"{', '.join(COMPARATOR_COLUMNS)}; missing {', '.join(missing)}"
         )
-    found = []
+    found: dict[tuple[str, str], tuple[Comparator, int]] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -69,13 +74,17 @@ def read_comparators(path: str | os.PathLike[str]) -> tuple[Comparator, ...]:
         label = cells.get("label", "")
         if not label:
             raise ReadError(f"{file}: line {number}: the label is empty")
-        found.append(
-            Comparator(
-                indicator_id=indicator_id,
-                label=label,
-                value=value,
-                year=cells.get("year", ""),
-                source=str(file),
+        year = cells.get("year", "")
+        key = (indicator_id, label)
+        earlier = found.get(key)
+        if earlier is not None and earlier[0].year == year and earlier[0].value != value:
+            raise ReadError(
+                f"{file}: line {number}: {indicator_id} {label} {year} is given twice, as "
+                f"{earlier[0].value:g} (line {earlier[1]}) and {value:g}"
             )
-        )
-    return tuple(found)
+        if earlier is None or year > earlier[0].year:
+            comparator = Comparator(
+                indicator_id=indicator_id, label=label, value=value, year=year, source=str(file)
+            )
+            found[key] = (comparator, number)
+    return tuple(comparator for comparator, _ in found.values())

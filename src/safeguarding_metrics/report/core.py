@@ -101,14 +101,15 @@ class Cell:
 
     @property
     def is_empty(self) -> bool:
-        """Whether the figure exists but holds no record: 0 of 0, no count, no exclusions."""
+        """Whether the figure exists but nobody is in its cohort: 0 of 0, nothing excluded.
+
+        A count of 0 is a figure (no child in need at the period's end), never empty.
+        """
         result = self.result
-        if result is None or result.excluded:
+        if result is None or result.excluded or isinstance(result, Count):
             return False
         if isinstance(result, Rate):
             return result.denominator == 0
-        if isinstance(result, Count):
-            return result.count == 0
         return result.total == 0
 
 
@@ -184,6 +185,13 @@ class ReportRow:
         """Whether every column's figure holds no record (a legacy indicator, say)."""
         return all(cell.is_empty for cell in self.cells)
 
+    def comparator(self, label: str) -> Comparator | None:
+        """The comparator figure labelled *label*, or `None` when there is none."""
+        for found in self.comparators:
+            if found.label == label:
+                return found
+        return None
+
 
 @attrs.frozen(kw_only=True)
 class Report:
@@ -240,7 +248,7 @@ class Report:
 
     @property
     def empty(self) -> tuple[str, ...]:
-        """The ids of indicators with no record in any column (tables leave them out)."""
+        """The ids of indicators with nobody in their cohort in any column (tables leave them out)."""
         return tuple(row.id for row in self.rows if row.is_empty)
 
     @property

@@ -435,9 +435,8 @@ class _Page:
             out.append(_indicator_cell(row))
             out += [self.figures(row, cell, sub) for cell in row.cells]
             out.append(f'<td class="trend">{_trend_svg(report, row)}</td>')
-            by_label = {c.label: c for c in row.comparators}
             for label in labels:
-                found = by_label.get(label)
+                found = row.comparator(label)
                 if found is None:
                     out.append('<td class="comparator"></td>')
                     continue
@@ -604,7 +603,7 @@ class _Page:
             out.append("</ul>")
         if report.empty:
             out.append(
-                "<h3>Left out: no records in any column</h3>"
+                "<h3>Left out: nobody in the cohort in any column</h3>"
                 f"<p>{_listing(report.empty, titles)}</p>"
             )
         if report.skipped:
@@ -950,7 +949,7 @@ def render_html(report: Report, dataset: Dataset, *, with_children: bool = False
 
     Notes:
         - Each card is shown in its area (`areas`), in a table per kind of figure; an
-          indicator with no records in any column is left out of the tables and listed.
+          indicator with nobody in the cohort in any column is left out of the tables and listed.
         - A figure the data cannot support reads ``n/a``, with the reason in its tooltip
           and in a list below; a failed figure reads ``error``, with the message.
         - Arrows are green when better, red when worse and grey otherwise (no change, not

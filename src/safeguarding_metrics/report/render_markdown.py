@@ -166,14 +166,9 @@ def _columns(report: Report) -> list[str]:
             "|---|---|" + "---:|" * (len(headings) + len(labels)),
         ]
         for row in rows:
-            by_label = {c.label: c for c in row.comparators}
             unit = "%" if row.card.kind == "rate" else ""
-            comparators = [
-                f"{by_label[label].value:g}{unit} ({by_label[label].year})"
-                if label in by_label
-                else ""
-                for label in report.comparator_labels
-            ]
+            found = [row.comparator(label) for label in report.comparator_labels]
+            comparators = [f"{c.value:g}{unit} ({c.year})" if c else "" for c in found]
             cells = [_md(row.title), f"`{row.id}`", *(_figure(c) for c in row.cells), *comparators]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
@@ -237,7 +232,7 @@ def render_markdown(report: Report) -> str:
         ]
         lines.append("")
     if report.empty:
-        lines += ["Not shown (no records in any column): "
+        lines += ["Not shown (nobody in the cohort in any column): "
                   + ", ".join(f"`{i}`" for i in report.empty), ""]  # fmt: skip
     if report.skipped:
         lines += ["Not computed (no records of a kind they read): "

@@ -96,7 +96,7 @@ class _Layout:
         elif not report.computed_any:
             lines += ["", "No indicator could be computed for the periods asked for."]
         if report.empty:
-            lines += ["", "Not shown (no records in any column):"]
+            lines += ["", "Not shown (nobody in the cohort in any column):"]
             lines += wrap(", ".join(report.empty), self.width, "  ")
         if report.skipped:
             lines += ["", "Not computed (no records of a kind they read):"]
@@ -265,9 +265,8 @@ class _Columns(_Layout):
                 + value.rjust(self.VALUE)
                 + (" " + mark).ljust(self.MARK)
             )
-        by_label = {c.label: c for c in row.comparators}
         for label in self.report.comparator_labels:
-            found = by_label.get(label)
+            found = row.comparator(label)
             shown = (
                 "" if found is None else f"{found.value:g}{'%' if row.card.kind == 'rate' else ''}"
             )

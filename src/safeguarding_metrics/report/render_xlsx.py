@@ -226,9 +226,8 @@ class _Book:
         for position, cell in enumerate(row.cells):
             self.cabinet_cell(sheet, at, first + len(_SUB) * position, cell)
         right = first + len(_SUB) * len(row.cells)
-        by_label = {c.label: c for c in row.comparators}
         for index, label in enumerate(self.report.comparator_labels):
-            found = by_label.get(label)
+            found = row.comparator(label)
             if found is None:
                 continue
             number = f.percent_plain if row.card.kind == "rate" else f.decimal_plain
@@ -436,7 +435,9 @@ class _Book:
             ],
         )
         left_out = [
-            [row.title, row.id, "no records in any column"] for row in report.rows if row.is_empty
+            [row.title, row.id, "nobody in the cohort in any column"]
+            for row in report.rows
+            if row.is_empty
         ] + [
             [INDICATORS[i].title if i in INDICATORS else "", i, "no records of a kind it reads"]
             for i in report.skipped

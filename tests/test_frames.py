@@ -219,3 +219,19 @@ def test_result_and_report_frames_are_tidy() -> None:
     assert len(own) == len(report.rows) * len(report.columns)
     assert set(own["column"]) == {c.heading for c in report.columns}
     assert report.to_arrow().num_rows == len(frame)
+
+
+@pytest.mark.parametrize("backend", ["pandas", "arrow"])
+def test_a_column_the_frame_library_cannot_convert_is_our_error(backend: str) -> None:
+    """A true/false column holding "maybe" is an InvalidRecordError naming the column."""
+    frame = pd.DataFrame(
+        {
+            "referral_id": ["R1"],
+            "child_id": ["A"],
+            "referral_date": pd.to_datetime(["2024-05-01"]),
+            "nfa": ["maybe"],
+        }
+    )
+    given = frame if backend == "pandas" else pa.Table.from_pandas(frame)
+    with pytest.raises(sm.InvalidRecordError, match=r"referrals\.nfa"):
+        from_frames({"referrals": given})

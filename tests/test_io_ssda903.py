@@ -1340,3 +1340,11 @@ def test_every_row_is_in_the_dataset_or_named_in_a_diagnostic(
                 }
                 assert key is not None, (file, line, cells)
                 assert key in later, (file, line, cells)
+
+
+def test_a_folder_named_by_a_date_is_read_as_the_collection_year_of_that_date() -> None:
+    """A return named by its reference date (2024-03-31) is the 2023-24 return."""
+    from safeguarding_metrics.io._common import years_in_name
+
+    assert years_in_name("903-2024-03-31") == {2024}
+    assert years_in_name("extract_2024_07_21") == {2025}

@@ -66,7 +66,7 @@ def demo() -> tuple[Report, Dataset]:
 def demo_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Dataset, Path]:
     report, data = demo()
     path = tmp_path_factory.mktemp("xlsx") / "demo.xlsx"
-    write_xlsx(report, data, path)
+    write_xlsx(report, data, path, with_children=True)
     return report, data, path
 
 
@@ -238,7 +238,7 @@ def test_audit_dates_are_dates_and_measures_numbers(tmp_path: Path) -> None:
     data = assessments()
     report = run_report(data, period=YEAR, indicators=["assessment-45wd"])
     path = tmp_path / "book.xlsx"
-    write_xlsx(report, data, path)
+    write_xlsx(report, data, path, with_children=True)
     table = {line["child_id"]: line for line in audit_table(load(path)["assessment-45wd"])}
     assert set(table) == {"ZX-ONTIME", "ZX-LATE", "ZX-NOSTART"}
     assert table["ZX-ONTIME"]["start_date"].date() == D(2024, 5, 1)
@@ -369,9 +369,24 @@ def test_notes_list_every_data_problem_in_full(tmp_path: Path) -> None:
     data = assessments()
     report = attrs.evolve(run_report(data, period=YEAR), diagnostics=(problem, problem))
     path = tmp_path / "book.xlsx"
-    write_xlsx(report, data, path)
+    write_xlsx(report, data, path, with_children=True)
     rows = [row[:5] for row in load(path)["Notes"].iter_rows(values_only=True)]
     assert rows.count(("cin.xml", "line 4", "CPPstartDate", "31/02", "not a date")) == 2
+
+
+def test_without_children_the_workbook_holds_no_child_id(tmp_path: Path) -> None:
+    """By default no cell of any sheet holds a child id; problems are counted by kind."""
+    report, data = demo()
+    path = tmp_path / "plain.xlsx"
+    write_xlsx(report, data, path)
+    ids = {c.child_id for c in data.children} | {e.child_id for e in data.episodes}
+    book = load(path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for cell in row:
+                if isinstance(cell, str):
+                    assert not any(child in cell for child in ids), (sheet.title, cell)
+    assert "child_id" not in next(book["assessment-45wd"].iter_rows(values_only=True))
 
 
 def test_missing_xlsxwriter_names_the_extra(

@@ -525,3 +525,14 @@ def test_written_returns_read_back_to_the_cohort(tmp_path: Path) -> None:
                 card.id,
                 year,
             )
+
+
+def test_care_leavers_before_the_2021_22_return_have_only_listed_activity_codes() -> None:
+    """Returns before 2021-22 write F3/P3 for training or employment, never an unlisted code."""
+    from safeguarding_metrics.io.ssda903 import ACTIVITY_CODES
+
+    data = synthetic_dataset(year_ending=2021, scale=0.3)
+    codes = {c.activity for c in data.care_leavers if c.activity is not None}
+    assert codes <= ACTIVITY_CODES
+    assert codes & {"F3", "P3"}
+    assert not codes & {"F4", "P4", "F5", "P5"}

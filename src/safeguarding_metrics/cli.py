@@ -570,8 +570,8 @@ def _report(args: argparse.Namespace) -> int:
     options = _parse_options(args.option or [], args.config_options)
     if args.format == "xlsx" and args.output is None:
         raise UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
-    if args.with_children and args.format != "html":
-        raise UsageError("--with-children applies to --format html")
+    if args.with_children and args.format not in ("html", "xlsx"):
+        raise UsageError("--with-children applies to --format html and xlsx")
     for given, what in ((args.closures, "closures"), (args.comparators, "comparators")):
         if given is not None and not given.is_file():
             raise UsageError(f"{given}: no such {what} file")
@@ -639,7 +639,7 @@ def _write_report(args: argparse.Namespace, report: Any, data: Dataset) -> None:
     elif args.format == "xlsx":
         from safeguarding_metrics.report.render_xlsx import write_xlsx
 
-        write_xlsx(report, data, args.output)
+        write_xlsx(report, data, args.output, with_children=args.with_children)
         _say(f"Wrote the report to {args.output}")
         return
     elif args.format == "table":
@@ -902,7 +902,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--with-children",
         action="store_true",
-        help="html: list the child ids behind each number (personal data: off by default)",
+        help=("html, xlsx: list the child ids behind each number (personal data: off by default)"),
     )
     report.add_argument(
         "--population", type=_whole, metavar="N", help="child population, for counts per 10,000"

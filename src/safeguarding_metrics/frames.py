@@ -283,8 +283,25 @@ def _columns_of(
         kind, element = kinds[field]
         where = f"{table}.{field}"
         convert = _arrow_column if use_arrow else _pandas_column
-        columns[field] = convert(get(original), kind, element, where, problems)
+        columns[field] = _converted(convert, get(original), kind, element, where, problems)
     return columns
+
+
+def _converted(
+    convert: Any, column: Any, kind: str, element: str, where: str, problems: list[Diagnostic]
+) -> Any:
+    """*convert* applied to one column, any error of the frame library said as ours."""
+    try:
+        return convert(column, kind, element, where, problems)
+    except (InvalidRecordError, MissingExtraError):
+        raise
+    except (ValueError, TypeError, ArithmeticError, LookupError, NotImplementedError) as error:
+        # pyarrow's ArrowInvalid and ArrowTypeError are ValueError and TypeError; pandas'
+        # parsing errors are ValueError.
+        raise InvalidRecordError(
+            f"from_frames: {where} cannot be read as {kind if kind != 'many' else 'lists'}: "
+            f"{str(error).splitlines()[0] if str(error) else type(error).__name__}"
+        ) from None
 
 
 def _join_long(

@@ -85,7 +85,7 @@ _IN_TOUCH = (
 # SSDA903 guide, OC3 ACTIV: F3/P3 (training or employment) until the 2021-22 return split it
 # into F4/P4 (apprenticeship) and F5/P5 (other training or employment).
 _EET = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")
-_EET_BEFORE_2022 = ("F1", "P1", "F2", "P2", "F3", "P3")
+_SPLIT_CODES = ("F4", "P4", "F5", "P5")  # written F3/P3 in returns before 2021-22
 _SPLIT_RETURN = 2022
 _NEET = ("G4", "G5", "G6")
 # SSDA903 guide, OC3 ACCOM letters; S (no fixed abode) and X (custody) are rare and never
@@ -767,8 +767,10 @@ class _Cohort:
                     in_touch, activity, accommodation = "NREQ", None, None
                 else:
                     in_touch, activity, accommodation = self.oc3_draws()
-                if year < _SPLIT_RETURN and activity is not None:
-                    activity = activity.replace("4", "3").replace("5", "3")
+                if year < _SPLIT_RETURN and activity in _SPLIT_CODES:
+                    # Before the 2021-22 return, apprenticeships and other training or
+                    # employment were both F3/P3 (SSDA903 guide, OC3 ACTIV).
+                    activity = activity[0] + "3"
                 rows.append(
                     CareLeaver(
                         child_id=person.child_id,

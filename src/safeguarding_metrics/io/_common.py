@@ -145,6 +145,8 @@ LAST_YEAR = 2200
 # Digits next to other digits are part of a longer number (a date, an id), not a year.
 _YEAR_RANGE = re.compile(r"(?<![0-9])([0-9]{4})[-_/]([0-9]{4}|[0-9]{2})(?![0-9])")
 _LONE_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
+# A date, "2024-03-31" or "2024_03_31": the collection year it falls in.
+_DATE = re.compile(r"(?<![0-9])([0-9]{4})([-_])([0-9]{2})\2([0-9]{2})(?![0-9])")
 
 
 def _plausible(year: int) -> bool:
@@ -168,17 +170,30 @@ def years_in_name(name: str) -> set[int]:
     year (``2024``, ``903_2024``) or as a statutory year, the later year counting
     (``2023-24``, ``2023_24``, ``2023-2024``, ``2023/24``). Four-digit numbers outside
     `FIRST_YEAR`..`LAST_YEAR`, and digits that are part of a longer number, are not years.
-    A range whose ends do not follow each other (``2017-2019``) gives both its years.
+    A range whose ends do not follow each other (``2017-2019``) gives both its years. A
+    date (``2024-03-31``, as a folder named by its return's reference date) gives the
+    collection year it falls in.
 
     Examples:
         >>> years_in_name("903_2024"), years_in_name("2023-24"), years_in_name("returns")
         ({2024}, {2024}, set())
+        >>> years_in_name("cin-2024-03-31"), years_in_name("extract_2024_07_21")
+        ({2024}, {2025})
         >>> sorted(years_in_name("2017 to 2019"))
         [2017, 2019]
     """
     years: set[int] = set()
     rest = name
-    for match in _YEAR_RANGE.finditer(name):
+    for match in _DATE.finditer(name):
+        year, month, day = int(match[1]), int(match[3]), int(match[4])
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            continue  # not a real date: its digits are read as years below
+        if _plausible(year):
+            years.add(year if month <= 3 else year + 1)
+        rest = rest[: match.start()] + " " * len(match[0]) + rest[match.end() :]
+    for match in _YEAR_RANGE.finditer(rest):
         first = int(match[1])
         if not _plausible(first):
             continue

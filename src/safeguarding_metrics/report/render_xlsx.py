@@ -27,7 +27,7 @@ from safeguarding_metrics.registry import INDICATORS
 from safeguarding_metrics.report.audit import AUDIT_COLUMNS, _key_fields
 from safeguarding_metrics.report.core import Cell, Report, ReportRow
 from safeguarding_metrics.report.render_html import KINDS, areas
-from safeguarding_metrics.report.text import key
+from safeguarding_metrics.report.text import diagnostic_summary, key
 from safeguarding_metrics.results import Count, Direction, Distribution, Outcome, Rate, Result
 
 __all__ = ["ExcelUnavailableError", "sheet_names", "write_xlsx"]
@@ -156,10 +156,11 @@ def _comparator_value(card: Indicator, value: float) -> float:
 class _Book:
     """The workbook being written."""
 
-    def __init__(self, report: Report, dataset: Dataset, book: Any) -> None:
+    def __init__(self, report: Report, dataset: Dataset, book: Any, *, with_children: bool) -> None:
         self.report = report
         self.dataset = dataset
         self.book = book
+        self.with_children = with_children
         self.f = _Formats(book)
         self.sheets = sheet_names(row.id for row in report.rows)
 
@@ -181,7 +182,10 @@ class _Book:
             line,
             0,
             "The indicator sheets list the records behind each first-column figure, with child "
-            "ids: the workbook holds personal data.",
+            "ids: the workbook holds personal data."
+            if self.with_children
+            else "The indicator sheets list the records behind each first-column figure, "
+            "without child ids (write it with --with-children to add them).",
             f.muted,
         )
         top = line + 2
@@ -443,11 +447,18 @@ class _Book:
             for i in report.skipped
         ]
         block("Left out of the tables", ["Indicator", "Id", "Why"], left_out)
-        block(
-            f"Data problems ({len(report.diagnostics)})",
-            ["File", "Where", "Field", "Value", "Problem"],
-            [[d.file, d.where, d.field, d.value, d.problem] for d in report.diagnostics],
-        )
+        if self.with_children:
+            block(
+                f"Data problems ({len(report.diagnostics)})",
+                ["File", "Where", "Field", "Value", "Problem"],
+                [[d.file, d.where, d.field, d.value, d.problem] for d in report.diagnostics],
+            )
+        else:  # places and values may name a child: counted by kind only
+            block(
+                f"Data problems ({len(report.diagnostics)})",
+                ["How many, where, and what"],
+                [[line] for line in diagnostic_summary(report.diagnostics, places=False)],
+            )
         block(
             "Returns read",
             ["Kind", "Year", "File or folder", "From", "To"],
@@ -507,7 +518,9 @@ class _Book:
                 why = cell.unsupported or cell.error or "the indicator keeps no audit"
                 sheet.write(1, 0, f"No figure for {column.heading}: {why}", f.muted)
                 continue
-            header, columns, formats, left_out = _audit_table(result, self.dataset)
+            header, columns, formats, left_out = _audit_table(
+                result, self.dataset, with_children=self.with_children
+            )
             sheet.write(
                 1,
                 0,
@@ -599,12 +612,13 @@ def _cells(values: npt.NDArray[Any]) -> tuple[list[Any], str]:
 
 
 def _audit_table(
-    result: Result, dataset: Dataset
+    result: Result, dataset: Dataset, *, with_children: bool
 ) -> tuple[list[str], list[list[Any]], list[str], int]:
     """The audit sheet's header, columns and their kinds, and how many rows were left out.
 
     The columns are those of the audit CSV (`AUDIT_COLUMNS`, the record's ids and dates, the
     indicator's measures), for the records in the cohort: those out of scope are left out.
+    Without *with_children* the child id is left out.
     """
     audit = result.audit
     assert audit is not None
@@ -650,6 +664,13 @@ def _audit_table(
         extra.append(chosen)
     measures = [np.asarray(values)[kept] for values in audit.measures.values()]
     header = _unique([*AUDIT_COLUMNS, *fields, *audit.measures])
+    if not with_children:  # the child id, and any other id naming a child, left out
+        named = {"child_id", *(f for f in fields if f == "referral_id")}
+        keep = [i for i, name in enumerate(header) if name not in named]
+        header = [header[i] for i in keep]
+        every = [*fixed, *extra, *measures]
+        converted = [_cells(every[i]) for i in keep]
+        return header, [c for c, _ in converted], [k for _, k in converted], len(audit) - n
     converted = [_cells(values) for values in (*fixed, *extra, *measures)]
     return (
         header,
@@ -659,13 +680,22 @@ def _audit_table(
     )
 
 
-def write_xlsx(report: Report, dataset: Dataset, path: str | os.PathLike[str]) -> None:
+def write_xlsx(
+    report: Report,
+    dataset: Dataset,
+    path: str | os.PathLike[str],
+    *,
+    with_children: bool = False,
+) -> None:
     """Write the report as an Excel workbook at *path*.
 
     Args:
         report: The report (`run_report`).
         dataset: The dataset it was computed from (for the records behind each figure).
         path: The ``.xlsx`` file to write (replaced if it exists).
+        with_children: Also list the child ids (and referral ids, which hold them) on the
+            indicator sheets, and the data problems in full with their places and values.
+            Off by default: the workbook then holds no child identifier.
 
     Raises:
         ExcelUnavailableError: XlsxWriter is not installed (the extra ``excel``).
@@ -686,6 +716,6 @@ def write_xlsx(report: Report, dataset: Dataset, path: str | os.PathLike[str]) -
     xlsxwriter = _xlsxwriter()
     book = xlsxwriter.Workbook(os.fspath(path), {"nan_inf_to_errors": True})
     try:
-        _Book(report, dataset, book).write()
+        _Book(report, dataset, book, with_children=with_children).write()
     finally:
         book.close()

@@ -231,6 +231,11 @@ class Indicator:
             ``"episodes.history"`` for a child's whole run of episodes): a source that holds
             them only in part (Annex A's latest review of each plan, say; see
             `ReturnCoverage.partial`) cannot support its figure.
+        grows_with_length: Whether the figure grows with the period's length (a count of
+            events in the period, or a share reached over it, such as three placements
+            during the year), so that figures for periods of different lengths are not
+            compared; `None` for the usual: counts grow, rates and distributions do not. A
+            snapshot at the period's end (children looked after on its last day) does not.
         inputs: The record collections the indicator needs with its default options, the
             cohort's collection first; the report computes the indicator only when all of
             them hold records. (An option may read more: `anchor="referral"` reads
@@ -254,8 +259,15 @@ class Indicator:
     england: EnglandFigure | None = None
     history: History | None = None
     needs: tuple[str, ...] = attrs.field(default=(), converter=_needs)
+    grows_with_length: bool | None = None
     inputs: tuple[TableName, ...] = attrs.field(converter=_tables)
     function: Callable[..., Result] = attrs.field(eq=False)
+
+    @property
+    def compares_across_lengths(self) -> bool:
+        """Whether figures for periods of different lengths may be compared (`grows_with_length`)."""
+        grows = self.kind == "count" if self.grows_with_length is None else self.grows_with_length
+        return not grows
 
     @property
     def uses_calendar(self) -> bool:

@@ -469,8 +469,10 @@ def run_report(
           says why (`Cell.unsupported`), and a comparison with such a period is
           `not-comparable`, with the reason (`Cell.comparison_unsupported`), never an
           arrow.
-        - Counts over periods of different lengths (a quarter against a year) are not
-          comparable; rates and medians are.
+        - Figures that grow with the period's length (counts of events, three placements
+          during the period: `Indicator.compares_across_lengths`) are not compared between
+          periods of different lengths (a quarter against a year); shares, medians and
+          snapshots at the period's end are.
         - One indicator failing (a `SafeguardingMetricsError` such as a date outside the
           working-day calendar's coverage) does not stop the report: its cell carries the
           error's message, every format shows it, and the other indicators are computed as
@@ -559,9 +561,15 @@ def _cell(figures: _Figures, period: ReportingPeriod, against: ReportingPeriod |
     if result is None or against is None:
         return Cell(result=result, error=error, unsupported=unsupported)
     before, before_error, before_unsupported = figures.get(against)
-    if before is not None and isinstance(result, Count) and not _same_length(period, against):
+    card = figures.card
+    if (
+        before is not None
+        and not card.compares_across_lengths
+        and not _same_length(period, against)
+    ):
+        what = "a count" if card.kind == "count" else "a figure that grows with the period"
         before_unsupported = (
-            f"a count over {period.label} is not comparable with one over {against.label}"
+            f"{what} over {period.label} is not comparable with one over {against.label}"
         )
         before = None
     direction = direction_of_travel(

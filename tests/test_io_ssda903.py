@@ -347,10 +347,11 @@ def test_a_column_named_twice_is_reported(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["2024", "2023-24", "903_2024", "2023_24", "2023-2024", "SSDA903 return 2023-24"]
+    "name",
+    ["2024", "2023-24", "903_2024", "2023_24", "2023-2024", "SSDA903 return 2023-24", "2024-03-31"],
 )
 def test_the_year_is_taken_from_the_folder_name(tmp_path: Path, name: str) -> None:
-    """A folder named for its year, or its statutory year (the later year counts), is that year."""
+    """A folder named for its year, its statutory year (the later year counts) or its date is that year."""
     data = read_ssda903(folder(tmp_path, name, episodes=EPISODES + episode_row(decom="01/04/2023")))
     assert [e.year for e in data.episodes] == [2024]
     assert data.coverage.returns == (
@@ -360,7 +361,7 @@ def test_the_year_is_taken_from_the_folder_name(tmp_path: Path, name: str) -> No
     )
 
 
-@pytest.mark.parametrize("name", ["2017-2019", "2018 to 2019", "2024-03-31", "903_2017_2019"])
+@pytest.mark.parametrize("name", ["2017-2019", "2018 to 2019", "903_2017_2019", "2023-03-31_2024"])
 def test_a_folder_name_with_two_different_years_is_an_error(tmp_path: Path, name: str) -> None:
     """A name giving two years that do not make one statutory year cannot be told: error."""
     path = folder(tmp_path, name, episodes=EPISODES + episode_row())

@@ -1154,27 +1154,77 @@ def _value(draw: Draw, dest: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+REPORT_DATA = (
+    ("--cin", "@cin"),
+    ("--cin", "@cin", "@cin2"),
+    ("--ssda903", "@return"),
+    ("--ssda903", "@return", "@return2"),
+    ("--ssda903", "2024=@return", "2025=@return2"),
+    ("--cin", "@cin", "--ssda903", "@return", "@return2"),
+    ("--config", "@config"),
+    ("--demo",),
+)
+LAYOUT_NAMES = ("year", "years", "quarters", "quarters-ytd", "months")
+FORMAT_NAMES = ("table", "markdown", "csv", "json", "html", "xlsx")
+
+
+@st.composite
+def _report_skeleton(draw: Draw) -> list[str]:
+    """A report command line that mostly makes sense: data, a period, a format, an output."""
+    argv = ["report", *draw(st.sampled_from(REPORT_DATA))]
+    period = draw(st.integers(0, 8))
+    if period == 1:
+        argv += ["--year-ending", draw(st.sampled_from(YEARS))]
+        if draw(st.booleans()):
+            argv += ["--quarter", draw(st.sampled_from(("1", "2", "3", "4")))]
+    elif period == 2:
+        argv += ["--rolling-12-months-to", draw(st.sampled_from(DATES))]
+    elif period == 3:
+        argv += ["--year-to-date", draw(st.sampled_from(DATES))]
+    elif period == 4:
+        argv += ["--month", draw(st.sampled_from(MONTHS))]
+    elif period == 5:
+        argv += ["--between", draw(st.sampled_from(DATES)), draw(st.sampled_from(DATES))]
+    elif period == 6:
+        argv += [
+            "--columns",
+            *draw(st.lists(st.sampled_from(COLUMN_TEXTS), min_size=1, max_size=3)),
+        ]
+    elif period == 7:
+        argv += ["--layout", draw(st.sampled_from(LAYOUT_NAMES))]
+        if draw(st.booleans()):
+            argv += ["--as-at", draw(st.sampled_from(DATES))]
+    if draw(st.booleans()):
+        form = draw(st.sampled_from(FORMAT_NAMES))
+        argv += ["--format", form]
+        if form in ("xlsx", "html") or draw(st.booleans()):
+            argv += ["-o", draw(st.sampled_from(("report.out", "@folder/r.out", "@missing/x/r")))]
+    return argv
+
+
 @st.composite
 def command_lines(draw: Draw) -> list[str]:
-    """A command line: a sub-command, then its real options (and a few others) with values.
+    """A command line: mostly a sensible one with a few real options added, sometimes anything.
 
-    Values are the options' choices, plausible values, placeholders for files (`PLACES`)
-    and junk; an option sometimes gets one value too few or too many.
+    The options added are the sub-command's own (and help), with their choices, plausible
+    values, placeholders for files (`PLACES`) and junk; an option sometimes gets one value
+    too few or too many. One command line in ten starts anywhere at all.
     """
     commands = command_options()
-    # Mostly the report, which has the most options and reads the files.
-    command = draw(
-        st.sampled_from((*sorted(commands), *["report"] * 6, "reprot", "--help"))
-        if draw(st.integers(0, 9))
-        else st.sampled_from(JUNK_ARGUMENTS)
-    )
-    argv = [command]
+    if not draw(st.integers(0, 9)):
+        command = draw(st.sampled_from((*sorted(commands), "reprot", "--help", *JUNK_ARGUMENTS)))
+        argv = [command]
+        extra = draw(st.integers(0, 6))
+    else:
+        command = draw(st.sampled_from(("report",) * 6 + tuple(sorted(commands))))
+        argv = draw(_report_skeleton()) if command == "report" else [command]
+        extra = draw(st.integers(0, 3))
     options = commands.get(command, commands["report"])
-    if draw(st.integers(0, 4)):  # mostly, the positionals it takes
+    if command != "report" and draw(st.integers(0, 9)):  # mostly, the positionals it takes
         for names, _, dest, choices in options:
             if not names:
                 argv.append(draw(_value(dest, choices)))
-    for _ in range(draw(st.integers(0, 6))):
+    for _ in range(extra):
         names, count, dest, choices = draw(st.sampled_from(options))
         if not names:  # a positional too many
             argv.append(draw(_value(dest, choices)))
@@ -1185,20 +1235,6 @@ def command_lines(draw: Draw) -> list[str]:
         if not draw(st.integers(0, 9)):  # one value too few or too many
             count += draw(st.sampled_from((-1, 1)))
         argv += [draw(_value(dest, choices)) for _ in range(max(count, 0))]
-    if command == "report" and draw(st.integers(0, 2)):
-        # Most report runs read some data, so that they get as far as reading it.
-        argv += draw(
-            st.sampled_from(
-                (
-                    ["--cin", "@cin"],
-                    ["--cin", "@cin", "@cin2"],
-                    ["--ssda903", "@return"],
-                    ["--ssda903", "@return", "@return2", "--cin", "@cin"],
-                    ["--config", "@config"],
-                    ["--demo"],
-                )
-            )
-        )
     return argv
 
 
@@ -1355,13 +1391,32 @@ class CommandFiles:
         )
 
 
+random_files = st.binary(max_size=200).map(lambda content: Damaged(content, ("random bytes",)))
+random_returns = st.binary(max_size=200).map(
+    lambda content: DamagedReturn((("episodes.csv", content),), ("random bytes",))
+)
+
+
 @st.composite
 def command_files(draw: Draw) -> CommandFiles:
-    """Damaged returns, and settings, closures and comparators files good and bad."""
+    """Damaged returns or random bytes, and settings, closures and comparators files."""
+
+    def census() -> Damaged:
+        made: Damaged = draw(
+            random_files if not draw(st.integers(0, 5)) else damaged_census_files(max_steps=2)
+        )
+        return made
+
+    def folder() -> DamagedReturn:
+        made: DamagedReturn = draw(
+            random_returns if not draw(st.integers(0, 5)) else damaged_returns(max_steps=2)
+        )
+        return made
+
     return CommandFiles(
-        census=(draw(damaged_census_files(max_steps=2)), draw(damaged_census_files(max_steps=2))),
-        returns=(draw(damaged_returns(max_steps=2)), draw(damaged_returns(max_steps=2))),
-        config=draw(config_texts()),
+        census=(census(), census()),
+        returns=(folder(), folder()),
+        config=draw(st.text(max_size=80)) if not draw(st.integers(0, 5)) else draw(config_texts()),
         closures="\n".join(draw(st.lists(st.sampled_from(CLOSURE_LINES), max_size=4))),
         comparators="\n".join(draw(st.lists(st.sampled_from(COMPARATOR_LINES), max_size=4))),
     )

@@ -435,3 +435,24 @@ def test_a_reference_date_outside_the_collection_years_is_reported_not_a_crash(
     other.write_bytes(path.read_bytes())
     with pytest.raises(ReadError, match="no valid ReferenceDate"):
         read_cin_census([path, other])
+
+
+@pytest.mark.parametrize("block", [tables.BLOCK_CHARS, 1, 30])
+def test_a_key_cell_too_long_to_read_is_reported_the_same_whatever_the_blocks(
+    tmp_path: Path, block: int
+) -> None:
+    """A 300-character REVIEW beside a row of another width: the same diagnostics, any blocks."""
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    (folder / "reviews.csv").write_text(
+        "CHILD,REVIEW\nA,01/01/2024,\nB," + "A" * 300 + "\n", encoding="utf-8"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tables, "BLOCK_CHARS", block)
+        data = read_ssda903(folder)
+    assert [r.child_id for r in data.lac_reviews] == ["A"]
+    assert [(d.where, d.field, d.value[:3], d.problem[:20]) for d in data.diagnostics] == [
+        ("line 2", "", "3 c", "the row has a differ"),
+        ("line 3", "REVIEW", "AAA", "longer than 200 char"),
+        ("line 3", "REVIEW", "", "missing; the review "),
+    ]

@@ -640,9 +640,13 @@ class _Table:
         def has_content(row: int) -> bool:
             return not _blank(block[starts[row] : ends[row]], delimiter)
 
+        emptied = [{row for row, _ in cells} for cells in too_long]
+
         def cell(index: int, row: int) -> str:
             cells = where[index]
-            return "" if cells is None else block[cells.starts[row] : cells.ends[row]].strip()
+            if cells is None or row in emptied[index]:  # a cell too long is read as empty
+                return ""
+            return block[cells.starts[row] : cells.ends[row]].strip()
 
         self._process(columns, too_long, line + 1 + rows.astype(np.int64), has_content, cell)
         return True

@@ -456,3 +456,21 @@ def test_a_key_cell_too_long_to_read_is_reported_the_same_whatever_the_blocks(
         ("line 3", "REVIEW", "AAA", "longer than 200 char"),
         ("line 3", "REVIEW", "", "missing; the review "),
     ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\n"A",01/01/2001,NO,,',
+        b'"CHILD","DOB","IN_TOUCH","ACTIV","ACCOM"\n"A","01/01/2001","NO","",',
+    ],
+)
+def test_a_quoted_file_cut_after_a_separator_is_read(tmp_path: Path, content: bytes) -> None:
+    """A file with quotes whose last row ends in an empty cell and no line break is read."""
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    (folder / "oc3.csv").write_bytes(content)
+    data = read_ssda903(folder)
+    assert [(c.child_id, c.in_touch, c.activity, c.accommodation) for c in data.care_leavers] == [
+        ("A", "NO", None, None)
+    ]

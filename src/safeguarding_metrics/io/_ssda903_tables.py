@@ -674,9 +674,11 @@ class _Table:
             cell_ends = np.column_stack([inner, ends])
         else:
             cell_starts, cell_ends = starts[:, None], ends[:, None]
+        # An empty last cell of a block without a final line break starts past its end: the
+        # clipped index reads another character, and the cell, under 2 long, is not wrapped.
         wrapped = (
             (cell_ends - cell_starts >= 2)
-            & (codes[cell_starts] == _QUOTE)
+            & (codes[np.minimum(cell_starts, len(codes) - 1)] == _QUOTE)
             & (codes[np.maximum(cell_ends - 1, 0)] == _QUOTE)
         )
         if 2 * int(np.count_nonzero(wrapped)) != total:

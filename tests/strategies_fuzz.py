@@ -275,6 +275,10 @@ JUNK_DATES = (
     "31/12/2023",
     "1/2/2024",
     "29/02/2023",
+    "31/2/2024",
+    "29/2/2023",
+    "30/02/2024 00:00",
+    "2024-02-30T00:00:00",
     "2024-13-01",
     "2024-00-10",
     "0000-01-01",
@@ -898,6 +902,51 @@ def every_collection_datasets(draw: Draw) -> Dataset:
     )
 
 
+# The fields that make a record "the same record" when datasets merge (SPEC §3a: the same
+# child; the same child's referral, plan, episode or review on the same date).
+IDENTITY = {
+    "children": ("child_id",),
+    "contacts": ("child_id", "contact_date"),
+    "referrals": ("referral_id",),
+    "assessments": ("child_id", "referral_id", "start_date", "kind"),
+    "section47s": ("child_id", "referral_id", "start_date"),
+    "cp_plans": ("child_id", "start_date"),
+    "cin_plans": ("child_id", "referral_id", "start_date"),
+    "episodes": ("child_id", "start"),
+    "lac_reviews": ("child_id", "review_date"),
+    "care_leavers": ("child_id", "year"),
+}
+
+
+def _edited(draw: Draw, record: Any, donors: Sequence[Any], table: str) -> Any:
+    """*record* with one field that is not part of its identity taken from one of *donors*."""
+    names = [f.name for f in attrs.fields(type(record)) if f.name not in IDENTITY[table]]
+    if not names or not donors:
+        return record
+    donor = donors[draw(st.integers(0, len(donors) - 1))]
+    name = draw(st.sampled_from(names))
+    return attrs.evolve(record, **{name: getattr(donor, name)})
+
+
+@st.composite
+def tied_datasets(draw: Draw) -> Dataset:
+    """`every_collection_datasets` with near copies added: ties only content can break.
+
+    A near copy keeps a record's identity (the same child and dates) and takes one other
+    field from another record of its collection, or none (an exact copy).
+    """
+    data = draw(every_collection_datasets())
+    collections: dict[str, list[Any]] = {}
+    for table in TABLES:
+        records = list(data.records(table))
+        copies = []
+        for record in records:
+            if not draw(st.integers(0, 3)):
+                copies.append(_edited(draw, record, records, table))
+        collections[table] = records + copies
+    return Dataset(**collections, coverage=data.coverage)
+
+
 def coverage_for(years: Sequence[int]) -> Coverage:
     """The coverage of a CIN census and an SSDA903 return for each of *years*."""
     cin = ("children", "referrals", "assessments", "section47s", "cp_plans", "cin_plans")
@@ -913,22 +962,6 @@ def coverage_for(years: Sequence[int]) -> Coverage:
             )
         )
     return Coverage(tuple(returns))
-
-
-# The fields that make a record "the same record" when datasets merge (SPEC §3a: the same
-# child; the same child's referral, plan, episode or review on the same date).
-IDENTITY = {
-    "children": ("child_id",),
-    "contacts": ("child_id", "contact_date"),
-    "referrals": ("referral_id",),
-    "assessments": ("child_id", "referral_id", "start_date", "kind"),
-    "section47s": ("child_id", "referral_id", "start_date"),
-    "cp_plans": ("child_id", "start_date"),
-    "cin_plans": ("child_id", "referral_id", "start_date"),
-    "episodes": ("child_id", "start"),
-    "lac_reviews": ("child_id", "review_date"),
-    "care_leavers": ("child_id", "year"),
-}
 
 
 @st.composite
@@ -947,16 +980,8 @@ def later_versions(draw: Draw, data: Dataset, years: Sequence[int]) -> Dataset:
             choice = draw(st.integers(0, 3))
             if choice == 0:
                 continue  # not in the other return
-            if choice == 1 and others:
-                donor = others[draw(st.integers(0, len(others) - 1))]
-                names = [
-                    field.name
-                    for field in attrs.fields(type(record))
-                    if field.name not in IDENTITY[table]
-                ]
-                if names:
-                    name = draw(st.sampled_from(names))
-                    record = attrs.evolve(record, **{name: getattr(donor, name)})
+            if choice == 1:
+                record = _edited(draw, record, others, table)
             kept.append(record)
         kept += others[: draw(st.integers(0, len(others)))]
         collections[table] = kept

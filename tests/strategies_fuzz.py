@@ -1004,7 +1004,7 @@ PLACES = (
 """Placeholders a command line names files by; the test puts the files in a temporary folder.
 
 ``@cin`` and ``@cin2`` are damaged CIN census files, ``@return`` (a folder named 2024) and
-``@return2`` (2023-24) damaged SSDA903 returns, ``@config`` a report.toml, ``@closures`` a
+``@return2`` (2024-25) damaged SSDA903 returns, ``@config`` a report.toml, ``@closures`` a
 closures file, ``@comparators`` a comparators CSV, ``@folder`` the temporary folder itself
 and ``@missing`` a file that is not there.
 """
@@ -1193,32 +1193,45 @@ LAYOUT_NAMES = ("year", "years", "quarters", "quarters-ytd", "months")
 FORMAT_NAMES = ("table", "markdown", "csv", "json", "html", "xlsx")
 
 
+GOOD_DATES = ("2024-03-31", "2024-09-30", "2024-12-31", "2025-02-28", "2025-03-31")
+GOOD_YEARS = ("2024", "2025")
+GOOD_MONTHS = ("2024-06", "2025-03")
+GOOD_COLUMNS = ("2023-24", "2024-25", "Q1", "Q2-ytd", "ytd", "2024-01", "rolling")
+
+
+@st.composite
+def _pick(draw: Draw, good: tuple[str, ...], any_value: tuple[str, ...]) -> str:
+    """A value that makes sense three times in four, else any value (odd ones included)."""
+    value: str = draw(st.sampled_from(good if draw(st.integers(0, 3)) else any_value))
+    return value
+
+
 @st.composite
 def _report_skeleton(draw: Draw) -> list[str]:
     """A report command line that mostly makes sense: data, a period, a format, an output."""
     argv = ["report", *draw(st.sampled_from(REPORT_DATA))]
-    period = draw(st.integers(0, 8))
+    period = draw(st.integers(0, 11))
     if period == 1:
-        argv += ["--year-ending", draw(st.sampled_from(YEARS))]
+        argv += ["--year-ending", draw(_pick(GOOD_YEARS, YEARS))]
         if draw(st.booleans()):
             argv += ["--quarter", draw(st.sampled_from(("1", "2", "3", "4")))]
     elif period == 2:
-        argv += ["--rolling-12-months-to", draw(st.sampled_from(DATES))]
+        argv += ["--rolling-12-months-to", draw(_pick(GOOD_DATES, DATES))]
     elif period == 3:
-        argv += ["--year-to-date", draw(st.sampled_from(DATES))]
+        argv += ["--year-to-date", draw(_pick(GOOD_DATES, DATES))]
     elif period == 4:
-        argv += ["--month", draw(st.sampled_from(MONTHS))]
+        argv += ["--month", draw(_pick(GOOD_MONTHS, MONTHS))]
     elif period == 5:
-        argv += ["--between", draw(st.sampled_from(DATES)), draw(st.sampled_from(DATES))]
+        argv += ["--between", draw(_pick(GOOD_DATES, DATES)), draw(_pick(GOOD_DATES, DATES))]
     elif period == 6:
         argv += [
             "--columns",
-            *draw(st.lists(st.sampled_from(COLUMN_TEXTS), min_size=1, max_size=3)),
+            *draw(st.lists(_pick(GOOD_COLUMNS, COLUMN_TEXTS), min_size=1, max_size=3)),
         ]
     elif period == 7:
         argv += ["--layout", draw(st.sampled_from(LAYOUT_NAMES))]
         if draw(st.booleans()):
-            argv += ["--as-at", draw(st.sampled_from(DATES))]
+            argv += ["--as-at", draw(_pick(GOOD_DATES, DATES))]
     if draw(st.booleans()):
         form = draw(st.sampled_from(FORMAT_NAMES))
         argv += ["--format", form]
@@ -1243,7 +1256,7 @@ def command_lines(draw: Draw) -> list[str]:
     else:
         command = draw(st.sampled_from(("report",) * 6 + tuple(sorted(commands))))
         argv = draw(_report_skeleton()) if command == "report" else [command]
-        extra = draw(st.integers(0, 3))
+        extra = draw(st.sampled_from((0, 0, 1, 1, 2, 3)))
     options = commands.get(command, commands["report"])
     if command != "report" and draw(st.integers(0, 9)):  # mostly, the positionals it takes
         for names, _, dest, choices in options:
@@ -1268,7 +1281,7 @@ TOML_VALUES = (
     '["cin.xml", "cin2.xml"]',
     '["missing.xml"]',
     '"2024"',
-    '{ 2024 = "2024", "2023-24" = "2023-24" }',
+    '{ 2024 = "2024", "2024-25" = "2024-25" }',
     '{ x = "2024" }',
     '"closures.txt"',
     '"comparators.csv"',
@@ -1299,8 +1312,8 @@ TOML_VALUES = (
     "nan",
 )
 TOML_KEYS = {
-    "": ("title", "other"),
-    "inputs": ("cin", "ssda903", "closures", "population", "comparators", "other"),
+    "": ("title",),
+    "inputs": ("cin", "ssda903", "closures", "population", "comparators"),
     "report": (
         "layout",
         "as_at",
@@ -1312,8 +1325,6 @@ TOML_KEYS = {
         "format",
         "output",
         "england",
-        "title",
-        "other",
     ),
 }
 TOML_OPTIONS = (
@@ -1345,7 +1356,7 @@ def config_texts(draw: Draw) -> str:
     if not draw(st.integers(0, 5)):
         lines.insert(
             draw(st.integers(0, len(lines))),
-            draw(st.sampled_from(("[[", "x =", "= 1", "\x00", "[inputs]"))),
+            draw(st.sampled_from(("[[", "x =", "= 1", "\x00", "[inputs]", "other = 1"))),
         )
     return "\n".join(lines) + "\n"
 
@@ -1392,14 +1403,14 @@ class CommandFiles:
         (root / "cin.xml").write_bytes(self.census[0].content)
         (root / "cin2.xml").write_bytes(self.census[1].content)
         self.returns[0].write(root / "2024")
-        self.returns[1].write(root / "2023-24")
+        self.returns[1].write(root / "2024-25")
         (root / "report.toml").write_text(self.config, encoding="utf-8", errors="surrogateescape")
         (root / "closures.txt").write_text(self.closures, encoding="utf-8")
         (root / "comparators.csv").write_text(self.comparators, encoding="utf-8")
         return {
             "@cin2": str(root / "cin2.xml"),
             "@cin": str(root / "cin.xml"),
-            "@return2": str(root / "2023-24"),
+            "@return2": str(root / "2024-25"),
             "@return": str(root / "2024"),
             "@config": str(root / "report.toml"),
             "@closures": str(root / "closures.txt"),
@@ -1416,8 +1427,10 @@ class CommandFiles:
         )
 
 
-random_files = st.binary(max_size=200).map(lambda content: Damaged(content, ("random bytes",)))
-random_returns = st.binary(max_size=200).map(
+random_files = st.binary(min_size=1, max_size=200).map(
+    lambda content: Damaged(content, ("random bytes",))
+)
+random_returns = st.binary(min_size=1, max_size=200).map(
     lambda content: DamagedReturn((("episodes.csv", content),), ("random bytes",))
 )
 
@@ -1426,16 +1439,29 @@ random_returns = st.binary(max_size=200).map(
 def command_files(draw: Draw) -> CommandFiles:
     """Damaged returns or random bytes, and settings, closures and comparators files."""
 
+    # One file in six random bytes, one in three as the writer made it, the rest damaged.
     def census() -> Damaged:
-        made: Damaged = draw(
-            random_files if not draw(st.integers(0, 5)) else damaged_census_files(max_steps=2)
-        )
+        kind = draw(st.integers(0, 5))
+        if kind == 0:
+            made: Damaged = draw(random_files)
+        elif kind <= 2:
+            made = Damaged(draw(census_bases()).encode("utf-8"), ("as written",))
+        else:
+            made = draw(damaged_census_files(max_steps=2))
         return made
 
     def folder() -> DamagedReturn:
-        made: DamagedReturn = draw(
-            random_returns if not draw(st.integers(0, 5)) else damaged_returns(max_steps=2)
-        )
+        kind = draw(st.integers(0, 5))
+        if kind == 0:
+            made: DamagedReturn = draw(random_returns)
+        elif kind <= 2:
+            texts = draw(return_bases())
+            made = DamagedReturn(
+                tuple((name, text.encode("utf-8")) for name, text in sorted(texts.items())),
+                ("as written",),
+            )
+        else:
+            made = draw(damaged_returns(max_steps=2))
         return made
 
     return CommandFiles(

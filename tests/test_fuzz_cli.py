@@ -202,3 +202,44 @@ def test_a_narrow_output_encoding_never_gives_a_traceback(
     )
     err = done.stderr.decode(encoding, "replace")
     assert_no_traceback(done.returncode, err)
+
+
+# -- command lines the fuzzing found ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["report", "--demo", "--between", "0001-01-01", "0001-01-02"],
+            "the period before 0001-01-01 to 0001-01-02 starts before 1 January of year 1",
+            id="between-at-year-1",
+        ),
+        pytest.param(
+            ["report", "--demo", "--columns", "0001-01-01..0001-01-02"],
+            "the period before 0001-01-01 to 0001-01-02 starts before 1 January of year 1",
+            id="column-at-year-1",
+        ),
+        pytest.param(
+            ["report", "--demo", "--year-to-date", "0001-01-01"],
+            "the year to date at 0001-01-01 starts on 1 April of year 0",
+            id="year-to-date-in-year-1",
+        ),
+    ],
+)
+def test_a_period_whose_comparison_falls_before_year_1_is_a_usage_error(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    """Periods at the first dates Python has end in exit code 2 and a message, not a traceback."""
+    with contextlib.chdir(tmp_path), small_cohort():
+        code, _, err = run(argv, "utf-8")
+    assert code == 2
+    assert f"safeguarding-metrics: error: {message}" in err
+
+
+def test_synth_names_the_files_it_wrote_in_the_output_encoding(tmp_path: Path) -> None:
+    """`synth` into a folder with an accent, on an ASCII standard output, lists what it wrote."""
+    with contextlib.chdir(tmp_path), small_cohort():
+        code, out, err = run(["synth", "synth-é", "--years", "1", "--scale", "0.001"], "ascii")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == ["synth-?/cin-census-2025.xml", "synth-?/ssda903/2025"]

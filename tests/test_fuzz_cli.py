@@ -243,3 +243,14 @@ def test_synth_names_the_files_it_wrote_in_the_output_encoding(tmp_path: Path) -
         code, out, err = run(["synth", "synth-é", "--years", "1", "--scale", "0.001"], "ascii")
     assert (code, err) == (0, "")
     assert out.splitlines() == ["synth-?/cin-census-2025.xml", "synth-?/ssda903/2025"]
+
+
+def test_a_workbook_for_periods_the_data_cannot_support_is_written(tmp_path: Path) -> None:
+    """`--format xlsx` for a year the returns do not cover writes the workbook, and says why."""
+    with contextlib.chdir(tmp_path), small_cohort():
+        written = synthetic.write_synthetic(tmp_path / "returns", scale=0.005, years=1)
+        argv = ["report", "--ssda903", str(written[1]), "--year-ending", "2030"]
+        code, _, err = run([*argv, "--format", "xlsx", "-o", "report.xlsx"], "utf-8")
+    assert code == 1
+    assert "no indicator could be computed for the periods asked for" in err
+    assert (tmp_path / "report.xlsx").stat().st_size > 0

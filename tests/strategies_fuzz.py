@@ -49,10 +49,11 @@ Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 
 def examples(share: float, *, least: int = 10) -> int:
-    """*share* of the loaded profile's `max_examples` (at least *least*), for one test.
+    """*share* of the loaded profile's `max_examples`, and at least *least*, for one test.
 
-    The fuzz tests differ in cost by a factor of twenty; each takes its share of the
-    profile, so `ci` stays quick and `deep` runs each of them long.
+    The fuzz tests differ in cost by a factor of twenty: each takes a share of the profile
+    by its cost, so that a `deep` run (20,000) takes some 45 minutes on two processes, and
+    *least* keeps the costly ones from running too few examples under `ci` (100).
     """
     return max(least, round(settings.default.max_examples * share))
 

@@ -107,7 +107,7 @@ def as_multisets(data: Dataset) -> dict[str, Counter[Any]]:
 # -- the order of records ----------------------------------------------------------------------
 
 
-@settings(max_examples=examples(0.5))
+@settings(max_examples=examples(0.25, least=50))
 @given(data=tied_datasets(), period=periods, choices=st.data())
 def test_shuffling_the_records_never_changes_any_cards_result(
     data: Dataset, period: ReportingPeriod, choices: st.DataObject
@@ -151,7 +151,7 @@ def write_returns(versions: list[Dataset], root: Path) -> tuple[list[Path], list
     return files, folders
 
 
-@settings(max_examples=examples(0.1, least=20))
+@settings(max_examples=examples(0.05, least=20))
 @given(
     data=every_collection_datasets(),
     period=periods,
@@ -200,7 +200,7 @@ def two_year_sets(draw: st.DrawFn) -> tuple[list[int], list[int]]:
     return sets[0], sets[1]
 
 
-@settings(max_examples=examples(0.3))
+@settings(max_examples=examples(0.15, least=30))
 @given(data=tied_datasets(), years=two_year_sets(), period=periods, choices=st.data())
 def test_merging_two_returns_either_way_gives_the_same_figures_on_every_card(
     data: Dataset,
@@ -223,7 +223,7 @@ def test_merging_two_returns_either_way_gives_the_same_figures_on_every_card(
 # -- every record ends in exactly one outcome ---------------------------------------------------
 
 
-@settings(max_examples=examples(0.3))
+@settings(max_examples=examples(0.2, least=30))
 @given(data=tied_datasets(), period=periods, choices=st.data())
 def test_every_record_given_to_a_card_ends_in_exactly_one_outcome(
     data: Dataset, period: ReportingPeriod, choices: st.DataObject

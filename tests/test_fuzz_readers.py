@@ -381,7 +381,7 @@ def read_return(folder: Path, block: int) -> Dataset | ReadError:
 YEARS = st.sampled_from(("2024", "2023-24", "903_2025"))
 
 
-@settings(max_examples=examples(1.0))
+@settings(max_examples=examples(0.5, least=100))
 @given(damaged=damaged_returns(), name=YEARS, block=BLOCKS)
 def test_a_damaged_ssda903_return_reads_to_a_dataset_or_a_read_error_naming_it(
     damaged: DamagedReturn, name: str, block: int
@@ -395,7 +395,7 @@ def test_a_damaged_ssda903_return_reads_to_a_dataset_or_a_read_error_naming_it(
         assert str(folder) in str(outcome)
 
 
-@settings(max_examples=examples(1.0))
+@settings(max_examples=examples(0.5, least=100))
 @given(damaged=damaged_returns(), name=YEARS, block=BLOCKS)
 def test_every_row_visible_in_a_damaged_ssda903_return_is_read_or_named(
     damaged: DamagedReturn, name: str, block: int

@@ -718,7 +718,7 @@ def _synth(args: argparse.Namespace) -> int:
         years=args.years,
     )
     for path in written:
-        print(path)
+        write_text(f"{path}\n", sys.stdout)
     return EXIT_OK
 
 

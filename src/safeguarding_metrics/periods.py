@@ -161,9 +161,19 @@ class ReportingPeriod:
 
     @classmethod
     def year_to_date(cls, *, as_at: dt.date) -> "ReportingPeriod":
-        """From the 1 April on or before *as_at* to *as_at* itself."""
+        """From the 1 April on or before *as_at* to *as_at* itself.
+
+        Raises:
+            InvalidPeriodError: *as_at* is before 1 April of year 1 (the year to date would
+                start in year 0).
+        """
         check_plain_date(as_at, "as_at")
         first_year = as_at.year if as_at.month >= 4 else as_at.year - 1
+        if first_year < dt.MINYEAR:
+            raise InvalidPeriodError(
+                f"the year to date at {as_at.isoformat()} starts on 1 April of year 0, outside "
+                "the dates Python can represent (years 1 to 9999)"
+            )
         return cls(
             start=dt.date(first_year, 4, 1),
             end=as_at,
@@ -209,6 +219,9 @@ class ReportingPeriod:
         A year gives the previous year, a quarter the previous quarter, a month the previous
         month, and a custom range the range of the same length ending the day before it
         starts. A year to date and a rolling 12 months give the same stretch a year earlier.
+
+        Raises:
+            InvalidPeriodError: The period before would start before 1 January of year 1.
         """
         match self.kind:
             case PeriodKind.YEAR:
@@ -226,8 +239,16 @@ class ReportingPeriod:
                 return self.a_year_earlier()
             case _:
                 length = self.end - self.start
-                end = self.start - dt.timedelta(days=1)
-                return ReportingPeriod(start=end - length, end=end)
+                try:
+                    end = self.start - dt.timedelta(days=1)
+                    start = end - length
+                except OverflowError:
+                    raise InvalidPeriodError(
+                        f"the period before {self.start.isoformat()} to "
+                        f"{self.end.isoformat()} starts before 1 January of year 1, outside "
+                        "the dates Python can represent"
+                    ) from None
+                return ReportingPeriod(start=start, end=end)
 
     def a_year_earlier(self) -> "ReportingPeriod":
         """The same period twelve months earlier (the same quarter of last year, say)."""

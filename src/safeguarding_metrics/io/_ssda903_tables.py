@@ -640,9 +640,13 @@ class _Table:
         def has_content(row: int) -> bool:
             return not _blank(block[starts[row] : ends[row]], delimiter)
 
+        emptied = [{row for row, _ in cells} for cells in too_long]
+
         def cell(index: int, row: int) -> str:
             cells = where[index]
-            return "" if cells is None else block[cells.starts[row] : cells.ends[row]].strip()
+            if cells is None or row in emptied[index]:  # a cell too long is read as empty
+                return ""
+            return block[cells.starts[row] : cells.ends[row]].strip()
 
         self._process(columns, too_long, line + 1 + rows.astype(np.int64), has_content, cell)
         return True
@@ -670,9 +674,11 @@ class _Table:
             cell_ends = np.column_stack([inner, ends])
         else:
             cell_starts, cell_ends = starts[:, None], ends[:, None]
+        # An empty last cell of a block without a final line break starts past its end: the
+        # clipped index reads another character, and the cell, under 2 long, is not wrapped.
         wrapped = (
             (cell_ends - cell_starts >= 2)
-            & (codes[cell_starts] == _QUOTE)
+            & (codes[np.minimum(cell_starts, len(codes) - 1)] == _QUOTE)
             & (codes[np.maximum(cell_ends - 1, 0)] == _QUOTE)
         )
         if 2 * int(np.count_nonzero(wrapped)) != total:

@@ -25,6 +25,8 @@ from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidRecordError, ReadError
 from safeguarding_metrics.io._common import (
     DATE_CACHE,
+    FIRST_YEAR,
+    LAST_YEAR,
     DiagnosticLog,
     as_paths,
     looked_after_ids,
@@ -363,8 +365,8 @@ def read_cin_census(
         - A file's collection year is that of its own `ReferenceDate`
           (`Message/Header/CollectionDetails/ReferenceDate`): the year of the 31 March on
           or after it. Its coverage runs from 1 April of that collection year to the
-          `ReferenceDate`. A single file without a valid `ReferenceDate` is read, reported,
-          and has no coverage.
+          `ReferenceDate`. A single file without a valid `ReferenceDate` (a date whose
+          collection year is from 1900 to 2200) is read, reported, and has no coverage.
         - Several files merge in order of their `ReferenceDate`, never in the order given,
           so the order of *paths* changes nothing (diagnostics come file by file, earliest
           year first). Children merge by `LAchildID`, episodes by (child, referral date),
@@ -1044,6 +1046,16 @@ class _FileReader:
                 "ReferenceDate",
                 shown(text),
                 f"{_NOT_A_DATE}; the return's collection year is unknown",
+            )
+        elif not FIRST_YEAR <= collection_year(self.reference) <= LAST_YEAR:
+            self.reference = None
+            self.log.add(
+                self.file,
+                where,
+                "ReferenceDate",
+                shown(text),
+                f"not in a collection year from {FIRST_YEAR} to {LAST_YEAR}; the return's "
+                "collection year is unknown",
             )
 
     def report_no_reference(self) -> None:

@@ -314,7 +314,14 @@ class _Book:
             chart.set_size({"width": 480, "height": 240})
             charts.append(chart)
         at = 2 + len(rows) + 2
-        distributions = [r for r in rows if r.card.kind == "distribution"]
+        # A distribution no column could compute (the data does not cover its periods) has
+        # nothing to chart.
+        distributions = [
+            r
+            for r in rows
+            if r.card.kind == "distribution"
+            and any(isinstance(cell.result, Distribution) for cell in r.cells)
+        ]
         if distributions:
             sheet.write(at, 0, "Distributions: how many in each band, per column.", f.bold)
             at += 1

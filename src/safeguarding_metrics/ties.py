@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize_compact, freeze
+from safeguarding_metrics._arrays import IdentifierCodes, freeze
 from safeguarding_metrics._dates import day_numbers, to_date
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
@@ -315,8 +315,8 @@ class ReferralLinks:
 
 
 def _choose_among_shared(
-    dataset: Dataset, rows: IntArray, codes: npt.NDArray[np.int64]
-) -> tuple[IntArray, npt.NDArray[np.int64], IntArray, IntArray]:
+    dataset: Dataset, rows: IntArray, codes: IntArray
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """The referral chosen for each shared id, and the referrals that differ from it.
 
     *rows* are the referral rows whose id is held by two or more referrals, *codes* their
@@ -338,6 +338,46 @@ def _choose_among_shared(
     return ordered[starts], ordered_codes[starts], ordered[first][differs], ordered[differs]
 
 
+@attrs.frozen(kw_only=True, eq=False)
+class _ReferralIds:
+    """The referrals' ids coded once per dataset, and the referral each id links to."""
+
+    codes: IdentifierCodes
+    linked: IntArray  # per distinct id, the row of the referral chosen for it
+    differing: npt.NDArray[np.bool_]  # per distinct id, whether different referrals share it
+    chosen: IntArray
+    others: IntArray
+
+
+def _referral_ids(dataset: Dataset) -> _ReferralIds:
+    def build() -> _ReferralIds:
+        coded = IdentifierCodes(dataset.column("referrals", "referral_id"))
+        referral_codes = coded.codes
+        n = len(referral_codes)
+        linked = np.full(len(coded), -1, dtype=np.intp)
+        # Assign in reverse so that, for an id held once, its only row is the link.
+        linked[referral_codes[::-1]] = np.arange(n, dtype=np.intp)[::-1]
+        count = np.bincount(referral_codes, minlength=len(coded))
+        shared_rows = np.flatnonzero(count[referral_codes] > 1).astype(np.intp)
+        pair_chosen = pair_other = np.zeros(0, dtype=np.intp)
+        differing = np.zeros(len(coded), dtype=np.bool_)
+        if len(shared_rows):
+            chosen, chosen_codes, pair_chosen, pair_other = _choose_among_shared(
+                dataset, shared_rows, referral_codes[shared_rows]
+            )
+            linked[chosen_codes] = chosen
+            differing[referral_codes[pair_chosen]] = True
+        return _ReferralIds(
+            codes=coded,
+            linked=freeze(linked),
+            differing=freeze(differing),
+            chosen=freeze(pair_chosen),
+            others=freeze(pair_other),
+        )
+
+    return dataset.derived(("safeguarding_metrics.ties", "referral-ids"), build)
+
+
 def referral_links(dataset: Dataset, table: TableName) -> ReferralLinks:
     """How the records of *table* link to the referrals by `referral_id` (kept with *dataset*).
 
@@ -349,33 +389,21 @@ def referral_links(dataset: Dataset, table: TableName) -> ReferralLinks:
     """
 
     def build() -> ReferralLinks:
+        referrals = _referral_ids(dataset)
         ids = dataset.column(table, "referral_id")
-        referral_ids = dataset.column("referrals", "referral_id")
-        n = len(referral_ids)
-        both = np.concatenate([referral_ids, ids]) if len(ids) else referral_ids
-        uniques, codes = factorize_compact(both)
-        referral_codes = codes[:n]
-        linked = np.full(len(uniques), -1, dtype=np.intp)
-        # Assign in reverse so that, for an id held once, its only row is the link.
-        linked[referral_codes[::-1]] = np.arange(n, dtype=np.intp)[::-1]
-        count = np.bincount(referral_codes, minlength=len(uniques))
-        shared_rows = np.flatnonzero(count[referral_codes] > 1).astype(np.intp)
-        pair_chosen = pair_other = np.zeros(0, dtype=np.intp)
-        differing = np.zeros(len(uniques), dtype=np.bool_)
-        if len(shared_rows):
-            chosen, chosen_codes, pair_chosen, pair_other = _choose_among_shared(
-                dataset, shared_rows, referral_codes[shared_rows]
-            )
-            linked[chosen_codes] = chosen
-            differing[referral_codes[pair_chosen]] = True
-        record_codes = codes[n:]
-        rows = linked[record_codes]
-        rows[ids == ""] = -1
+        coded = referrals.codes
+        record_codes = coded.codes if table == "referrals" else coded.find(ids)
+        found = record_codes >= 0
+        found &= ids != ""
+        rows = np.full(len(ids), -1, dtype=np.intp)
+        rows[found] = referrals.linked[record_codes[found]]
+        shared = np.zeros(len(ids), dtype=np.bool_)
+        shared[found] = referrals.differing[record_codes[found]]
         return ReferralLinks(
             rows=freeze(rows),
-            shared=freeze(differing[record_codes] & (ids != "")),
-            chosen=freeze(pair_chosen),
-            others=freeze(pair_other),
+            shared=freeze(shared),
+            chosen=referrals.chosen,
+            others=referrals.others,
         )
 
     return dataset.derived(("safeguarding_metrics.ties", "referral-links", table), build)

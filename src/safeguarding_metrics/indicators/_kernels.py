@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._arrays import freeze as frozen
+from safeguarding_metrics._arrays import row_numbers
 from safeguarding_metrics._dates import NAT_DAY, day_numbers
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
@@ -39,6 +40,7 @@ __all__ = [
     "cached",
     "check_choice",
     "child_day_keys",
+    "child_day_order",
     "frozen",
     "icpc_not_required_diagnostics",
     "referral_day_groups",
@@ -47,6 +49,7 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.int64]
+IntpArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 T = TypeVar("T")
 
@@ -79,33 +82,79 @@ def check_choice(indicator_id: str, name: str, value: Any, choices: Iterable[Any
 # -- sorting and dates -----------------------------------------------------------------------
 
 
-def stable_order(keys: IntArray) -> tuple[IntArray, IntArray]:
+def stable_order(keys: npt.NDArray[np.integer[Any]]) -> tuple[IntpArray, IntArray]:
     """The rows in order of *keys*, ties in input order, and the keys in that order.
 
     Equal to a stable `argsort`, but several times faster when the keys span a range small
     enough to pack each key and its row number into one int64: then one (unstable, fast)
     `np.sort` of the packed values orders by key and, among equal keys, by row.
     """
+    return _stable_order_of(keys.astype(np.int64))
+
+
+def _stable_order_of(keys: IntArray) -> tuple[IntpArray, IntArray]:
+    """`stable_order` of an int64 array the caller gives up: it is packed in place."""
     n = len(keys)
     if n == 0:
-        return np.zeros(0, dtype=np.int64), keys.astype(np.int64)
+        return np.zeros(0, dtype=np.intp), keys
     low, high = int(keys.min()), int(keys.max())
     row_bits = max(int(n - 1).bit_length(), 1)
     if (high - low).bit_length() + row_bits <= 62:
-        packed = (keys.astype(np.int64) - low) << row_bits
-        packed |= np.arange(n, dtype=np.int64)
+        packed = keys
+        packed -= low
+        packed <<= row_bits
+        packed |= row_numbers(n)
         packed.sort()
-        order = packed & ((1 << row_bits) - 1)
+        order = (packed & ((1 << row_bits) - 1)).astype(np.intp, copy=False)
         packed >>= row_bits
         packed += low
         return order, packed
-    order = np.argsort(keys, kind="stable").astype(np.int64)
+    order = np.argsort(keys, kind="stable").astype(np.intp, copy=False)
     return order, keys[order]
 
 
-def child_day_keys(codes: IntArray, days: IntArray) -> IntArray:
-    """One int64 per (child code, day) pair, ordered by child then day."""
+def child_day_keys(codes: npt.NDArray[np.integer[Any]], days: IntArray) -> IntArray:
+    """One int64 per (child code, day) pair, ordered by child then day.
+
+    The keys of any two arrays compare as their pairs do, so keys of one collection can be
+    looked up among another's (`np.searchsorted`).
+    """
     return (codes.astype(np.int64) << 32) + (days + _DAY_SHIFT)
+
+
+def child_day_order(
+    codes: npt.NDArray[np.integer[Any]], days: IntArray
+) -> tuple[IntpArray, BoolArray]:
+    """Rows by child code, then day (a missing day first), ties in input order.
+
+    Returns the rows in that order and, per position, whether a new (child, day) group
+    starts there. The pairs are packed as ``code * span + day offset`` over the span of
+    days given, so with the row number they fit one int64 and one integer sort orders them
+    (`stable_order`).
+    """
+    n = len(codes)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.bool_)
+    low, high = int(days.min()), int(days.max())
+    missing = low == NAT_DAY
+    if missing:
+        present = days != NAT_DAY
+        if not present.any():
+            low = high = 0
+        else:
+            low = int(days[present].min())
+    span = high - low + 2  # day offsets 1 .. span - 1; 0 for a missing day
+    key = codes.astype(np.int64) * span
+    if missing:
+        key += np.where(present, days - (low - 1), 0)
+    else:
+        key += days
+        key -= low - 1
+    order, ordered = _stable_order_of(key)
+    new_group = np.empty(n, dtype=np.bool_)
+    new_group[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
+    return order, new_group
 
 
 def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:
@@ -166,21 +215,25 @@ class SameDayGroups:
 
     def __init__(
         self,
-        codes: IntArray,
+        codes: npt.NDArray[np.integer[Any]],
         days: IntArray,
         keys: Sequence[npt.NDArray[Any]],
         content: Callable[[npt.NDArray[np.intp]], npt.NDArray[np.intp]],
     ) -> None:
-        order, sorted_keys = stable_order(child_day_keys(codes, days))
-        new_group = np.ones(len(order), dtype=np.bool_)
-        new_group[1:] = sorted_keys[1:] != sorted_keys[:-1]
-        tied_kept = tied_other = np.zeros(0, dtype=np.int64)
+        order, new_group = child_day_order(codes, days)
+        tied_kept = tied_other = np.zeros(0, dtype=np.intp)
         if len(order) and not new_group.all():
-            group = np.cumsum(new_group) - 1
-            shared = np.bincount(group)[group] > 1
+            group = np.cumsum(new_group, dtype=np.intp)
+            group -= 1
+            shared = np.zeros(len(order), dtype=np.bool_)
+            # A position is in a shared group when its neighbour is of the same group.
+            shared[1:] = ~new_group[1:]
+            shared[:-1] |= ~new_group[1:]
             positions = np.flatnonzero(shared)  # contiguous runs, one per shared group
+            del shared
             rows = order[positions]
             groups = group[positions]
+            del group
             ranks = [_key_ranks(key[rows]) for key in keys]
             by_keys = np.lexsort((rows, *reversed(ranks), groups))
             # Rows equal to their neighbour on group and every key tie: rank them by content.
@@ -196,16 +249,17 @@ class SameDayGroups:
                 tied_kept, tied_other = _content_ties(groups, ranks, by_content, by_keys)
                 tied_kept, tied_other = rows[tied_kept], rows[tied_other]
             order[positions] = rows[by_keys]
-        self.order: IntArray = frozen(order)
+        self.order: IntpArray = frozen(order)
         self.new_group: BoolArray = frozen(new_group)
-        self.representative: IntArray = frozen(representatives(order, new_group))
-        self.kept: BoolArray = frozen(self.representative == np.arange(len(codes)))
-        self.duplicate: BoolArray = frozen(~self.kept)
-        self.tied_kept: IntArray = frozen(tied_kept)
-        self.tied_other: IntArray = frozen(tied_other)
+        self.representative: IntpArray = frozen(representatives(order, new_group))
+        kept = self.representative == row_numbers(len(codes))
+        self.kept: BoolArray = frozen(kept)
+        self.duplicate: BoolArray = frozen(~kept)
+        self.tied_kept: IntpArray = frozen(tied_kept)
+        self.tied_other: IntpArray = frozen(tied_other)
         self._diagnostics: dict[int, Diagnostic | None] = {}
 
-    def ties_in(self, rows: BoolArray) -> tuple[IntArray, IntArray]:
+    def ties_in(self, rows: BoolArray) -> tuple[IntpArray, IntpArray]:
         """The (kept, other) pairs of ties broken by content whose kept row is in *rows*."""
         wanted = rows[self.tied_kept]
         return self.tied_kept[wanted], self.tied_other[wanted]
@@ -213,7 +267,7 @@ class SameDayGroups:
     def diagnostics_in(
         self,
         rows: BoolArray,
-        build: Callable[[IntArray, IntArray], list[Diagnostic | None]],
+        build: Callable[[IntpArray, IntpArray], list[Diagnostic | None]],
     ) -> list[Diagnostic]:
         """The diagnostics of the ties whose kept row is in *rows*, each built once.
 
@@ -229,11 +283,11 @@ class SameDayGroups:
 
 
 def _content_ties(
-    groups: IntArray,
+    groups: IntpArray,
     ranks: Sequence[npt.NDArray[Any]],
     by_content: npt.NDArray[np.intp],
     by_keys: npt.NDArray[np.intp],
-) -> tuple[IntArray, IntArray]:
+) -> tuple[IntpArray, IntpArray]:
     """Positions (into the shared rows) of each kept row and each row it beat on content."""
     ordered_groups = groups[by_keys]
     starts = np.ones(len(by_keys), dtype=np.bool_)
@@ -242,15 +296,15 @@ def _content_ties(
     beaten = by_content[by_keys] != by_content[first]
     for rank in ranks:
         beaten &= rank[by_keys] == rank[first]
-    return first[beaten].astype(np.int64), by_keys[beaten].astype(np.int64)
+    return first[beaten].astype(np.intp), by_keys[beaten].astype(np.intp)
 
 
-def representatives(order: IntArray, new_group: BoolArray) -> IntArray:
+def representatives(order: IntpArray, new_group: BoolArray) -> IntpArray:
     """For each row, the first row of its group, from a grouping's order and group starts."""
-    positions = np.arange(len(order), dtype=np.int64)
-    first = np.maximum.accumulate(np.where(new_group, positions, 0))
-    representative = np.empty(len(order), dtype=np.int64)
-    representative[order] = order[first]
+    group = np.cumsum(new_group, dtype=np.intp)
+    group -= 1
+    representative = np.empty(len(order), dtype=np.intp)
+    representative[order] = order[new_group][group]
     return representative
 
 

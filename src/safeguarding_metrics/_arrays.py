@@ -18,18 +18,22 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._dates import NAT_DAY
+
 __all__ = [
     "CharacterKeys",
-    "IdentifierCodes",
+    "child_day_order",
     "factorize",
     "factorize_compact",
     "factorize_many",
     "freeze",
     "row_numbers",
+    "stable_order",
 ]
 
 IntpArray = npt.NDArray[np.intp]
 KeyArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 TextArray = npt.NDArray[np.str_]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -225,63 +229,6 @@ def factorize_many(arrays: Sequence[TextArray]) -> tuple[TextArray, list[IntpArr
     return coder.decode(unique_keys), codes_list
 
 
-class IdentifierCodes:
-    """The distinct identifiers of an array, each element's code, and a look-up of others.
-
-    Attributes:
-        codes: For each element, the position of its identifier among the distinct ones.
-    """
-
-    __slots__ = ("_coder", "_unique_keys", "_uniques", "codes")
-
-    def __init__(self, values: TextArray) -> None:
-        """Code *values*."""
-        coder = CharacterKeys.fit([values]) if len(values) else None
-        self._coder = coder
-        self._uniques: TextArray | None = None
-        if coder is None:
-            self._uniques, self.codes = factorize(values)
-            self._unique_keys = np.zeros(0, dtype=np.int64)
-            return
-        keys = coder.keys(values)
-        if _use_table(coder.size, len(values)):
-            unique_keys, (codes,) = _code_by_table([keys], coder.size)
-        else:
-            unique_keys, codes = _code_by_sort(keys)
-        self._unique_keys = freeze(unique_keys)
-        self.codes = freeze(codes)
-
-    def __len__(self) -> int:
-        return len(self._unique_keys) if self._uniques is None else len(self._uniques)
-
-    @property
-    def uniques(self) -> TextArray:
-        """The distinct identifiers, sorted (`factorize`)."""
-        if self._uniques is None:
-            assert self._coder is not None  # only coded identifiers are decoded lazily
-            self._uniques = freeze(self._coder.decode(self._unique_keys))
-        return self._uniques
-
-    def find(self, values: TextArray) -> IntpArray:
-        """For each of *values*, the position of that identifier among the distinct ones, or -1."""
-        n = len(values)
-        if not n or not len(self):
-            return np.full(n, -1, dtype=np.intp)
-        if self._coder is None:
-            uniques = self.uniques
-            position = np.searchsorted(uniques, values).astype(np.intp)
-            np.minimum(position, len(uniques) - 1, out=position)
-            found = uniques[position] == values
-        else:
-            keys = self._coder.keys_or_missing(values)
-            position = np.searchsorted(self._unique_keys, keys).astype(np.intp)
-            np.minimum(position, len(self._unique_keys) - 1, out=position)
-            found = self._unique_keys[position] == keys
-        position[~found] = -1
-        result: IntpArray = position
-        return result
-
-
 def _split(codes: IntpArray, arrays: Sequence[Any]) -> list[IntpArray]:
     bounds = np.cumsum([len(a) for a in arrays])[:-1]
     return list(np.split(codes, bounds))
@@ -380,6 +327,72 @@ def _codes(order: IntpArray, starts: npt.NDArray[np.bool_]) -> IntpArray:
 def _slow(values: TextArray) -> tuple[TextArray, IntpArray]:
     uniques, inverse = np.unique(values, return_inverse=True)
     return uniques, inverse.reshape(-1).astype(np.intp)
+
+
+def stable_order(keys: npt.NDArray[np.integer[Any]]) -> tuple[IntpArray, KeyArray]:
+    """The rows in order of *keys*, ties in input order, and the keys in that order.
+
+    Equal to a stable `argsort`, but several times faster when the keys span a range small
+    enough to pack each key and its row number into one int64: then one (unstable, fast)
+    `np.sort` of the packed values orders by key and, among equal keys, by row.
+    """
+    return _stable_order_of(keys.astype(np.int64))
+
+
+def _stable_order_of(keys: KeyArray) -> tuple[IntpArray, KeyArray]:
+    """`stable_order` of an int64 array the caller gives up: it is packed in place."""
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), keys
+    low, high = int(keys.min()), int(keys.max())
+    row_bits = max(int(n - 1).bit_length(), 1)
+    if (high - low).bit_length() + row_bits <= 62:
+        packed = keys
+        packed -= low
+        packed <<= row_bits
+        packed |= row_numbers(n)
+        packed.sort()
+        order = (packed & ((1 << row_bits) - 1)).astype(np.intp, copy=False)
+        packed >>= row_bits
+        packed += low
+        return order, packed
+    order = np.argsort(keys, kind="stable").astype(np.intp, copy=False)
+    return order, keys[order]
+
+
+def child_day_order(
+    codes: npt.NDArray[np.integer[Any]], days: KeyArray
+) -> tuple[IntpArray, BoolArray]:
+    """Rows by child code, then day (a missing day first), ties in input order.
+
+    Returns the rows in that order and, per position, whether a new (child, day) group
+    starts there. The pairs are packed as ``code * span + day offset`` over the span of
+    days given, so with the row number they fit one int64 and one integer sort orders them
+    (`stable_order`).
+    """
+    n = len(codes)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.bool_)
+    low, high = int(days.min()), int(days.max())
+    missing = low == NAT_DAY
+    if missing:
+        present = days != NAT_DAY
+        if not present.any():
+            low = high = 0
+        else:
+            low = int(days[present].min())
+    span = high - low + 2  # day offsets 1 .. span - 1; 0 for a missing day
+    key = codes.astype(np.int64) * span
+    if missing:
+        key += np.where(present, days - (low - 1), 0)
+    else:
+        key += days
+        key -= low - 1
+    order, ordered = _stable_order_of(key)
+    new_group = np.empty(n, dtype=np.bool_)
+    new_group[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
+    return order, new_group
 
 
 _ROW_NUMBERS: list[IntpArray] = [np.zeros(0, dtype=np.intp)]

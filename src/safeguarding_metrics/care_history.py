@@ -53,7 +53,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize, freeze
+from safeguarding_metrics._arrays import child_day_order, factorize, freeze
 from safeguarding_metrics._dates import NAT_DAY, DayArray, day_numbers, to_date
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
@@ -219,14 +219,14 @@ class CareHistory:
     """
 
     order: IntArray
-    child: npt.NDArray[np.int64]
+    child: IntArray
     start: DayArray
     end: DayArray
     reason_ceased: npt.NDArray[np.str_]
     valid: BoolArray
     problems: npt.NDArray[np.uint8]
     overlapped_by: IntArray
-    period: npt.NDArray[np.int64]
+    period: IntArray
     care_start: DayArray
     care_end: DayArray
     first_in_period: BoolArray
@@ -236,7 +236,7 @@ class CareHistory:
     not_placement: BoolArray
     placement_code: npt.NDArray[np.str_]
     begins_placement: BoolArray
-    placement: npt.NDArray[np.int64]
+    placement: IntArray
     placement_start: DayArray
     placement_first_row: IntArray
     previous_placement_start: DayArray
@@ -353,27 +353,26 @@ def _code(dataset: Dataset, field: str) -> npt.NDArray[np.str_]:
 
 def _sorted_order(
     dataset: Dataset,
-    child: npt.NDArray[np.int64],
+    child: IntArray,
     start_day: npt.NDArray[np.int64],
     end_day: npt.NDArray[np.int64],
 ) -> IntArray:
     """Episode rows by child, start, end (open last), then content (`ties.content_rank`)."""
-    key = child * _SPAN + np.where(start_day == NAT_DAY, 0, start_day + _SHIFT)
-    end_key = np.where(end_day == NAT_DAY, _OPEN, end_day + _SHIFT)
-    order = np.argsort(key, kind="stable").astype(np.intp)
-    ordered = key[order]
+    order, new_group = child_day_order(child, start_day)
     tied = np.zeros(len(order), dtype=np.bool_)
-    same = ordered[1:] == ordered[:-1]
-    tied[1:] |= same
-    tied[:-1] |= same
+    tied[:-1] = ~new_group[1:]
+    tied[1:] |= ~new_group[1:]
     if not tied.any():
         return order
     # Episodes of one child starting on one day: the one ending first comes first, then
-    # their other fields decide.
-    rank = np.zeros(len(order), dtype=np.intp)
-    tied_rows = order[tied]
-    rank[tied_rows] = content_rank(dataset, "episodes", tied_rows)
-    result: IntArray = np.lexsort((rank, end_key, key)).astype(np.intp)
+    # their other fields decide. Only those runs are reordered.
+    positions = np.flatnonzero(tied)
+    rows = order[positions]
+    group = np.cumsum(new_group, dtype=np.intp)[positions]
+    end_key = np.where(end_day[rows] == NAT_DAY, _OPEN, end_day[rows] + _SHIFT)
+    rank = content_rank(dataset, "episodes", rows)
+    result = order.copy()
+    result[positions] = rows[np.lexsort((rank, end_key, group))]
     return result
 
 
@@ -388,7 +387,7 @@ def _first_april(years: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 def _missing_from_next_return(
     dataset: Dataset,
-    child: npt.NDArray[np.int64],
+    child: IntArray,
     start_day: npt.NDArray[np.int64],
     end_day: npt.NDArray[np.int64],
     candidate: BoolArray,
@@ -563,7 +562,7 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
         valid=freeze(valid),
         problems=freeze(problems),
         overlapped_by=scatter(overlapped_by, -1, np.intp),
-        period=scatter(period, -1, np.int64),
+        period=scatter(period, -1, np.intp),
         care_start=days(care_start, everywhere),
         care_end=days(care_end, care_end != _OPEN),
         first_in_period=scatter(new_period, False, np.bool_),  # noqa: FBT003
@@ -575,7 +574,7 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
             np.where(skip, np.where(has_current, place[other], ""), place), "", place.dtype
         ),
         begins_placement=scatter(begins, False, np.bool_),  # noqa: FBT003
-        placement=scatter(placement, -1, np.int64),
+        placement=scatter(placement, -1, np.intp),
         placement_start=days(s[first_of_mine], belongs),
         placement_first_row=scatter(np.where(belongs, rows[first_of_mine], -1), -1, np.intp),
         previous_placement_start=days(s[first_of_previous], previous_exists),

@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._arrays import child_day_order, row_numbers, stable_order
 from safeguarding_metrics._arrays import freeze as frozen
-from safeguarding_metrics._arrays import row_numbers
 from safeguarding_metrics._dates import NAT_DAY, day_numbers
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
@@ -45,6 +45,7 @@ __all__ = [
     "icpc_not_required_diagnostics",
     "referral_day_groups",
     "representatives",
+    "shift_months",
     "stable_order",
 ]
 
@@ -82,37 +83,6 @@ def check_choice(indicator_id: str, name: str, value: Any, choices: Iterable[Any
 # -- sorting and dates -----------------------------------------------------------------------
 
 
-def stable_order(keys: npt.NDArray[np.integer[Any]]) -> tuple[IntpArray, IntArray]:
-    """The rows in order of *keys*, ties in input order, and the keys in that order.
-
-    Equal to a stable `argsort`, but several times faster when the keys span a range small
-    enough to pack each key and its row number into one int64: then one (unstable, fast)
-    `np.sort` of the packed values orders by key and, among equal keys, by row.
-    """
-    return _stable_order_of(keys.astype(np.int64))
-
-
-def _stable_order_of(keys: IntArray) -> tuple[IntpArray, IntArray]:
-    """`stable_order` of an int64 array the caller gives up: it is packed in place."""
-    n = len(keys)
-    if n == 0:
-        return np.zeros(0, dtype=np.intp), keys
-    low, high = int(keys.min()), int(keys.max())
-    row_bits = max(int(n - 1).bit_length(), 1)
-    if (high - low).bit_length() + row_bits <= 62:
-        packed = keys
-        packed -= low
-        packed <<= row_bits
-        packed |= row_numbers(n)
-        packed.sort()
-        order = (packed & ((1 << row_bits) - 1)).astype(np.intp, copy=False)
-        packed >>= row_bits
-        packed += low
-        return order, packed
-    order = np.argsort(keys, kind="stable").astype(np.intp, copy=False)
-    return order, keys[order]
-
-
 def child_day_keys(codes: npt.NDArray[np.integer[Any]], days: IntArray) -> IntArray:
     """One int64 per (child code, day) pair, ordered by child then day.
 
@@ -120,41 +90,6 @@ def child_day_keys(codes: npt.NDArray[np.integer[Any]], days: IntArray) -> IntAr
     looked up among another's (`np.searchsorted`).
     """
     return (codes.astype(np.int64) << 32) + (days + _DAY_SHIFT)
-
-
-def child_day_order(
-    codes: npt.NDArray[np.integer[Any]], days: IntArray
-) -> tuple[IntpArray, BoolArray]:
-    """Rows by child code, then day (a missing day first), ties in input order.
-
-    Returns the rows in that order and, per position, whether a new (child, day) group
-    starts there. The pairs are packed as ``code * span + day offset`` over the span of
-    days given, so with the row number they fit one int64 and one integer sort orders them
-    (`stable_order`).
-    """
-    n = len(codes)
-    if n == 0:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.bool_)
-    low, high = int(days.min()), int(days.max())
-    missing = low == NAT_DAY
-    if missing:
-        present = days != NAT_DAY
-        if not present.any():
-            low = high = 0
-        else:
-            low = int(days[present].min())
-    span = high - low + 2  # day offsets 1 .. span - 1; 0 for a missing day
-    key = codes.astype(np.int64) * span
-    if missing:
-        key += np.where(present, days - (low - 1), 0)
-    else:
-        key += days
-        key -= low - 1
-    order, ordered = _stable_order_of(key)
-    new_group = np.empty(n, dtype=np.bool_)
-    new_group[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
-    return order, new_group
 
 
 def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:
@@ -165,17 +100,50 @@ def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:
     the array, as it is for a national extract.
     """
     days = day_numbers(dates)
-    present = days != NAT_DAY
-    if not present.any():
-        return days.copy()
-    low = int(days[present].min())
-    high = int(days[present].max())
+    if not len(days):
+        return days.astype(np.int64)
+    low, high = int(days.min()), int(days.max())
+    missing = low == NAT_DAY
+    present: BoolArray | None = None
+    if missing:
+        present = days != NAT_DAY
+        if not present.any():
+            return days.copy()
+        low = int(days[present].min())
     if high - low + 1 >= len(days):
-        return day_numbers(add_months(dates, months))
+        return day_numbers(add_months(dates, months)).copy()
     span = np.arange(low, high + 1, dtype=np.int64).view("datetime64[D]")
     table = day_numbers(add_months(span, months))
+    if present is None:
+        offsets = days - low
+        return table[offsets]
     result = np.full(len(days), NAT_DAY, dtype=np.int64)
     result[present] = table[days[present] - low]
+    return result
+
+
+def shift_months(
+    dates: npt.NDArray[np.datetime64], months: int | npt.NDArray[np.integer[Any]]
+) -> npt.NDArray[np.datetime64]:
+    """`add_months(dates, months)`, element-wise, `NaT` kept: through `add_months_days`.
+
+    *months* is one number or one per date; each distinct number is a table of its own.
+    """
+    if isinstance(months, int | np.integer):
+        shifted = add_months_days(dates, int(months))
+    else:
+        steps = np.asarray(months)
+        shifted = np.full(len(dates), NAT_DAY, dtype=np.int64)
+        if not len(steps):
+            return shifted.view("datetime64[D]")
+        low, high = int(steps.min()), int(steps.max())
+        # Few distinct numbers of months (3 or 6, say): one table each.
+        distinct = range(low, high + 1) if high - low < 64 else np.unique(steps).tolist()
+        for step in distinct:
+            rows = np.flatnonzero(steps == step)
+            if len(rows):
+                shifted[rows] = add_months_days(dates[rows], int(step))
+    result: npt.NDArray[np.datetime64] = shifted.view("datetime64[D]")
     return result
 
 

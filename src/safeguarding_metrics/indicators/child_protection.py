@@ -599,7 +599,7 @@ def plan_duration_distribution(
     dataset = as_dataset(data)
     plans = _Plans.of(dataset)
     end = plans.end_days
-    band = np.full(len(plans.codes), len(DURATION_BANDS) - 1, dtype=np.int64)
+    band = np.full(len(plans.codes), len(DURATION_BANDS) - 1, dtype=np.intp)
     band[~_on_or_after(end, plans.start_plus_months(24))] = 3
     band[~_on_or_after(end, plans.start_plus_months(12))] = 2
     band[~_on_or_after(end, plans.start_plus_months(6) + 1)] = 1

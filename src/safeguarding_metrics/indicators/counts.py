@@ -35,8 +35,9 @@ from safeguarding_metrics.indicators._kernels import (
     check_choice,
     icpc_not_required_diagnostics,
     referral_day_groups,
+    shift_months,
 )
-from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.records import Record, TableName
 from safeguarding_metrics.results import Band, Count, Distribution, Polarity
 
@@ -159,7 +160,7 @@ def _child_count(
         table="children",
         counted=counted[children],
         child_ids=dataset.child_ids[children],
-        rows=np.full(len(children), -1, dtype=np.int64),
+        rows=np.full(len(children), -1, dtype=np.intp),
         population=population,
         measures={name: values[children] for name, values in (measures or {}).items()},
     )
@@ -237,7 +238,7 @@ def children_in_need_at_period_end(
 
 
 def _first_per_child(
-    child_codes: npt.NDArray[np.int64], days: DayArray, candidates: BoolArray
+    child_codes: npt.NDArray[np.intp], days: DayArray, candidates: BoolArray
 ) -> BoolArray:
     """The earliest candidate row of each child (candidates are one per child and day)."""
     first = np.zeros(len(candidates), dtype=np.bool_)
@@ -434,7 +435,7 @@ def children_looked_after_at_period_end(
         table="children",
         counted=(counted | unknown)[children],
         child_ids=dataset.child_ids[children],
-        rows=np.full(len(children), -1, dtype=np.int64),
+        rows=np.full(len(children), -1, dtype=np.intp),
         population=population,
         excluded={"episode-error": unknown[children]},
         measures={
@@ -958,10 +959,10 @@ def cin_closure_durations(
         in_scope &= ~dataset.column("referrals", "nfa")
     # A duplicate is in or out of scope with the referral kept in its place.
     in_scope = in_scope[groups.representative]
-    band_index = np.zeros(len(referred), dtype=np.int64)
+    band_index = np.zeros(len(referred), dtype=np.intp)
     rows = np.flatnonzero(in_scope)
     for _, months in chosen[1:]:
-        band_index[rows] += closed[rows] >= add_months(referred[rows], months)
+        band_index[rows] += closed[rows] >= shift_months(referred[rows], months)
     missing = np.isnat(closed)
     days = np.where(
         missing, 0, day_numbers(closed) - day_numbers(np.where(missing, closed, referred))

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._arrays import factorize
-from safeguarding_metrics._dates import DayArray, to_date
+from safeguarding_metrics._dates import DayArray, day_numbers, to_date
 from safeguarding_metrics.care_history import (
     NOT_CEASING,
     SHORT_BREAKS_CHOICES,
@@ -46,6 +46,7 @@ from safeguarding_metrics.catalogue import (
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError
+from safeguarding_metrics.indicators._kernels import child_day_order, shift_months
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.provenance import collection_year
 from safeguarding_metrics.records import Record, TableName
@@ -211,15 +212,15 @@ SHORT_BREAKS = Option(
 # -- shared helpers --------------------------------------------------------------------------
 
 
-def _children(dataset: Dataset, *tables: TableName) -> npt.NDArray[np.int64]:
+def _children(dataset: Dataset, *tables: TableName) -> npt.NDArray[np.intp]:
     """The codes of the children with a record in any of *tables*, sorted, each once."""
     present = np.zeros(len(dataset.child_ids), dtype=np.bool_)
     for table in tables:
         present[dataset.child_codes(table)] = True
-    return np.flatnonzero(present).astype(np.int64)
+    return np.flatnonzero(present)
 
 
-def _child_ids(dataset: Dataset, children: npt.NDArray[np.int64]) -> npt.NDArray[np.str_]:
+def _child_ids(dataset: Dataset, children: npt.NDArray[np.intp]) -> npt.NDArray[np.str_]:
     result: npt.NDArray[np.str_] = dataset.child_ids[children]
     return result
 
@@ -359,7 +360,7 @@ def _diagnostics(
     dataset: Dataset,
     history: CareHistory,
     period: ReportingPeriod,
-    children: npt.NDArray[np.int64],
+    children: npt.NDArray[np.intp],
     *,
     excluded: BoolArray,
     error_episodes: BoolArray,
@@ -551,7 +552,7 @@ def lac_review_timeliness_rate(
     if since is not None:
         judged_from = np.where(timed & (care_start < _day(since)), _day(since), judged_from)
     from_known = ~np.isnat(judged_from)
-    anchor_due = add_months(judged_from, LATER_REVIEW_MONTHS)
+    anchor_due = shift_months(judged_from, LATER_REVIEW_MONTHS)
 
     # The cohort's reviews from care start (or the known history) to period end, each date
     # once, by child and date.
@@ -562,11 +563,10 @@ def lac_review_timeliness_rate(
     counted_from = np.where(from_known, judged_from, care_start)
     keep = in_scope[owner] & (when >= counted_from[owner]) & (when <= end)
     owner, when = owner[keep], when[keep]
-    order = np.lexsort((when, owner))
+    # By child and date, each date once.
+    order, new_day = child_day_order(owner, day_numbers(when))
+    order = order[new_day]
     owner, when = owner[order], when[order]
-    repeat = np.zeros(len(owner), dtype=np.bool_)
-    repeat[1:] = (owner[1:] == owner[:-1]) & (when[1:] == when[:-1])
-    owner, when = owner[~repeat], when[~repeat]
     first = np.ones(len(owner), dtype=np.bool_)
     first[1:] = owner[1:] != owner[:-1]
     positions = np.arange(len(owner))
@@ -575,7 +575,7 @@ def lac_review_timeliness_rate(
     second = (rank == 1) & ~from_known[owner]
     months = np.where(second, SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS)
     first_of = np.where(from_known[owner], anchor_due[owner], first_due[owner])
-    due = np.where(first, first_of, add_months(previous, months))
+    due = np.where(first, first_of, shift_months(previous, months))
     late = when > due
 
     count = np.bincount(owner, minlength=n)
@@ -585,7 +585,7 @@ def lac_review_timeliness_rate(
     last[:-1] = first[1:]
     last_review[owner[last]] = when[last]
     next_months = np.where((count == 1) & ~from_known, SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS)
-    next_due = np.where(count == 0, first_due, add_months(last_review, next_months))
+    next_due = np.where(count == 0, first_due, shift_months(last_review, next_months))
     on_time = (late_count == 0) & (end <= next_due)
     missing_history = from_known & (count == 0)
     excluded = {
@@ -608,7 +608,7 @@ def lac_review_timeliness_rate(
         in_scope=in_scope,
         hit=on_time,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.int64),
+        rows=np.full(n, -1, dtype=np.intp),
         excluded=excluded,
         measures={
             "care_start": care_start,
@@ -775,7 +775,7 @@ def three_plus_placements_rate(
         in_scope=in_scope,
         hit=counts >= MANY_PLACEMENTS,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.int64),
+        rows=np.full(n, -1, dtype=np.intp),
         excluded={"episode-error": errors},
         measures={"placements": np.where(in_scope, counts, np.nan), "repairs": repairs},
         diagnostics=diagnostics,
@@ -939,7 +939,7 @@ def long_term_stability_rate(
     long_term = care_start <= _day(add_months(period.end, -LONG_TERM_CARE_MONTHS))
     birth = _birth_dates(dataset)[children]
     missing_birth = np.isnat(birth)
-    sixteenth = add_months(birth, 12 * STABILITY_AGE_LIMIT_YEARS)
+    sixteenth = shift_months(birth, 12 * STABILITY_AGE_LIMIT_YEARS)
     under_16 = missing_birth | (sixteenth > _day(period.end))
     # An episode error makes the start of care uncertain, so the 30-month test cannot
     # decide: such a child is excluded whenever it is otherwise in the cohort.
@@ -970,7 +970,7 @@ def long_term_stability_rate(
         in_scope=in_scope,
         hit=stable,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.int64),
+        rows=np.full(n, -1, dtype=np.intp),
         excluded={"episode-error": errors, "missing-birth-date": missing_birth},
         measures={
             "care_start": np.where(looked_after, care_start, _nat(n)),
@@ -1089,7 +1089,7 @@ def _care_leaver_cohort(
     age = np.full(n, np.nan)
     birthday = _nat(n)
     for years in ages:
-        candidate = add_months(birth, 12 * years)
+        candidate = shift_months(birth, 12 * years)
         found = np.isnan(age) & period.contains_many(candidate)
         age = np.where(found, float(years), age)
         birthday = np.where(found, candidate, birthday)
@@ -1568,7 +1568,7 @@ def ceased_care_permanence_distribution(
     errors = errors[children]
     chosen, last_occasion, claimed = chosen[children], last_occasion[children], claimed[children]
     in_scope = (last_occasion >= 0) | ((claimed >= 0) & errors)
-    band = np.full(len(reason), len(CEASED_OUTCOMES), dtype=np.int64)
+    band = np.full(len(reason), len(CEASED_OUTCOMES), dtype=np.intp)
     for index, (_, codes) in enumerate(CEASED_OUTCOMES):
         band[np.isin(reason, codes)] = index
     band_index = _pick(band, np.maximum(chosen, 0), chosen >= 0)
@@ -1598,7 +1598,7 @@ def ceased_care_permanence_distribution(
         in_scope=in_scope,
         bands=CEASED_BANDS,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.int64),
+        rows=np.full(n, -1, dtype=np.intp),
         excluded={"episode-error": errors, "x1-without-next-episode": chosen < 0},
         band_index=band_index,
         diagnostics=diagnostics,

@@ -322,7 +322,7 @@ def children_re_referred_rate(
         in_scope=in_period > 0,
         hit=re_referred > 0,
         child_ids=children,
-        rows=np.full(len(children), -1, dtype=np.int64),
+        rows=np.full(len(children), -1, dtype=np.intp),
         measures={
             "referrals_in_period": in_period.astype(np.float64),
             "re_referrals_in_period": re_referred.astype(np.float64),

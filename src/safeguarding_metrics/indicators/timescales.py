@@ -27,7 +27,7 @@ from safeguarding_metrics.catalogue import (
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
-from safeguarding_metrics.indicators._kernels import icpc_not_required_diagnostics
+from safeguarding_metrics.indicators._kernels import icpc_not_required_diagnostics, shift_months
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.records import AssessmentKind, Record
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
@@ -1067,7 +1067,7 @@ def cp_review_timeliness_rate(
         same_plan[0] = False
     previous = np.where(same_plan, np.roll(reviews, 1), starts[rows])
     months = np.where(same_plan, CP_REVIEW_INTERVAL_MONTHS, CP_FIRST_REVIEW_MONTHS)
-    late_review = reviews > add_months(previous, months)
+    late_review = reviews > shift_months(previous, months)
     plan_count = len(starts)
     any_late = np.bincount(rows[late_review], minlength=plan_count) > 0
     review_count = np.bincount(rows, minlength=plan_count)
@@ -1079,8 +1079,8 @@ def cp_review_timeliness_rate(
     has_review = review_count > 0
     next_due = np.where(
         has_review,
-        add_months(last_review, CP_REVIEW_INTERVAL_MONTHS),
-        add_months(starts, CP_FIRST_REVIEW_MONTHS),
+        shift_months(last_review, CP_REVIEW_INTERVAL_MONTHS),
+        shift_months(starts, CP_FIRST_REVIEW_MONTHS),
     )
     overdue = last_day > next_due
     return Rate.from_flags(

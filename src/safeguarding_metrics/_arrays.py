@@ -22,7 +22,9 @@ from safeguarding_metrics._dates import NAT_DAY
 
 __all__ = [
     "CharacterKeys",
+    "Identifiers",
     "child_day_order",
+    "code_many",
     "factorize",
     "factorize_compact",
     "factorize_many",
@@ -191,6 +193,63 @@ class CharacterKeys:
         return chars.view(f"<U{width}").reshape(len(keys))
 
 
+class Identifiers:
+    """The distinct identifiers found by `code_many`, sorted, decoded only when read.
+
+    `len()` is their number; `take(positions)` decodes only the identifiers at *positions*;
+    `all()` decodes (once) and returns every one.
+    """
+
+    __slots__ = ("_all", "_coder", "_keys")
+
+    def __init__(
+        self, *, keys: KeyArray, coder: CharacterKeys | None, decoded: TextArray | None
+    ) -> None:
+        """Hold the distinct *keys* of *coder*, or the distinct identifiers *decoded*."""
+        self._keys = keys
+        self._coder = coder
+        self._all = decoded
+
+    def __len__(self) -> int:
+        return len(self._keys) if self._all is None else len(self._all)
+
+    def take(self, positions: npt.NDArray[np.integer[Any]]) -> TextArray:
+        """The identifiers at *positions* (decoded from their keys when not all are)."""
+        if self._all is not None or self._coder is None:
+            picked: TextArray = self.all()[positions]
+            return picked
+        return self._coder.decode(self._keys[positions])
+
+    def all(self) -> TextArray:
+        """Every distinct identifier, sorted (read-only)."""
+        if self._all is None:
+            assert self._coder is not None  # without a coder the identifiers are kept
+            self._all = freeze(self._coder.decode(self._keys))
+        return self._all
+
+
+def code_many(arrays: Sequence[TextArray]) -> tuple[Identifiers, list[IntpArray]]:
+    """`factorize_many`, with the distinct identifiers decoded only when read."""
+    total = sum(len(a) for a in arrays)
+    no_keys = np.zeros(0, dtype=np.int64)
+    if total == 0:
+        dtype = arrays[0].dtype if arrays else np.dtype("<U1")
+        empty = Identifiers(keys=no_keys, coder=None, decoded=np.zeros(0, dtype=dtype))
+        return empty, [np.zeros(0, dtype=np.intp) for _ in arrays]
+    coder = CharacterKeys.fit(arrays)
+    if coder is None:
+        joined = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+        uniques, codes = _factorize_hashed(joined)
+        return Identifiers(keys=no_keys, coder=None, decoded=uniques), _split(codes, arrays)
+    keys = [coder.keys(values) for values in arrays]
+    if _use_table(coder.size, total):
+        unique_keys, codes_list = _code_by_table(keys, coder.size)
+    else:
+        unique_keys, codes = _code_by_sort(np.concatenate(keys) if len(keys) > 1 else keys[0])
+        codes_list = _split(codes, arrays)
+    return Identifiers(keys=unique_keys, coder=coder, decoded=None), codes_list
+
+
 def factorize(values: TextArray) -> tuple[TextArray, IntpArray]:
     """The distinct *values* in sorted order, and each value's position among them.
 
@@ -211,22 +270,8 @@ def factorize_many(arrays: Sequence[TextArray]) -> tuple[TextArray, list[IntpArr
     The codes of one identifier agree across the arrays, so they join records of different
     collections.
     """
-    total = sum(len(a) for a in arrays)
-    if total == 0:
-        dtype = arrays[0].dtype if arrays else np.dtype("<U1")
-        return np.zeros(0, dtype=dtype), [np.zeros(0, dtype=np.intp) for _ in arrays]
-    coder = CharacterKeys.fit(arrays)
-    if coder is None:
-        joined = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
-        uniques, codes = _factorize_hashed(joined)
-        return uniques, _split(codes, arrays)
-    keys = [coder.keys(values) for values in arrays]
-    if _use_table(coder.size, total):
-        unique_keys, codes_list = _code_by_table(keys, coder.size)
-    else:
-        unique_keys, codes = _code_by_sort(np.concatenate(keys) if len(keys) > 1 else keys[0])
-        codes_list = _split(codes, arrays)
-    return coder.decode(unique_keys), codes_list
+    identifiers, codes = code_many(arrays)
+    return identifiers.all(), codes
 
 
 def _split(codes: IntpArray, arrays: Sequence[Any]) -> list[IntpArray]:

@@ -411,7 +411,7 @@ def _missing_from_next_return(
     if not candidate.any():
         return stale, new_end
     # present[code, k]: the child is in the return of year given[k].
-    present = np.zeros((len(dataset.child_ids), len(given)), dtype=np.bool_)
+    present = np.zeros((dataset.child_count, len(given)), dtype=np.bool_)
     first_days = _first_april(given - 1)  # 1 April of the year before
     last_days = _first_april(given) - 1  # 31 March
     for k, return_year in enumerate(given.tolist()):
@@ -591,7 +591,7 @@ def _iso(day: np.datetime64) -> str:
 
 def _describe(dataset: Dataset, history: CareHistory, row: int, problem: EpisodeProblem) -> str:
     """The specifics of *problem* on episode *row*: the child, the episodes, what was done."""
-    child = str(dataset.child_ids[history.child[row]])
+    child = str(dataset.child_ids_of(history.child[row : row + 1])[0])
     start = _iso(history.start[row])
     recorded_end = _iso(dataset.dates("episodes", "end")[row])
     head = f"child {child}, DECOM {start}"
@@ -638,7 +638,7 @@ def episode_diagnostics(
         if line:
             where = f"line {line}"
         else:
-            child = dataset.child_ids[history.child[row]]
+            child = dataset.child_ids_of(history.child[row : row + 1])[0]
             where = f"episodes: child {child}, start {_iso(history.start[row])}"
         found.append(
             Diagnostic(
@@ -959,7 +959,7 @@ def latest_set_aside_rows(dataset: Dataset, day: dt.date, short_break: BoolArray
         by its other fields (`ties.content_rank`). The caller decides what to do when the
         child also has an episode open at *day*.
     """
-    n = len(dataset.child_ids)
+    n = dataset.child_count
     result = np.full(n, -1, dtype=np.intp)
     start = dataset.dates("episodes", "start")
     end = dataset.dates("episodes", "end")

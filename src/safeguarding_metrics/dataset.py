@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize_many, freeze
+from safeguarding_metrics._arrays import Identifiers, code_many, freeze
 from safeguarding_metrics._dates import DayArray, as_day_array
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidRecordError
@@ -501,8 +501,17 @@ class Dataset:
     @property
     def child_ids(self) -> npt.NDArray[np.str_]:
         """Every child id in any collection, sorted, each once."""
-        self._code_children()
-        result: npt.NDArray[np.str_] = self._cache["child_ids"]
+        result: npt.NDArray[np.str_] = self._child_identifiers().all()
+        return result
+
+    @property
+    def child_count(self) -> int:
+        """How many different children the collections hold: `len(child_ids)`."""
+        return len(self._child_identifiers())
+
+    def child_ids_of(self, codes: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.str_]:
+        """`child_ids[codes]`, without making every child's id when only some are wanted."""
+        result: npt.NDArray[np.str_] = self._child_identifiers().take(codes)
         return result
 
     def child_codes(self, table: TableName) -> npt.NDArray[np.intp]:
@@ -515,14 +524,19 @@ class Dataset:
         result: npt.NDArray[np.intp] = self._cache[("child_codes", table)]
         return result
 
+    def _child_identifiers(self) -> Identifiers:
+        self._code_children()
+        result: Identifiers = self._cache["child_ids"]
+        return result
+
     def _code_children(self) -> None:
         if "child_ids" in self._cache:
             return
         columns = [self.column(name, "child_id") for name in TABLES]
-        uniques, codes = factorize_many(columns)
-        self._cache["child_ids"] = freeze(uniques)
+        identifiers, codes = code_many(columns)
         for name, table_codes in zip(TABLES, codes, strict=True):
             self._cache[("child_codes", name)] = freeze(table_codes)
+        self._cache["child_ids"] = identifiers
 
     def referral_rows(self, table: TableName) -> npt.NDArray[np.intp]:
         """For each record of *table*, the row of its linked referral in `referrals`, or -1.

@@ -150,16 +150,16 @@ def _child_count(
 ) -> Count:
     """A count of children: one audit row per child with a record in *table*."""
     codes = dataset.child_codes(table)
-    present = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    present = np.zeros(dataset.child_count, dtype=np.bool_)
     present[codes] = True
-    counted = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    counted = np.zeros(dataset.child_count, dtype=np.bool_)
     counted[codes[counted_rows]] = True
     children = np.flatnonzero(present)
     return Count.from_flags(
         indicator_id=indicator_id,
         table="children",
         counted=counted[children],
-        child_ids=dataset.child_ids[children],
+        child_ids=dataset.child_ids_of(children),
         rows=np.full(len(children), -1, dtype=np.intp),
         population=population,
         measures={name: values[children] for name, values in (measures or {}).items()},
@@ -335,7 +335,7 @@ def children_on_cp_plan_at_period_end(
     ends = dataset.dates("cp_plans", "end_date")
     open_now = _open_at(starts, ends, _day(period.end))
     codes = dataset.child_codes("cp_plans")
-    open_plans = np.bincount(codes[open_now], minlength=len(dataset.child_ids))
+    open_plans = np.bincount(codes[open_now], minlength=dataset.child_count)
     return _child_count(
         indicator_id=CP_AT_PERIOD_END.id,
         dataset=dataset,
@@ -420,7 +420,7 @@ def children_looked_after_at_period_end(
     history = care_history(dataset)
     open_now = history.open_at(period.end)
     codes = dataset.child_codes("episodes")
-    n_children = len(dataset.child_ids)
+    n_children = dataset.child_count
     open_episodes = np.bincount(codes[open_now], minlength=n_children)
     counted = np.bincount(codes[open_now & ~history.short_break], minlength=n_children) > 0
     latest = latest_set_aside_rows(dataset, period.end, history.short_break)
@@ -434,7 +434,7 @@ def children_looked_after_at_period_end(
         indicator_id=CLA_AT_PERIOD_END.id,
         table="children",
         counted=(counted | unknown)[children],
-        child_ids=dataset.child_ids[children],
+        child_ids=dataset.child_ids_of(children),
         rows=np.full(len(children), -1, dtype=np.intp),
         population=population,
         excluded={"episode-error": unknown[children]},

@@ -214,14 +214,14 @@ SHORT_BREAKS = Option(
 
 def _children(dataset: Dataset, *tables: TableName) -> npt.NDArray[np.intp]:
     """The codes of the children with a record in any of *tables*, sorted, each once."""
-    present = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    present = np.zeros(dataset.child_count, dtype=np.bool_)
     for table in tables:
         present[dataset.child_codes(table)] = True
     return np.flatnonzero(present)
 
 
 def _child_ids(dataset: Dataset, children: npt.NDArray[np.intp]) -> npt.NDArray[np.str_]:
-    result: npt.NDArray[np.str_] = dataset.child_ids[children]
+    result: npt.NDArray[np.str_] = dataset.child_ids_of(children)
     return result
 
 
@@ -246,7 +246,7 @@ def _episode_errors(
     either way round, reach into the window from `_window_start` to period end. Also
     returns, per episode, which set-aside episodes matter.
     """
-    errors = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    errors = np.zeros(dataset.child_count, dtype=np.bool_)
     flagged = ~history.valid
     if not flagged.any():
         return errors, flagged
@@ -382,10 +382,10 @@ def _diagnostics(
         The diagnostics (repairs, in care-history order, then exclusions) and the audit's
         per-row ``repairs`` measure.
     """
-    judged = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    judged = np.zeros(dataset.child_count, dtype=np.bool_)
     judged[children] = True
     found, counts = repair_diagnostics(dataset, history, period=period, children=judged)
-    excluded_codes = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    excluded_codes = np.zeros(dataset.child_count, dtype=np.bool_)
     excluded_codes[children[excluded]] = True
     latest = np.zeros(len(history), dtype=np.bool_)
     if unknown_rows is not None:
@@ -556,7 +556,7 @@ def lac_review_timeliness_rate(
 
     # The cohort's reviews from care start (or the known history) to period end, each date
     # once, by child and date.
-    position = np.full(len(dataset.child_ids), -1, dtype=np.intp)
+    position = np.full(dataset.child_count, -1, dtype=np.intp)
     position[children] = np.arange(n)
     owner = position[dataset.child_codes("lac_reviews")]
     when = dataset.dates("lac_reviews", "review_date")
@@ -798,7 +798,7 @@ def _placements_in(
     first = np.ones(len(rows), dtype=np.bool_)
     first[1:] = codes[1:] != codes[:-1]
     counted = first | history.begins_placement[rows]
-    return np.bincount(codes[counted], minlength=len(dataset.child_ids)).astype(np.int64)
+    return np.bincount(codes[counted], minlength=dataset.child_count).astype(np.int64)
 
 
 CLA_3_PLUS_PLACEMENTS = Indicator(
@@ -860,7 +860,7 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
 
 def _birth_dates(dataset: Dataset) -> DayArray:
     """For every child code, its birth date from the Child records (`NaT` when none)."""
-    births = np.full(len(dataset.child_ids), np.iinfo(np.int64).min, dtype=np.int64)
+    births = np.full(dataset.child_count, np.iinfo(np.int64).min, dtype=np.int64)
     known = dataset.dates("children", "birth_date")
     present = ~np.isnat(known)
     # Several Child records of one child: the latest birth date wins (order-independent).
@@ -1607,7 +1607,7 @@ def ceased_care_permanence_distribution(
 
 def _last_by_child(dataset: Dataset, history: CareHistory, flags: BoolArray) -> IntArray:
     """For every child code, its last flagged episode in care-history order (-1 for none)."""
-    latest = np.full(len(dataset.child_ids), -1, dtype=np.intp)
+    latest = np.full(dataset.child_count, -1, dtype=np.intp)
     rows = history.order[flags[history.order]]  # by child, then start
     codes = history.child[rows]
     last = np.ones(len(rows), dtype=np.bool_)

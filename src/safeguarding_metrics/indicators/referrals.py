@@ -81,7 +81,7 @@ class _ReferralGroups:
         self.duplicate = groups.duplicate
         # The kept record stands for the referral: its own NFA flag is the referral's.
         self.nfa = frozen(dataset.column("referrals", "nfa")[self.representative])
-        self.all_child_ids = dataset.child_ids
+        self.child_count = dataset.child_count
         self._previous: IntArray | None = None
         self._children: tuple[npt.NDArray[np.str_], IntArray] | None = None
         self._re_referral: dict[str, tuple[BoolArray, IntArray]] = {}
@@ -97,14 +97,18 @@ class _ReferralGroups:
             self._previous = frozen(previous[self.representative])
         return self._previous
 
-    def children(self) -> tuple[npt.NDArray[np.str_], IntArray]:
-        """The ids of the children with a referral, sorted, and each row's position among them."""
+    def children(self, dataset: Dataset) -> tuple[npt.NDArray[np.str_], IntArray]:
+        """The ids of the children with a referral, sorted, and each row's position among them.
+
+        *dataset* is the one the groups were built from (not kept here, see `cached`).
+        """
         if self._children is None:
-            present = np.zeros(len(self.all_child_ids), dtype=np.bool_)
+            present = np.zeros(self.child_count, dtype=np.bool_)
             present[self.codes] = True
-            position = (np.cumsum(present) - 1)[self.codes]
-            ids = self.all_child_ids[np.flatnonzero(present)]
-            self._children = (frozen(ids), frozen(position))
+            position = np.cumsum(present, dtype=np.intp)
+            position -= 1
+            ids = dataset.child_ids_of(np.flatnonzero(present))
+            self._children = (frozen(ids), frozen(position[self.codes]))
         return self._children
 
     def re_referral(self, window: Window) -> tuple[BoolArray, IntArray]:
@@ -312,7 +316,7 @@ def children_re_referred_rate(
     check_choice(CHILDREN_RE_REFERRED_12M.id, "window", window, WINDOWS)
     referrals = _Referrals(dataset, period)
     hit, _ = referrals.re_referral(window)
-    children, position = referrals.groups.children()  # ids, sorted
+    children, position = referrals.groups.children(dataset)  # ids, sorted
     counted = referrals.kept & referrals.in_period
     in_period = np.bincount(position[counted], minlength=len(children))
     re_referred = np.bincount(position[counted & hit], minlength=len(children))

@@ -963,14 +963,13 @@ def cin_closure_durations(
     rows = np.flatnonzero(in_scope)
     for _, months in chosen[1:]:
         band_index[rows] += closed[rows] >= shift_months(referred[rows], months)
-    missing = np.isnat(closed)
-    days = np.where(
-        missing, 0, day_numbers(closed) - day_numbers(np.where(missing, closed, referred))
-    )
+    # Days from referral to closure; nan while open.
+    values = np.subtract(day_numbers(closed), day_numbers(referred), dtype=np.float64)
+    values[np.isnat(closed) | np.isnat(referred)] = np.nan
     return Distribution.from_values(
         indicator_id=CIN_CLOSURE_DURATIONS.id,
         table="referrals",
-        values=np.where(missing, np.nan, days.astype(np.float64)),
+        values=values,
         in_scope=in_scope,
         bands=[band for band, _ in chosen],
         child_ids=dataset.column("referrals", "child_id"),

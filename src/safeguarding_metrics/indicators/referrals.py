@@ -83,7 +83,7 @@ class _ReferralGroups:
         self.nfa = frozen(dataset.column("referrals", "nfa")[self.representative])
         self.child_count = dataset.child_count
         self._previous: IntArray | None = None
-        self._children: tuple[npt.NDArray[np.str_], IntArray] | None = None
+        self._children: npt.NDArray[np.str_] | None = None
         self._re_referral: dict[str, tuple[BoolArray, IntArray]] = {}
 
     def previous_days(self) -> IntArray:
@@ -98,18 +98,20 @@ class _ReferralGroups:
         return self._previous
 
     def children(self, dataset: Dataset) -> tuple[npt.NDArray[np.str_], IntArray]:
-        """The ids of the children with a referral, sorted, and each row's position among them.
+        """The ids of the children with a referral, sorted, and each child code's place there.
 
-        *dataset* is the one the groups were built from (not kept here, see `cached`).
+        The place is -1 for a child with no referral. *dataset* is the one the groups were
+        built from (not kept here, see `cached`). The ids are kept; the places are made on
+        each call.
         """
+        present = np.zeros(self.child_count, dtype=np.bool_)
+        present[self.codes] = True
+        position = np.cumsum(present, dtype=np.intp)
+        position -= 1
+        position[~present] = -1
         if self._children is None:
-            present = np.zeros(self.child_count, dtype=np.bool_)
-            present[self.codes] = True
-            position = np.cumsum(present, dtype=np.intp)
-            position -= 1
-            ids = dataset.child_ids_of(np.flatnonzero(present))
-            self._children = (frozen(ids), frozen(position[self.codes]))
-        return self._children
+            self._children = frozen(dataset.child_ids_of(np.flatnonzero(present)))
+        return self._children, position
 
     def re_referral(self, window: Window) -> tuple[BoolArray, IntArray]:
         """Whether each row is a re-referral under *window*, and the previous referral's day."""
@@ -318,8 +320,8 @@ def children_re_referred_rate(
     hit, _ = referrals.re_referral(window)
     children, position = referrals.groups.children(dataset)  # ids, sorted
     counted = referrals.kept & referrals.in_period
-    in_period = np.bincount(position[counted], minlength=len(children))
-    re_referred = np.bincount(position[counted & hit], minlength=len(children))
+    in_period = np.bincount(position[referrals.codes[counted]], minlength=len(children))
+    re_referred = np.bincount(position[referrals.codes[counted & hit]], minlength=len(children))
     return Rate.from_flags(
         indicator_id=CHILDREN_RE_REFERRED_12M.id,
         table="children",

@@ -136,13 +136,25 @@ class CharacterKeys:
         chars = _chars(values)
         own = chars.shape[1]
         used = [p for p in self._used if p < own]
-        offset = int(sum(int(self._low[p]) * int(self._weight[p]) for p in self._used))
+        offset = sum(int(self._low[p]) * int(self._weight[p]) for p in self._used)
+        largest = sum(int(self._high[p]) * int(self._weight[p]) for p in used)
+        if largest < _KEY_LIMIT:
+            # The sum of the characters' weights fits: take the lowest key's off at the end.
+            for start in range(0, len(values), _BLOCK):
+                block = chars[start : start + _BLOCK]
+                out = key[start : start + _BLOCK]
+                for position in used:
+                    out += block[:, position] * self._weight[position]
+            key -= offset
+            return key
+        # Large code points: take each position's lowest character off before weighing.
+        lows = self._low.astype(np.uint32)
         for start in range(0, len(values), _BLOCK):
             block = chars[start : start + _BLOCK]
             out = key[start : start + _BLOCK]
             for position in used:
-                out += block[:, position] * self._weight[position]
-        key -= offset
+                out += (block[:, position] - lows[position]) * self._weight[position]
+        key -= offset - sum(int(self._low[p]) * int(self._weight[p]) for p in used)
         return key
 
     def keys_or_missing(self, values: TextArray) -> KeyArray:

@@ -10,6 +10,7 @@ from safeguarding_metrics import Dataset, ListColumn
 from safeguarding_metrics._arrays import (
     CharacterKeys,
     child_day_order,
+    child_day_sort,
     code_many,
     factorize,
     factorize_many,
@@ -135,6 +136,22 @@ def test_child_day_order_sorts_by_child_then_day_with_a_missing_day_first(
     assert order.tolist() == expected
     starts = [i == 0 or pairs[expected[i]] != pairs[expected[i - 1]] for i in range(len(pairs))]
     assert new_group.tolist() == starts
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), days_or_missing), max_size=60))
+@example([(1, 7), (1, NAT_DAY), (1, 3), (1, 7), (0, 9)])
+def test_previous_day_is_the_childs_latest_earlier_day(pairs: list[tuple[int, int]]) -> None:
+    """Per position of the order: the child's latest day before the row's own, or NaT."""
+    codes = np.array([c for c, _ in pairs], dtype=np.intp)
+    days = np.array([d for _, d in pairs], dtype=np.int64)
+    order, _, previous = child_day_sort(codes, days)
+    for position, row in enumerate(order.tolist()):
+        child, day = pairs[row]
+        earlier = [
+            d for c, d in pairs if c == child and d != NAT_DAY and (day == NAT_DAY or d < day)
+        ]
+        expected = max(earlier) if earlier and day != NAT_DAY else NAT_DAY
+        assert previous[position] == expected
 
 
 def test_row_numbers_are_shared_and_read_only() -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "CharacterKeys",
     "Identifiers",
     "child_day_order",
+    "child_day_sort",
     "code_many",
     "factorize",
     "factorize_compact",
@@ -427,9 +428,22 @@ def child_day_order(
     days given, so with the row number they fit one int64 and one integer sort orders them
     (`stable_order`).
     """
+    order, new_group, _ = child_day_sort(codes, days)
+    return order, new_group
+
+
+def child_day_sort(
+    codes: npt.NDArray[np.integer[Any]], days: KeyArray
+) -> tuple[IntpArray, BoolArray, KeyArray]:
+    """`child_day_order`, and the previous day of each position's child (`NAT_DAY` if none).
+
+    The previous day of a position is the day of the group before its own when that group
+    is of the same child and has a day; it is read from the sorted keys, so no row is
+    looked up at random.
+    """
     n = len(codes)
     if n == 0:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.bool_)
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.bool_), days[:0].copy()
     low, high = int(days.min()), int(days.max())
     missing = low == NAT_DAY
     if missing:
@@ -449,7 +463,17 @@ def child_day_order(
     new_group = np.empty(n, dtype=np.bool_)
     new_group[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
-    return order, new_group
+    # Each group's child and day, then the day of the group before it for the same child.
+    group_keys = ordered[new_group]
+    del ordered
+    group_child, group_offset = np.divmod(group_keys, span)
+    group_day = np.where(group_offset > 0, group_offset + (low - 1), NAT_DAY)
+    previous_group_day = np.full(len(group_keys), NAT_DAY, dtype=np.int64)
+    same_child = group_child[1:] == group_child[:-1]
+    previous_group_day[1:][same_child] = group_day[:-1][same_child]
+    group = np.cumsum(new_group, dtype=np.intp)
+    group -= 1
+    return order, new_group, previous_group_day[group]
 
 
 _ROW_NUMBERS: list[IntpArray] = [np.zeros(0, dtype=np.intp)]

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import child_day_order, row_numbers, stable_order
+from safeguarding_metrics._arrays import child_day_order, child_day_sort, row_numbers, stable_order
 from safeguarding_metrics._arrays import freeze as frozen
 from safeguarding_metrics._dates import NAT_DAY, day_numbers
 from safeguarding_metrics.dataset import Dataset
@@ -173,6 +173,8 @@ class SameDayGroups:
     Attributes:
         order: Rows by child, day and then kept-first.
         new_group: Per position of *order*, whether a (child, day) group starts there.
+        previous_day: Per row, the latest day before its own of a row of the same child
+            (`NAT_DAY` for none).
         representative: Per row, the kept row of its group.
         kept: Per row, whether it is the kept row of its group.
         duplicate: Per row, the negation of *kept*.
@@ -188,7 +190,7 @@ class SameDayGroups:
         keys: Sequence[npt.NDArray[Any]],
         content: Callable[[npt.NDArray[np.intp]], npt.NDArray[np.intp]],
     ) -> None:
-        order, new_group = child_day_order(codes, days)
+        order, new_group, previous_sorted = child_day_sort(codes, days)
         tied_kept = tied_other = np.zeros(0, dtype=np.intp)
         if len(order) and not new_group.all():
             group = np.cumsum(new_group, dtype=np.intp)
@@ -219,6 +221,10 @@ class SameDayGroups:
             order[positions] = rows[by_keys]
         self.order: IntpArray = frozen(order)
         self.new_group: BoolArray = frozen(new_group)
+        previous_day = np.empty(len(order), dtype=np.int64)
+        previous_day[order] = previous_sorted
+        del previous_sorted
+        self.previous_day: IntArray = frozen(previous_day)
         self.representative: IntpArray = frozen(representatives(order, new_group))
         kept = self.representative == row_numbers(len(codes))
         self.kept: BoolArray = frozen(kept)

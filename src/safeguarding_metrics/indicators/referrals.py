@@ -75,27 +75,18 @@ class _ReferralGroups:
         self.days = day_numbers(self.dates)
         groups = referral_day_groups(dataset)  # SPEC §4.2: the one that led to action is kept
         self.day_groups = groups
-        self._order, self._new_group = groups.order, groups.new_group
         self.representative = groups.representative
         self.kept = groups.kept
         self.duplicate = groups.duplicate
         # The kept record stands for the referral: its own NFA flag is the referral's.
         self.nfa = frozen(dataset.column("referrals", "nfa")[self.representative])
         self.child_count = dataset.child_count
-        self._previous: IntArray | None = None
         self._children: npt.NDArray[np.str_] | None = None
         self._re_referral: dict[str, tuple[BoolArray, IntArray]] = {}
 
     def previous_days(self) -> IntArray:
         """The day number of the child's latest referral before each row's date, or NaT's."""
-        if self._previous is None:
-            order = self._order[self._new_group]  # kept rows, by child and day
-            previous = np.full(len(self.codes), NAT_DAY, dtype=np.int64)
-            codes = self.codes[order]
-            same_child = codes[1:] == codes[:-1]
-            previous[order[1:][same_child]] = self.days[order[:-1][same_child]]
-            self._previous = frozen(previous[self.representative])
-        return self._previous
+        return self.day_groups.previous_day
 
     def children(self, dataset: Dataset) -> tuple[npt.NDArray[np.str_], IntArray]:
         """The ids of the children with a referral, sorted, and each child code's place there.

@@ -161,29 +161,38 @@ class CharacterKeys:
     def keys_or_missing(self, values: TextArray) -> KeyArray:
         """`keys(values)`, with -1 for an identifier outside the fitted ranges."""
         n = len(values)
+        key = np.full(n, -1, dtype=np.int64)
         if not n:
-            return np.zeros(0, dtype=np.int64)
+            return key
         chars = _chars(values)
         own = chars.shape[1]
-        common = min(own, self.width)
-        inside = np.ones(n, dtype=np.bool_)
-        for position in range(common):
-            column = chars[:, position]
-            inside &= (column >= self._low[position]) & (column <= self._high[position])
-        for position in range(common, own):
-            inside &= chars[:, position] == 0  # a longer identifier: never fitted
-        if self.width > own:
-            # Past this array's width its identifiers hold NULs.
-            tail = (self._low[own:] <= 0) & (self._high[own:] >= 0)
-            if not tail.all():
-                inside[:] = False
-        result = np.full(n, -1, dtype=np.int64)
-        rows = np.flatnonzero(inside)
-        if len(rows) == n:
-            return self.keys(values)
-        if len(rows):
-            result[rows] = self.keys(values[rows])
-        return result
+        if self.width > own and ((self._low[own:] > 0) | (self._high[own:] < 0)).any():
+            return key  # past this array's width its identifiers hold NULs, never fitted
+        low = self._low.astype(np.uint32)
+        spans = (self._high - self._low).astype(np.uint32)
+        used = [p for p in self._used if p < own]
+        fixed = [p for p in range(min(own, self.width)) if p not in self._used]
+        tail = list(range(self.width, own))  # a longer identifier's extra characters
+        outside = np.empty(min(n, _BLOCK), dtype=np.bool_)
+        offset = np.empty(min(n, _BLOCK), dtype=np.uint32)
+        for start in range(0, n, _BLOCK):
+            block = chars[start : start + _BLOCK]
+            size = len(block)
+            out = key[start : start + size]
+            bad, shifted = outside[:size], offset[:size]
+            out[:] = 0
+            bad[:] = False
+            for position in used:
+                # Below the range the unsigned difference wraps round: one test for both ends.
+                np.subtract(block[:, position], low[position], out=shifted)
+                bad |= shifted > spans[position]
+                out += shifted * self._weight[position]
+            for position in fixed:
+                bad |= block[:, position] != low[position]
+            for position in tail:
+                bad |= block[:, position] != 0
+            out[bad] = -1
+        return key
 
     def decode(self, keys: KeyArray) -> TextArray:
         """The identifiers whose keys are *keys*."""

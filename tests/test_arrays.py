@@ -19,8 +19,8 @@ from safeguarding_metrics._arrays import (
 )
 from safeguarding_metrics._dates import NAT_DAY
 from safeguarding_metrics.errors import InvalidRecordError
-from safeguarding_metrics.indicators._kernels import add_months_days, shift_months
-from safeguarding_metrics.periods import add_months
+from safeguarding_metrics.indicators._kernels import add_months_days, in_period, shift_months
+from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.record_table import _blank
 from safeguarding_metrics.results import Rate
 
@@ -182,6 +182,16 @@ def test_months_added_through_a_table_equal_add_months(
     expected = add_months(array, months)
     assert add_months_days(array, months).tolist() == expected.view(np.int64).tolist()
     assert shift_months(array, months).tolist() == expected.tolist()
+
+
+@given(st.lists(dates, max_size=50), st.integers(1990, 2040), st.sampled_from(["year", "quarter"]))
+def test_in_period_equals_contains_many(values: list[np.datetime64], year: int, kind: str) -> None:
+    """One unsigned comparison gives period.contains_many's answer, NaT in no period."""
+    period = ReportingPeriod.year_ending(year)
+    if kind == "quarter":
+        period = period.quarter(2)
+    array = np.array(values, dtype="datetime64[D]")
+    assert in_period(period, array).tolist() == period.contains_many(array).tolist()
 
 
 @given(st.lists(st.tuples(dates, st.sampled_from([3, 6, -24, 0])), max_size=50))

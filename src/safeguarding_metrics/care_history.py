@@ -79,6 +79,7 @@ __all__ = [
     "Placement",
     "ShortBreaks",
     "care_history",
+    "episode_codes",
     "episode_diagnostics",
     "episode_problems",
     "exclusion_diagnostics",
@@ -335,7 +336,7 @@ def _as_dataset(data: Dataset | Iterable[Record]) -> Dataset:
     return data if isinstance(data, Dataset) else Dataset.of(*data)
 
 
-def _code(dataset: Dataset, field: str) -> npt.NDArray[np.str_]:
+def episode_codes(dataset: Dataset, field: str) -> npt.NDArray[np.str_]:
     """A text column of the episodes, trimmed and upper-cased (computed once per dataset)."""
 
     def build() -> npt.NDArray[np.str_]:
@@ -433,10 +434,10 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     child = dataset.child_codes("episodes")
     start = dataset.dates("episodes", "start")
     recorded_end = dataset.dates("episodes", "end")
-    reason = _code(dataset, "reason_new")
-    code = _code(dataset, "placement")
-    status = _code(dataset, "legal_status")
-    ceased = _code(dataset, "reason_ceased")
+    reason = episode_codes(dataset, "reason_new")
+    code = episode_codes(dataset, "placement")
+    status = episode_codes(dataset, "legal_status")
+    ceased = episode_codes(dataset, "reason_ceased")
     ceased = ceased.astype(f"<U{max(ceased.dtype.itemsize // 4, len(NOT_CEASING))}")
     urn = dataset.column("episodes", "urn")
     postcode = dataset.column("episodes", "postcode")

@@ -263,7 +263,9 @@ def _blank(column: npt.NDArray[np.str_], *, allow_empty: bool) -> int | None:
     if width == 0:
         return None if allow_empty else 0
     first = np.ascontiguousarray(column).view(np.uint32).reshape(n, width)[:, 0]
-    candidates = np.flatnonzero(np.isin(first, _SPACES))
+    # Every space character and NUL is below "!" or above "~": test those few in full.
+    outside = np.flatnonzero((first - np.uint32(0x21)) > np.uint32(0x7E - 0x21))
+    candidates = outside[np.isin(first[outside], _SPACES)]
     if not len(candidates):
         return None
     picked = column[candidates]

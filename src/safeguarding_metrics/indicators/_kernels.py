@@ -27,7 +27,7 @@ from safeguarding_metrics._dates import NAT_DAY, day_numbers
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.periods import add_months
+from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.ties import content_rank, record_diagnostic, tie_diagnostics_per_pair
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "child_day_order",
     "frozen",
     "icpc_not_required_diagnostics",
+    "in_period",
     "referral_day_groups",
     "representatives",
     "shift_months",
@@ -90,6 +91,19 @@ def child_day_keys(codes: npt.NDArray[np.integer[Any]], days: IntArray) -> IntAr
     looked up among another's (`np.searchsorted`).
     """
     return (codes.astype(np.int64) << 32) + (days + _DAY_SHIFT)
+
+
+def in_period(period: ReportingPeriod, dates: npt.NDArray[np.datetime64]) -> BoolArray:
+    """`period.contains_many(dates)`: one unsigned comparison per date.
+
+    A date before the period's start, after its end, or missing (`NaT`, the smallest
+    day number) is more than the period's length past its start once read as unsigned.
+    """
+    start = int(np.datetime64(period.start, "D").astype(np.int64))
+    length = (period.end - period.start).days
+    offsets = day_numbers(dates) - start  # NaT wraps round to a huge positive number
+    result: BoolArray = offsets.view(np.uint64) <= length
+    return result
 
 
 def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:

@@ -34,6 +34,7 @@ from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.indicators._kernels import (
     check_choice,
     icpc_not_required_diagnostics,
+    in_period,
     referral_day_groups,
     shift_months,
 )
@@ -528,7 +529,7 @@ def contacts_in_period(
     return Count.from_flags(
         indicator_id=CONTACTS_IN_PERIOD.id,
         table="contacts",
-        counted=period.contains_many(dataset.dates("contacts", "contact_date")),
+        counted=in_period(period, dataset.dates("contacts", "contact_date")),
         child_ids=dataset.column("contacts", "child_id"),
         population=population,
     )
@@ -583,16 +584,16 @@ def referrals_in_period(
     dataset = as_dataset(data)
     population = _population(REFERRALS_IN_PERIOD.id, population)
     referred = dataset.dates("referrals", "referral_date")
-    in_period = period.contains_many(referred)
+    dated_in_period = in_period(period, referred)
     groups = referral_day_groups(dataset)
     return Count.from_flags(
         indicator_id=REFERRALS_IN_PERIOD.id,
         table="referrals",
-        counted=in_period,
+        counted=dated_in_period,
         child_ids=dataset.column("referrals", "child_id"),
         population=population,
         excluded={"duplicate": groups.duplicate},
-        diagnostics=groups.tie_diagnostics(dataset, in_period),
+        diagnostics=groups.tie_diagnostics(dataset, dated_in_period),
     )
 
 
@@ -674,14 +675,14 @@ def assessments_in_period(
     check_choice(ASSESSMENTS_IN_PERIOD.id, "basis", basis, _ASSESSMENT_BASES)
     check_choice(ASSESSMENTS_IN_PERIOD.id, "kind", kind, _ASSESSMENT_KINDS)
     started = dataset.dates("assessments", "start_date")
-    authorised = period.contains_many(dataset.dates("assessments", "authorisation_date"))
+    authorised = in_period(period, dataset.dates("assessments", "authorisation_date"))
     if basis == "completed":
         in_scope = authorised
         missing_start = np.zeros(len(started), dtype=np.bool_)  # the start is not needed
     else:
         # With no start date, an assessment authorised in the period is in its reach.
         missing_start = np.isnat(started)
-        in_scope = period.contains_many(started) | (missing_start & authorised)
+        in_scope = in_period(period, started) | (missing_start & authorised)
     if kind != "any":
         in_scope &= dataset.column("assessments", "kind") == kind
     return Count.from_flags(
@@ -784,11 +785,11 @@ def section47s_in_period(
     missing_start = np.isnat(started)
     # As in s47-to-icpc's cohort: with no start date, a conference dated in the period
     # places the enquiry in the period's reach.
-    conference = period.contains_many(dataset.dates("section47s", "icpc_date"))
+    conference = in_period(period, dataset.dates("section47s", "icpc_date"))
     return Count.from_flags(
         indicator_id=S47S_IN_PERIOD.id,
         table="section47s",
-        counted=period.contains_many(started) | (missing_start & conference),
+        counted=in_period(period, started) | (missing_start & conference),
         child_ids=dataset.column("section47s", "child_id"),
         population=population,
         excluded={"missing-start": missing_start},
@@ -861,7 +862,7 @@ def icpcs_in_period(
     dataset = as_dataset(data)
     population = _population(ICPCS_IN_PERIOD.id, population)
     # SPEC §4.1: a recorded conference is a conference, whatever ICPCnotRequired says.
-    held = period.contains_many(dataset.dates("section47s", "icpc_date"))
+    held = in_period(period, dataset.dates("section47s", "icpc_date"))
     return Count.from_flags(
         indicator_id=ICPCS_IN_PERIOD.id,
         table="section47s",
@@ -954,7 +955,7 @@ def cin_closure_durations(
     referred = dataset.dates("referrals", "referral_date")
     closed = dataset.dates("referrals", "closure_date")
     groups = referral_day_groups(dataset)
-    in_scope = period.contains_many(closed)
+    in_scope = in_period(period, closed)
     if not include_nfa:
         in_scope &= ~dataset.column("referrals", "nfa")
     # A duplicate is in or out of scope with the referral kept in its place.

@@ -25,6 +25,7 @@ from safeguarding_metrics.care_history import (
     EpisodeProblem,
     ShortBreaks,
     care_history,
+    episode_codes,
     episode_diagnostics,
     exclusion_diagnostics,
     in_history_order,
@@ -46,7 +47,7 @@ from safeguarding_metrics.catalogue import (
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.indicators._kernels import child_day_order, shift_months
+from safeguarding_metrics.indicators._kernels import child_day_order, in_period, shift_months
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.provenance import collection_year
 from safeguarding_metrics.records import Record, TableName
@@ -277,8 +278,7 @@ def _window_start(
     began = np.zeros(int(history.period.max(initial=-1)) + 1, dtype=np.intp)
     began[history.period[first_rows]] = first_rows
     first_row = _pick(began, np.maximum(reference_period, 0), has_reference)
-    reasons = dataset.column("episodes", "reason_new")
-    normalised = np.char.upper(np.char.strip(_pick(reasons, first_row, has_reference)))
+    normalised = _pick(episode_codes(dataset, "reason_new"), first_row, has_reference)
     began_with_s = has_reference & (normalised == STARTS_CARE)
     care_start = _pick(history.care_start, first_row, has_reference).view(np.int64)
     # The end of the care before it: the latest end among the child's episodes of earlier
@@ -950,7 +950,7 @@ def long_term_stability_rate(
     previous_start = _pick(history.previous_placement_start, row, looked_after)
     first_row = _pick(history.placement_first_row, row, looked_after)
     adoptive_now = np.isin(_pick(history.placement_code, row, looked_after), ADOPTION_PLACEMENTS)
-    codes = np.char.upper(np.char.strip(dataset.column("episodes", "placement")))
+    codes = episode_codes(dataset, "placement")
     began_adoptive = np.isin(_pick(codes, first_row, first_row >= 0), ADOPTION_PLACEMENTS)
     stable = (placement_start <= since) | (
         adoptive_now & began_adoptive & (previous_start <= since)
@@ -1090,7 +1090,7 @@ def _care_leaver_cohort(
     birthday = _nat(n)
     for years in ages:
         candidate = shift_months(birth, 12 * years)
-        found = np.isnan(age) & period.contains_many(candidate)
+        found = np.isnan(age) & in_period(period, candidate)
         age = np.where(found, float(years), age)
         birthday = np.where(found, candidate, birthday)
     year = dataset.column("care_leavers", "year")
@@ -1548,7 +1548,7 @@ def ceased_care_permanence_distribution(
     # not by an X1 episode followed that day by an S one (care went on).
     occasion = (
         final
-        & period.contains_many(history.care_end)
+        & in_period(period, history.care_end)
         & ~history.short_break
         & ((reason != NOT_CEASING) | alone)
     )
@@ -1558,8 +1558,8 @@ def ceased_care_permanence_distribution(
     # An episode that says care ended in the period (a reason other than X1) although its
     # period of care did not end then: a child with it is in the cohort if its episodes
     # have an error that matters (the error may be what keeps the period of care open).
-    dates_in_period = (history.valid & period.contains_many(history.end)) | (
-        ~history.valid & period.contains_many(history.start)
+    dates_in_period = (history.valid & in_period(period, history.end)) | (
+        ~history.valid & in_period(period, history.start)
     )
     claims = dates_in_period & (reason != NOT_CEASING) & (reason != "") & ~history.short_break
     claimed = _last_by_child(dataset, history, claims)

@@ -27,6 +27,7 @@ from safeguarding_metrics.indicators._kernels import (
     child_day_keys,
     frozen,
     icpc_not_required_diagnostics,
+    in_period,
     referral_day_groups,
 )
 from safeguarding_metrics.periods import ReportingPeriod
@@ -132,7 +133,7 @@ class _Referrals:
         self.kept = groups.kept
         self.duplicate = groups.duplicate
         self.nfa = groups.nfa
-        self.in_period = period.contains_many(groups.dates)
+        self.in_period = in_period(period, groups.dates)
         self._dataset = dataset  # this view is not kept with the dataset: no cycle
 
     def tie_diagnostics(self, rows: BoolArray) -> list[Diagnostic]:
@@ -311,17 +312,17 @@ def children_re_referred_rate(
     hit, _ = referrals.re_referral(window)
     children, position = referrals.groups.children(dataset)  # ids, sorted
     counted = referrals.kept & referrals.in_period
-    in_period = np.bincount(position[referrals.codes[counted]], minlength=len(children))
+    referred = np.bincount(position[referrals.codes[counted]], minlength=len(children))
     re_referred = np.bincount(position[referrals.codes[counted & hit]], minlength=len(children))
     return Rate.from_flags(
         indicator_id=CHILDREN_RE_REFERRED_12M.id,
         table="children",
-        in_scope=in_period > 0,
+        in_scope=referred > 0,
         hit=re_referred > 0,
         child_ids=children,
         rows=np.full(len(children), -1, dtype=np.intp),
         measures={
-            "referrals_in_period": in_period.astype(np.float64),
+            "referrals_in_period": referred.astype(np.float64),
             "re_referrals_in_period": re_referred.astype(np.float64),
         },
         diagnostics=referrals.tie_diagnostics(referrals.in_period),
@@ -545,7 +546,7 @@ def s47_to_icpc_rate(data: Dataset | Iterable[Record], *, period: ReportingPerio
     start = dataset.dates("section47s", "start_date")
     icpc = dataset.dates("section47s", "icpc_date")
     missing_start = np.isnat(start)
-    in_scope = period.contains_many(start) | (missing_start & period.contains_many(icpc))
+    in_scope = in_period(period, start) | (missing_start & in_period(period, icpc))
     return Rate.from_flags(
         indicator_id=S47_TO_ICPC.id,
         table="section47s",
@@ -622,7 +623,7 @@ def icpc_to_plan_rate(data: Dataset | Iterable[Record], *, period: ReportingPeri
     """
     dataset = as_dataset(data)
     icpc = dataset.dates("section47s", "icpc_date")
-    in_scope = period.contains_many(icpc)  # NaT (no conference) is in no period
+    in_scope = in_period(period, icpc)  # NaT (no conference) is in no period
     plan_keys = np.sort(  # repeated keys do no harm to the look-up below
         child_day_keys(
             dataset.child_codes("cp_plans"), day_numbers(dataset.dates("cp_plans", "start_date"))

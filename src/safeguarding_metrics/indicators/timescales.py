@@ -27,7 +27,11 @@ from safeguarding_metrics.catalogue import (
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
-from safeguarding_metrics.indicators._kernels import icpc_not_required_diagnostics, shift_months
+from safeguarding_metrics.indicators._kernels import (
+    icpc_not_required_diagnostics,
+    in_period,
+    shift_months,
+)
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.records import AssessmentKind, Record
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
@@ -346,9 +350,7 @@ def assessment_durations(
         choices = ", ".join(repr(k.value) for k in AssessmentKind)
         raise InvalidOptionError(f"kind={kind!r} is not one of {choices}") from None
     authorised = dataset.dates("assessments", "authorisation_date")
-    in_scope = (dataset.column("assessments", "kind") == kind.value) & period.contains_many(
-        authorised
-    )
+    in_scope = (dataset.column("assessments", "kind") == kind.value) & in_period(period, authorised)
     diagnostics: list[Diagnostic] = []
     if anchor == ANCHOR_REFERRAL:
         links = dataset.referral_rows("assessments")
@@ -756,7 +758,7 @@ def icpc_durations(
     dataset = as_dataset(data)
     icpc = dataset.dates("section47s", "icpc_date")
     # SPEC §4.1: a recorded conference is a conference, whatever ICPCnotRequired says.
-    in_scope = period.contains_many(icpc)
+    in_scope = in_period(period, icpc)
     return _timed(
         table="section47s",
         child_ids=dataset.column("section47s", "child_id"),
@@ -957,7 +959,7 @@ def contact_decision_timeliness_rate(
     durations = _timed(
         table="contacts",
         child_ids=dataset.column("contacts", "child_id"),
-        in_scope=period.contains_many(dataset.dates("contacts", "contact_date")),
+        in_scope=in_period(period, dataset.dates("contacts", "contact_date")),
         start=dataset.dates("contacts", "contact_date"),
         end=dataset.dates("contacts", "decision_date"),
         calendar=_calendar(calendar),

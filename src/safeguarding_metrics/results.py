@@ -484,7 +484,7 @@ class Distribution:
         unit: str = "",
         rows: npt.NDArray[np.intp] | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
-        band_index: npt.NDArray[np.intp] | None = None,
+        band_index: npt.NDArray[np.integer[Any]] | None = None,
         diagnostics: Sequence[Diagnostic] = (),
     ) -> "Distribution":
         """Band the in-scope, non-excluded *values*.

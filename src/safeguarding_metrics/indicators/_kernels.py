@@ -185,8 +185,6 @@ class SameDayGroups:
     key by content: few, even in a national extract.
 
     Attributes:
-        order: Rows by child, day and then kept-first.
-        new_group: Per position of *order*, whether a (child, day) group starts there.
         previous_day: Per row, the latest day before its own of a row of the same child
             (`NAT_DAY` for none).
         representative: Per row, the kept row of its group.
@@ -233,8 +231,6 @@ class SameDayGroups:
                 tied_kept, tied_other = _content_ties(groups, ranks, by_content, by_keys)
                 tied_kept, tied_other = rows[tied_kept], rows[tied_other]
             order[positions] = rows[by_keys]
-        self.order: IntpArray = frozen(order)
-        self.new_group: BoolArray = frozen(new_group)
         previous_day = np.empty(len(order), dtype=np.int64)
         previous_day[order] = previous_sorted
         del previous_sorted

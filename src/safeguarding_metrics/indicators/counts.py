@@ -423,11 +423,13 @@ def children_looked_after_at_period_end(
     codes = dataset.child_codes("episodes")
     n_children = dataset.child_count
     open_episodes = np.bincount(codes[open_now], minlength=n_children)
-    counted = np.bincount(codes[open_now & ~history.short_break], minlength=n_children) > 0
+    counted = np.zeros(n_children, dtype=np.bool_)
+    counted[codes[open_now & ~history.short_break]] = True
     latest = latest_set_aside_rows(dataset, period.end, history.short_break)
     unknown = (open_episodes == 0) & (latest >= 0)
-    children = np.flatnonzero(np.bincount(codes, minlength=n_children))
-    judged = np.bincount(codes, minlength=n_children) > 0
+    judged = np.zeros(n_children, dtype=np.bool_)
+    judged[codes] = True
+    children = np.flatnonzero(judged)
     diagnostics, repairs = repair_diagnostics(dataset, history, period=period, children=judged)
     excluded_rows = in_history_order(history, latest[unknown])
     diagnostics += exclusion_diagnostics(dataset, history, excluded_rows, latest=True)
@@ -960,7 +962,7 @@ def cin_closure_durations(
         in_scope &= ~dataset.column("referrals", "nfa")
     # A duplicate is in or out of scope with the referral kept in its place.
     in_scope = in_scope[groups.representative]
-    band_index = np.zeros(len(referred), dtype=np.intp)
+    band_index = np.zeros(len(referred), dtype=np.int8)  # five bands at most
     rows = np.flatnonzero(in_scope)
     for _, months in chosen[1:]:
         band_index[rows] += closed[rows] >= shift_months(referred[rows], months)

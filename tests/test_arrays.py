@@ -141,10 +141,11 @@ def test_child_day_order_sorts_by_child_then_day_with_a_missing_day_first(
 @given(st.lists(st.tuples(st.integers(0, 5), days_or_missing), max_size=60))
 @example([(1, 7), (1, NAT_DAY), (1, 3), (1, 7), (0, 9)])
 def test_previous_day_is_the_childs_latest_earlier_day(pairs: list[tuple[int, int]]) -> None:
-    """Per position of the order: the child's latest day before the row's own, or NaT."""
+    """Per group (of each position): the child's latest day before the row's own, or NaT."""
     codes = np.array([c for c, _ in pairs], dtype=np.intp)
     days = np.array([d for _, d in pairs], dtype=np.int64)
-    order, _, previous = child_day_sort(codes, days)
+    order, group, previous_by_group = child_day_sort(codes, days)
+    previous = previous_by_group[group]
     for position, row in enumerate(order.tolist()):
         child, day = pairs[row]
         earlier = [

@@ -437,22 +437,27 @@ def child_day_order(
     days given, so with the row number they fit one int64 and one integer sort orders them
     (`stable_order`).
     """
-    order, new_group, _ = child_day_sort(codes, days)
+    order, group, _ = child_day_sort(codes, days)
+    new_group = np.empty(len(group), dtype=np.bool_)
+    if len(group):
+        new_group[0] = True
+        np.not_equal(group[1:], group[:-1], out=new_group[1:])
     return order, new_group
 
 
 def child_day_sort(
     codes: npt.NDArray[np.integer[Any]], days: KeyArray
-) -> tuple[IntpArray, BoolArray, KeyArray]:
-    """`child_day_order`, and the previous day of each position's child (`NAT_DAY` if none).
+) -> tuple[IntpArray, IntpArray, KeyArray]:
+    """`child_day_order` as groups, with each group's previous day of the same child.
 
-    The previous day of a position is the day of the group before its own when that group
-    is of the same child and has a day; it is read from the sorted keys, so no row is
-    looked up at random.
+    Returns the rows in (child, day) order; per position, the number of its (child, day)
+    group (0, 1, ... in that order); and per group, the day of the group before it when
+    that group is of the same child and has a day (`NAT_DAY` otherwise). Everything is read
+    from the sorted keys, so no row is looked up at random.
     """
     n = len(codes)
     if n == 0:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.bool_), days[:0].copy()
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), days[:0].astype(np.int64)
     low, high = int(days.min()), int(days.max())
     missing = low == NAT_DAY
     if missing:
@@ -469,20 +474,23 @@ def child_day_sort(
         key += days
         key -= low - 1
     order, ordered = _stable_order_of(key)
-    new_group = np.empty(n, dtype=np.bool_)
-    new_group[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
-    # Each group's child and day, then the day of the group before it for the same child.
-    group_keys = ordered[new_group]
-    del ordered
-    group_child, group_offset = np.divmod(group_keys, span)
-    group_day = np.where(group_offset > 0, group_offset + (low - 1), NAT_DAY)
-    previous_group_day = np.full(len(group_keys), NAT_DAY, dtype=np.int64)
-    same_child = group_child[1:] == group_child[:-1]
-    previous_group_day[1:][same_child] = group_day[:-1][same_child]
-    group = np.cumsum(new_group, dtype=np.intp)
+    starts = np.empty(n, dtype=np.bool_)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    group = np.cumsum(starts, dtype=np.intp)
     group -= 1
-    return order, new_group, previous_group_day[group]
+    group_keys = ordered[starts]  # one key per group
+    del ordered, starts
+    child = group_keys // span
+    same_child = child[1:] == child[:-1]
+    child *= span
+    group_keys -= child  # now each group's day offset
+    previous = child  # reused: the previous group's day
+    previous.fill(NAT_DAY)
+    if missing:
+        same_child &= group_keys[:-1] != 0  # a group without a day is nobody's previous
+    previous[1:][same_child] = group_keys[:-1][same_child] + (low - 1)
+    return order, group, previous
 
 
 _ROW_NUMBERS: list[IntpArray] = [np.zeros(0, dtype=np.intp)]

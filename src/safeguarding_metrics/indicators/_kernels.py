@@ -21,7 +21,12 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import child_day_order, child_day_sort, row_numbers, stable_order
+from safeguarding_metrics._arrays import (
+    child_day_order,
+    child_day_sort,
+    row_numbers,
+    stable_order,
+)
 from safeguarding_metrics._arrays import freeze as frozen
 from safeguarding_metrics._dates import NAT_DAY, day_numbers
 from safeguarding_metrics.dataset import Dataset
@@ -202,20 +207,19 @@ class SameDayGroups:
         keys: Sequence[npt.NDArray[Any]],
         content: Callable[[npt.NDArray[np.intp]], npt.NDArray[np.intp]],
     ) -> None:
-        order, new_group, previous_sorted = child_day_sort(codes, days)
+        order, group, previous_by_group = child_day_sort(codes, days)
         tied_kept = tied_other = np.zeros(0, dtype=np.intp)
-        if len(order) and not new_group.all():
-            group = np.cumsum(new_group, dtype=np.intp)
-            group -= 1
+        if len(previous_by_group) < len(order):
+            # A position is in a shared group when a neighbour is of the same group.
+            same_next = group[1:] == group[:-1]
             shared = np.zeros(len(order), dtype=np.bool_)
-            # A position is in a shared group when its neighbour is of the same group.
-            shared[1:] = ~new_group[1:]
-            shared[:-1] |= ~new_group[1:]
+            shared[1:] = same_next
+            shared[:-1] |= same_next
+            del same_next
             positions = np.flatnonzero(shared)  # contiguous runs, one per shared group
             del shared
             rows = order[positions]
             groups = group[positions]
-            del group
             ranks = [_key_ranks(key[rows]) for key in keys]
             by_keys = np.lexsort((rows, *reversed(ranks), groups))
             # Rows equal to their neighbour on group and every key tie: rank them by content.
@@ -231,11 +235,14 @@ class SameDayGroups:
                 tied_kept, tied_other = _content_ties(groups, ranks, by_content, by_keys)
                 tied_kept, tied_other = rows[tied_kept], rows[tied_other]
             order[positions] = rows[by_keys]
-        previous_day = np.empty(len(order), dtype=np.int64)
-        previous_day[order] = previous_sorted
-        del previous_sorted
-        self.previous_day: IntArray = frozen(previous_day)
-        self.representative: IntpArray = frozen(representatives(order, new_group))
+        # Each row's group, then the group's kept (first) row and previous day.
+        first_of_group = np.empty(len(previous_by_group), dtype=np.intp)
+        first_of_group[group[::-1]] = order[::-1]
+        row_group = np.empty(len(order), dtype=np.intp)
+        row_group[order] = group
+        del order, group
+        self.representative: IntpArray = frozen(first_of_group[row_group])
+        self.previous_day: IntArray = frozen(previous_by_group[row_group])
         kept = self.representative == row_numbers(len(codes))
         self.kept: BoolArray = frozen(kept)
         self.duplicate: BoolArray = frozen(~kept)

@@ -150,7 +150,9 @@ def _as_dates(days: IntArray) -> npt.NDArray[np.datetime64]:
 
 
 def _gap(days: IntArray, previous: IntArray) -> npt.NDArray[np.float64]:
-    return np.where(previous == NAT_DAY, np.nan, (days - previous).astype(np.float64))
+    gap = np.subtract(days, previous, dtype=np.float64)
+    gap[previous == NAT_DAY] = np.nan
+    return gap
 
 
 _WINDOW_OPTION = Option(

@@ -409,6 +409,12 @@ def _sorted_order(
     return result
 
 
+def _nothing(n: int, value: int) -> IntArray:
+    """*n* copies of *value* as a read-only array that takes no memory (a broadcast view)."""
+    result: IntArray = np.broadcast_to(np.array(value, dtype=np.intp), (n,))
+    return result
+
+
 def _first_april(years: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Day numbers of 1 April of each year."""
     months = (years - 1970) * 12 + 3
@@ -746,7 +752,7 @@ def repair_diagnostics(
     *,
     period: ReportingPeriod,
     children: BoolArray,
-) -> tuple[list[Diagnostic], npt.NDArray[np.int64]]:
+) -> tuple[list[Diagnostic], IntArray]:
     """The repairs and flags that matter to *period*, for the children flagged in *children*.
 
     Args:
@@ -771,8 +777,9 @@ def repair_diagnostics(
             if problem is not EpisodeProblem.END_BEFORE_START and bits & problem.bit:
                 found += episode_diagnostics(dataset, history, (row,), problem)
     repaired = history.repaired & wanted
-    counts = np.bincount(history.child[repaired], minlength=len(children)).astype(np.int64)
-    return found, counts
+    if not repaired.any():
+        return found, _nothing(len(children), 0)
+    return found, np.bincount(history.child[repaired], minlength=len(children))
 
 
 # -- the readable form -----------------------------------------------------------------------
@@ -1003,13 +1010,13 @@ def latest_set_aside_rows(dataset: Dataset, day: dt.date, short_break: BoolArray
         child also has an episode open at *day*.
     """
     n = dataset.child_count
-    result = np.full(n, -1, dtype=np.intp)
     start = dataset.dates("episodes", "start")
     end = dataset.dates("episodes", "end")
     started = start <= np.datetime64(day, "D")  # NaT compares false
     set_aside = started & (end < start)
     if not set_aside.any():
-        return result
+        return _nothing(n, -1)
+    result = np.full(n, -1, dtype=np.intp)
     child = dataset.child_codes("episodes")
     concerned = np.zeros(n, dtype=np.bool_)
     concerned[child[set_aside]] = True

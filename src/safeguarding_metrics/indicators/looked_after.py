@@ -556,9 +556,8 @@ def lac_review_timeliness_rate(
 
     # The cohort's reviews from care start (or the known history) to period end, each date
     # once, by child and date.
-    position = np.full(dataset.child_count, -1, dtype=np.intp)
-    position[children] = np.arange(n)
-    owner = position[dataset.child_codes("lac_reviews")]
+    # Every reviewed child is among *children* (sorted): its place there.
+    owner = np.searchsorted(children, dataset.child_codes("lac_reviews"))
     when = dataset.dates("lac_reviews", "review_date")
     counted_from = np.where(from_known, judged_from, care_start)
     keep = in_scope[owner] & (when >= counted_from[owner]) & (when <= end)
@@ -798,7 +797,7 @@ def _placements_in(
     first = np.ones(len(rows), dtype=np.bool_)
     first[1:] = codes[1:] != codes[:-1]
     counted = first | history.begins_placement[rows]
-    return np.bincount(codes[counted], minlength=dataset.child_count).astype(np.int64)
+    return np.bincount(codes[counted], minlength=dataset.child_count)
 
 
 CLA_3_PLUS_PLACEMENTS = Indicator(

@@ -459,7 +459,7 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
     linked = links >= 0
     # The referral (the kept record of its day) each linked enquiry follows.
     followed = referrals.representative[links[linked]]
-    enquiries = np.bincount(followed, minlength=len(referrals.codes)).astype(np.int64)
+    enquiries = np.bincount(followed, minlength=len(referrals.codes))
     enquiries = enquiries[referrals.representative]
     in_scope = referrals.in_period & ~referrals.nfa
     # Shared ids matter where they link an enquiry to a referral of the cohort.

@@ -92,6 +92,11 @@ def identifiers(prefix: str, numbers: IntArray, digits: int) -> npt.NDArray[np.s
     return chars.view(f"<U{len(prefix) + digits}").reshape(n)
 
 
+def _digits(scale: float) -> int:
+    """Digits of every child id: 7 at national size, more when six years' referrals need them."""
+    return max(7, len(str(int(630_000 * scale) * 6)))
+
+
 def _choice(
     rng: np.random.Generator, values: Sequence[str], weights: Sequence[int], n: int
 ) -> npt.NDArray[np.str_]:
@@ -138,8 +143,9 @@ def build_columns(
     per_year = int(630_000 * scale)
     child, days, nfa = make_referrals(rng, per_year)
     n = len(days)
-    child_ids = identifiers("R", child, 7)
-    referral_ids = identifiers("F", np.arange(n), 8)
+    # Wide enough for every number at any scale, so no two children share an id.
+    child_ids = identifiers("R", child, _digits(scale))
+    referral_ids = identifiers("F", np.arange(n), max(8, len(str(n))))
     closure = days + rng.integers(0, 400, n)
     closed = closure <= _day(LAST_DAY)
     tables: dict[str, Columns] = {
@@ -256,7 +262,7 @@ def build_looked_after(rng: np.random.Generator, scale: float) -> dict[str, Colu
     reasons[first_of_child] = "S"
     ceased = _choice(rng, ENDINGS, ENDING_WEIGHTS, m)
     reason_ceased = np.where(last_of_child, np.where(still_open, "", ceased), "X1")
-    ids = identifiers("L", np.arange(kids), 7)
+    ids = identifiers("L", np.arange(kids), _digits(scale))
     tables: dict[str, Columns] = {
         "episodes": {
             "child_id": ids[owner],
@@ -289,7 +295,7 @@ def build_looked_after(rng: np.random.Generator, scale: float) -> dict[str, Colu
     age = rng.integers(17, 22, leavers)
     birthday = rng.integers(_day(np.datetime64(YEAR.start, "D")), _day(LAST_DAY) + 1, leavers)
     tables["care_leavers"] = {
-        "child_id": identifiers("O", np.arange(leavers), 7),
+        "child_id": identifiers("O", np.arange(leavers), _digits(scale)),
         "birth_date": add_months(_dates(birthday), -12 * age),
         "in_touch": _choice(rng, ("YES", "NO", "DIED", "REFU", "RHOM"), (85, 8, 1, 4, 2), leavers),
         "activity": _choice(

@@ -216,7 +216,7 @@ def cin_benchmark(sizes: tuple[int, ...], folder: Path) -> None:
         "parse chunk, one Child's elements, and the rows read (a pointer per field) with the "
         "merge indexes until the columns are built"
     )
-    print(f"  target (GitHub issue 5): >= {TARGET_MB_PER_SECOND} MB/s of XML on one core")
+    print(f"  target: >= {TARGET_MB_PER_SECOND} MB/s of XML on one core")
 
 
 def padded_copy(source: Path, target: Path, padding: int) -> None:

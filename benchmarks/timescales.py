@@ -20,7 +20,7 @@ Reports, separately:
 - peak memory: the process's maximum resident set size (`ru_maxrss`, including the
   synthetic columns) and the peak traced by `tracemalloc` during a cold pass over a fresh
   `Dataset`;
-- a PASS/MISS line for each target of issue 3: the cold pass under 2 s on one core, and
+- a PASS/MISS line for each target: the cold pass under 2 s on one core, and
   peak memory under 1 GB.
 
 Run: `.venv/bin/python benchmarks/timescales.py` (or `--quick` for 1/100 scale).
@@ -61,8 +61,8 @@ FULL = {
     "looked_after_children": 80_000,
 }
 SCALAR_SAMPLE = 20_000
-TIME_TARGET_S = 2.0  # issue 3: every §4.1 card from a Dataset, on one core
-MEMORY_TARGET_MB = 1024.0  # issue 3: peak memory
+TIME_TARGET_S = 2.0  # every §4.1 card from a Dataset, on one core
+MEMORY_TARGET_MB = 1024.0  # peak memory
 
 IntArray = npt.NDArray[np.int64]
 DayArray = npt.NDArray[np.datetime64]

@@ -1,31 +1,354 @@
-"""Array kernels shared by the core: turning identifiers into integer codes."""
+"""Array kernels shared by the core: turning identifiers into integer codes.
 
+The returns' identifiers are short and regular: a letter or two, then digits. `CharacterKeys`
+turns each into one int64 whose order is the identifiers' string order (each character as
+its offset within the range that position takes, in mixed radix), so identifiers are coded
+with integer operations: by a table indexed by key when the keys span a range not much
+larger than the identifiers themselves, else by one integer sort. Identifiers whose keys
+would not fit in 63 bits fall back to hashing 8 characters at a time, then to
+`numpy.unique`.
+
+Index arrays (codes, rows, positions) are `np.intp`, so they index arrays on platforms where
+`intp` is 32 bits; keys are values, and stay int64.
+"""
+
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["factorize", "factorize_compact", "freeze"]
+from safeguarding_metrics._dates import NAT_DAY
+
+__all__ = [
+    "CharacterKeys",
+    "Identifiers",
+    "child_day_order",
+    "child_day_sort",
+    "code_many",
+    "factorize",
+    "factorize_compact",
+    "factorize_many",
+    "freeze",
+    "row_numbers",
+    "stable_order",
+]
+
+IntpArray = npt.NDArray[np.intp]
+KeyArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+TextArray = npt.NDArray[np.str_]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_KEY_LIMIT = 1 << 62
+"""Keys stay below this, so a key plus one never overflows int64."""
+_BLOCK = 1 << 14
+"""Rows per block when keys are computed, so a block's columns stay in the processor's cache."""
+_FOLD = 32
+"""Rows folded into one when the per-position character ranges are found."""
+_TABLE_ENTRIES_PER_ROW = 6
+"""A table of up to this many entries (5 bytes each) per identifier codes them by key: about
+the memory a sort takes (some 25 bytes per identifier), and several times faster."""
 
 
-def factorize(values: npt.NDArray[np.str_]) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int64]]:
+def _chars(values: TextArray) -> npt.NDArray[np.uint32]:
+    """*values* as a (rows, characters) array of code points."""
+    width = values.dtype.itemsize // 4
+    return np.ascontiguousarray(values).view(np.uint32).reshape(len(values), width)
+
+
+def _ranges(chars: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The smallest and largest code point at each position of *chars* (at least one row)."""
+    n, width = chars.shape
+    folded = (n // _FOLD) * _FOLD
+    low = chars[folded:].min(axis=0, initial=0xFFFFFFFF).astype(np.int64)
+    high = chars[folded:].max(axis=0, initial=0).astype(np.int64)
+    if folded:
+        # Several rows side by side make the reductions' inner loops long enough to be fast.
+        wide = chars[:folded].reshape(folded // _FOLD, _FOLD * width)
+        low = np.minimum(low, wide.min(axis=0).reshape(_FOLD, width).min(axis=0))
+        high = np.maximum(high, wide.max(axis=0).reshape(_FOLD, width).max(axis=0))
+    return low, high
+
+
+class CharacterKeys:
+    """Order-preserving int64 keys for identifiers of a narrow range of characters.
+
+    Fitted to some identifiers, it gives each identifier whose characters lie within the
+    ranges seen at each position the key ``sum((char[p] - low[p]) * weight[p])``, where the
+    weights are the mixed radix of the positions' ranges: keys compare as the identifiers
+    do (numpy's order: by code point, a shorter identifier before its extensions), and
+    distinct identifiers have distinct keys, from 0 to `size` - 1.
+
+    Attributes:
+        width: The number of characters of the widest identifier fitted.
+        size: One more than the largest possible key.
+    """
+
+    __slots__ = ("_high", "_low", "_used", "_weight", "size", "width")
+
+    def __init__(self, low: npt.NDArray[np.int64], high: npt.NDArray[np.int64], size: int) -> None:
+        """Keys for characters between *low* and *high* at each position (see `fit`)."""
+        self.width = len(low)
+        self.size = size
+        self._low = low
+        self._high = high
+        radix = high - low + 1
+        weight = np.zeros(self.width, dtype=np.int64)
+        scale = 1
+        for position in range(self.width - 1, -1, -1):
+            if radix[position] > 1:
+                weight[position] = scale
+                scale *= int(radix[position])
+        self._weight = weight
+        self._used = [p for p in range(self.width) if radix[p] > 1]
+
+    @classmethod
+    def fit(cls, arrays: Sequence[TextArray]) -> "CharacterKeys | None":
+        """Keys for the identifiers of *arrays*, or None when they would not fit in 62 bits."""
+        width = max((a.dtype.itemsize // 4 for a in arrays), default=0)
+        low = np.full(width, 0xFFFFFFFF, dtype=np.int64)
+        high = np.zeros(width, dtype=np.int64)
+        for values in arrays:
+            if not len(values):
+                continue
+            chars = _chars(values)
+            own = chars.shape[1]
+            if own:
+                part_low, part_high = _ranges(chars)
+                np.minimum(low[:own], part_low, out=low[:own])
+                np.maximum(high[:own], part_high, out=high[:own])
+            low[own:] = 0  # a narrower array's identifiers end in NULs there
+        seen = high >= low
+        low[~seen] = 0
+        high[~seen] = 0
+        size = 1
+        for span in (high - low + 1).tolist():
+            size *= span
+            if size >= _KEY_LIMIT:
+                return None
+        return cls(low, high, size)
+
+    def keys(self, values: TextArray) -> KeyArray:
+        """The key of each identifier of *values* (every one within the fitted ranges)."""
+        key = np.zeros(len(values), dtype=np.int64)
+        if not len(values) or not self._used:
+            return key
+        chars = _chars(values)
+        own = chars.shape[1]
+        used = [p for p in self._used if p < own]
+        offset = sum(int(self._low[p]) * int(self._weight[p]) for p in self._used)
+        largest = sum(int(self._high[p]) * int(self._weight[p]) for p in used)
+        if largest < _KEY_LIMIT:
+            # The sum of the characters' weights fits: take the lowest key's off at the end.
+            for start in range(0, len(values), _BLOCK):
+                block = chars[start : start + _BLOCK]
+                out = key[start : start + _BLOCK]
+                for position in used:
+                    out += block[:, position] * self._weight[position]
+            key -= offset
+            return key
+        # Large code points: take each position's lowest character off before weighing.
+        lows = self._low.astype(np.uint32)
+        for start in range(0, len(values), _BLOCK):
+            block = chars[start : start + _BLOCK]
+            out = key[start : start + _BLOCK]
+            for position in used:
+                out += (block[:, position] - lows[position]) * self._weight[position]
+        key -= offset - sum(int(self._low[p]) * int(self._weight[p]) for p in used)
+        return key
+
+    def keys_or_missing(self, values: TextArray) -> KeyArray:
+        """`keys(values)`, with -1 for an identifier outside the fitted ranges."""
+        n = len(values)
+        key = np.full(n, -1, dtype=np.int64)
+        if not n:
+            return key
+        chars = _chars(values)
+        own = chars.shape[1]
+        if self.width > own and ((self._low[own:] > 0) | (self._high[own:] < 0)).any():
+            return key  # past this array's width its identifiers hold NULs, never fitted
+        low = self._low.astype(np.uint32)
+        spans = (self._high - self._low).astype(np.uint32)
+        used = [p for p in self._used if p < own]
+        fixed = [p for p in range(min(own, self.width)) if p not in self._used]
+        tail = list(range(self.width, own))  # a longer identifier's extra characters
+        outside = np.empty(min(n, _BLOCK), dtype=np.bool_)
+        offset = np.empty(min(n, _BLOCK), dtype=np.uint32)
+        for start in range(0, n, _BLOCK):
+            block = chars[start : start + _BLOCK]
+            size = len(block)
+            out = key[start : start + size]
+            bad, shifted = outside[:size], offset[:size]
+            out[:] = 0
+            bad[:] = False
+            for position in used:
+                # Below the range the unsigned difference wraps round: one test for both ends.
+                np.subtract(block[:, position], low[position], out=shifted)
+                bad |= shifted > spans[position]
+                out += shifted * self._weight[position]
+            for position in fixed:
+                bad |= block[:, position] != low[position]
+            for position in tail:
+                bad |= block[:, position] != 0
+            out[bad] = -1
+        return key
+
+    def decode(self, keys: KeyArray) -> TextArray:
+        """The identifiers whose keys are *keys*."""
+        width = max(self.width, 1)
+        chars = np.zeros((len(keys), width), dtype=np.uint32)
+        low = self._low.astype(np.uint32)
+        # Narrow keys divide faster; the divisions work one cache-sized block at a time.
+        narrow = keys.astype(np.uint32) if self.size <= 1 << 32 else keys
+        radices = [
+            (p, narrow.dtype.type(self._high[p] - self._low[p] + 1)) for p in reversed(self._used)
+        ]
+        for start in range(0, len(keys), _BLOCK):
+            out = chars[start : start + _BLOCK]
+            out[:, : self.width] = low
+            rest = narrow[start : start + _BLOCK]
+            for position, radix in radices:
+                quotient = rest // radix
+                out[:, position] += (rest - quotient * radix).astype(np.uint32, copy=False)
+                rest = quotient
+        return chars.view(f"<U{width}").reshape(len(keys))
+
+
+class Identifiers:
+    """The distinct identifiers found by `code_many`, sorted, decoded only when read.
+
+    `len()` is their number; `take(positions)` decodes only the identifiers at *positions*;
+    `all()` decodes (once) and returns every one.
+    """
+
+    __slots__ = ("_all", "_coder", "_keys")
+
+    def __init__(
+        self, *, keys: KeyArray, coder: CharacterKeys | None, decoded: TextArray | None
+    ) -> None:
+        """Hold the distinct *keys* of *coder*, or the distinct identifiers *decoded*."""
+        self._keys = keys
+        self._coder = coder
+        self._all = decoded
+
+    def __len__(self) -> int:
+        return len(self._keys) if self._all is None else len(self._all)
+
+    def take(self, positions: npt.NDArray[np.integer[Any]]) -> TextArray:
+        """The identifiers at *positions* (decoded from their keys when not all are)."""
+        if self._all is not None or self._coder is None:
+            picked: TextArray = self.all()[positions]
+            return picked
+        return self._coder.decode(self._keys[positions])
+
+    def all(self) -> TextArray:
+        """Every distinct identifier, sorted (read-only)."""
+        if self._all is None:
+            assert self._coder is not None  # without a coder the identifiers are kept
+            self._all = freeze(self._coder.decode(self._keys))
+        return self._all
+
+
+def code_many(arrays: Sequence[TextArray]) -> tuple[Identifiers, list[IntpArray]]:
+    """`factorize_many`, with the distinct identifiers decoded only when read."""
+    total = sum(len(a) for a in arrays)
+    no_keys = np.zeros(0, dtype=np.int64)
+    if total == 0:
+        dtype = arrays[0].dtype if arrays else np.dtype("<U1")
+        empty = Identifiers(keys=no_keys, coder=None, decoded=np.zeros(0, dtype=dtype))
+        return empty, [np.zeros(0, dtype=np.intp) for _ in arrays]
+    coder = CharacterKeys.fit(arrays)
+    if coder is None:
+        joined = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+        uniques, codes = _factorize_hashed(joined)
+        return Identifiers(keys=no_keys, coder=None, decoded=uniques), _split(codes, arrays)
+    keys = [coder.keys(values) for values in arrays]
+    if _use_table(coder.size, total):
+        unique_keys, codes_list = _code_by_table(keys, coder.size)
+    else:
+        unique_keys, codes = _code_by_sort(np.concatenate(keys) if len(keys) > 1 else keys[0])
+        codes_list = _split(codes, arrays)
+    return Identifiers(keys=unique_keys, coder=coder, decoded=None), codes_list
+
+
+def factorize(values: TextArray) -> tuple[TextArray, IntpArray]:
     """The distinct *values* in sorted order, and each value's position among them.
 
     Equal to `numpy.unique(values, return_inverse=True)`, but much faster for the short
-    identifiers of the returns: identifiers whose characters fit in one byte are packed into
-    64-bit words and grouped by integer sorting (by a hash of the words when an identifier
-    is longer than 8 characters, with every group checked so a hash collision can never
-    merge two identifiers).
+    identifiers of the returns (see the module's docstring).
+    """
+    uniques, (codes,) = factorize_many([values])
+    return uniques, codes
+
+
+factorize_compact = factorize
+"""The former name of `factorize`."""
+
+
+def factorize_many(arrays: Sequence[TextArray]) -> tuple[TextArray, list[IntpArray]]:
+    """`factorize` of *arrays* taken together, without joining them: one code list per array.
+
+    The codes of one identifier agree across the arrays, so they join records of different
+    collections.
+    """
+    identifiers, codes = code_many(arrays)
+    return identifiers.all(), codes
+
+
+def _split(codes: IntpArray, arrays: Sequence[Any]) -> list[IntpArray]:
+    bounds = np.cumsum([len(a) for a in arrays])[:-1]
+    return list(np.split(codes, bounds))
+
+
+def _code_by_table(keys: Sequence[KeyArray], size: int) -> tuple[KeyArray, list[IntpArray]]:
+    """Distinct keys and codes through a table with one entry per possible key."""
+    present = np.zeros(size, dtype=np.bool_)
+    for key in keys:
+        present[key] = True
+    unique_keys = np.flatnonzero(present).astype(np.int64, copy=False)
+    del present
+    # The narrowest integers that hold every code: the table is read at random.
+    dtype = np.int32 if len(unique_keys) < 2**31 else np.intp
+    rank = np.zeros(size, dtype=dtype)
+    rank[unique_keys] = np.arange(len(unique_keys), dtype=dtype)
+    return unique_keys, [rank[key].astype(np.intp, copy=False) for key in keys]
+
+
+def _use_table(size: int, total: int) -> bool:
+    """Whether a table of *size* entries codes *total* identifiers in little more memory than a sort."""
+    return size <= _TABLE_ENTRIES_PER_ROW * total + (1 << 16)
+
+
+def _code_by_sort(key: KeyArray) -> tuple[KeyArray, IntpArray]:
+    """Distinct keys and codes by one sort of the keys, each packed with its row number."""
+    n = len(key)
+    row_bits = max((n - 1).bit_length(), 1)
+    high = int(key.max())
+    if high.bit_length() + row_bits > 63:
+        unique_keys, inverse = np.unique(key, return_inverse=True)
+        return unique_keys.astype(np.int64), inverse.reshape(-1).astype(np.intp)
+    packed = key << row_bits
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    order = (packed & ((1 << row_bits) - 1)).astype(np.intp)
+    packed >>= row_bits
+    starts = _run_starts(packed)
+    return packed[starts], _codes(order, starts)
+
+
+def _factorize_hashed(values: TextArray) -> tuple[TextArray, IntpArray]:
+    """`factorize` for identifiers too varied for `CharacterKeys`: 8 characters to a word.
+
+    Identifiers whose characters fit in one byte are packed into 64-bit words and grouped by
+    sorting a hash of the words, with every group checked so a hash collision can never
+    merge two identifiers; otherwise `numpy.unique`.
     """
     n = len(values)
-    if n == 0:
-        return values[:0].copy(), np.zeros(0, dtype=np.int64)
     width = values.dtype.itemsize // 4
     if width == 0:
-        return values[:1].copy(), np.zeros(n, dtype=np.int64)
-    chars = np.ascontiguousarray(values).view(np.uint32).reshape(n, width)
+        return values[:1].copy(), np.zeros(n, dtype=np.intp)
+    chars = _chars(values)
     if int(chars.max()) >= 256:
         return _slow(values)
     blocks = (width + 7) // 8
@@ -34,11 +357,6 @@ def factorize(values: npt.NDArray[np.str_]) -> tuple[npt.NDArray[np.str_], npt.N
     # Big-endian words keep byte order, so integer order is the strings' order.
     packed_words = packed.view(">u8")
     words = [packed_words[:, j].astype(np.uint64) for j in range(blocks)]
-    if blocks == 1:
-        key = words[0]
-        order = np.argsort(key, kind="stable")
-        starts = _run_starts(key[order])
-        return values[order[starts]], _codes(order, starts)
     mixed = words[0].copy()
     with np.errstate(over="ignore"):
         for word in words[1:]:
@@ -55,8 +373,8 @@ def factorize(values: npt.NDArray[np.str_]) -> tuple[npt.NDArray[np.str_], npt.N
     firsts = order[starts]
     # Put the distinct values in string order.
     rank_order = np.lexsort(tuple(word[firsts] for word in reversed(words)))
-    rank = np.empty(len(firsts), dtype=np.int64)
-    rank[rank_order] = np.arange(len(firsts), dtype=np.int64)
+    rank = np.empty(len(firsts), dtype=np.intp)
+    rank[rank_order] = np.arange(len(firsts), dtype=np.intp)
     return values[firsts[rank_order]], rank[group_codes]
 
 
@@ -67,60 +385,128 @@ def _run_starts(ordered: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return starts
 
 
-def _codes(order: npt.NDArray[np.intp], starts: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
-    codes = np.empty(len(order), dtype=np.int64)
-    codes[order] = np.cumsum(starts) - 1
+def _codes(order: IntpArray, starts: npt.NDArray[np.bool_]) -> IntpArray:
+    codes = np.empty(len(order), dtype=np.intp)
+    codes[order] = np.cumsum(starts, dtype=np.intp) - 1
     return codes
 
 
-def _slow(values: npt.NDArray[np.str_]) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int64]]:
+def _slow(values: TextArray) -> tuple[TextArray, IntpArray]:
     uniques, inverse = np.unique(values, return_inverse=True)
-    return uniques, inverse.reshape(-1).astype(np.int64)
+    return uniques, inverse.reshape(-1).astype(np.intp)
 
 
-def factorize_compact(
-    values: npt.NDArray[np.str_],
-) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int64]]:
-    """`factorize(values)`, several times faster for identifiers of a regular shape.
+def stable_order(keys: npt.NDArray[np.integer[Any]]) -> tuple[IntpArray, KeyArray]:
+    """The rows in order of *keys*, ties in input order, and the keys in that order.
 
-    The returns' identifiers use a narrow range of characters at each position (a letter or
-    two, then digits). Each character is stored as its offset from the smallest character
-    at its position, in just enough bits for that position's range; the offsets, packed
-    with the row number, make one int64 per identifier whose order is the identifiers'
-    string order, so a single integer sort groups them exactly (no hashing). When the
-    packed keys would not fit in 63 bits, or a character is beyond one byte, this is
-    `factorize`.
+    Equal to a stable `argsort`, but several times faster when the keys span a range small
+    enough to pack each key and its row number into one int64: then one (unstable, fast)
+    `np.sort` of the packed values orders by key and, among equal keys, by row.
     """
-    n = len(values)
-    width = values.dtype.itemsize // 4
-    if n == 0 or width == 0:
-        return factorize(values)
-    chars = np.ascontiguousarray(values).view(np.uint32).reshape(n, width)
-    if int(chars.max()) >= 256:
-        return factorize(values)
-    row_bits = max((n - 1).bit_length(), 1)
-    data = chars.astype(np.uint8)
-    key = np.zeros(n, dtype=np.int64)
-    used = 0
-    for position in range(width):
-        column = data[:, position]
-        low, high = int(column.min()), int(column.max())
-        if low == high:
-            continue  # the same character in every identifier: it orders nothing
-        bits = (high - low).bit_length()
-        used += bits
-        if used + row_bits > 63:
-            return factorize(values)
-        key <<= bits
-        key |= column - np.uint8(low)
-    del data, chars
-    key <<= row_bits
-    key |= np.arange(n, dtype=np.int64)
-    key.sort()
-    order = key & ((1 << row_bits) - 1)
-    key >>= row_bits
-    starts = _run_starts(key)
-    return values[order[starts]], _codes(order, starts)
+    return _stable_order_of(keys.astype(np.int64))
+
+
+def _stable_order_of(keys: KeyArray) -> tuple[IntpArray, KeyArray]:
+    """`stable_order` of an int64 array the caller gives up: it is packed in place."""
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), keys
+    low, high = int(keys.min()), int(keys.max())
+    row_bits = max(int(n - 1).bit_length(), 1)
+    if (high - low).bit_length() + row_bits <= 62:
+        packed = keys
+        packed -= low
+        packed <<= row_bits
+        packed |= row_numbers(n)
+        packed.sort()
+        order = (packed & ((1 << row_bits) - 1)).astype(np.intp, copy=False)
+        packed >>= row_bits
+        packed += low
+        return order, packed
+    order = np.argsort(keys, kind="stable").astype(np.intp, copy=False)
+    return order, keys[order]
+
+
+def child_day_order(
+    codes: npt.NDArray[np.integer[Any]], days: KeyArray
+) -> tuple[IntpArray, BoolArray]:
+    """Rows by child code, then day (a missing day first), ties in input order.
+
+    Returns the rows in that order and, per position, whether a new (child, day) group
+    starts there. The pairs are packed as ``code * span + day offset`` over the span of
+    days given, so with the row number they fit one int64 and one integer sort orders them
+    (`stable_order`).
+    """
+    order, group, _ = child_day_sort(codes, days)
+    new_group = np.empty(len(group), dtype=np.bool_)
+    if len(group):
+        new_group[0] = True
+        np.not_equal(group[1:], group[:-1], out=new_group[1:])
+    return order, new_group
+
+
+def child_day_sort(
+    codes: npt.NDArray[np.integer[Any]], days: KeyArray
+) -> tuple[IntpArray, IntpArray, KeyArray]:
+    """`child_day_order` as groups, with each group's previous day of the same child.
+
+    Returns the rows in (child, day) order; per position, the number of its (child, day)
+    group (0, 1, ... in that order); and per group, the day of the group before it when
+    that group is of the same child and has a day (`NAT_DAY` otherwise). Everything is read
+    from the sorted keys, so no row is looked up at random.
+    """
+    n = len(codes)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), days[:0].astype(np.int64)
+    low, high = int(days.min()), int(days.max())
+    missing = low == NAT_DAY
+    if missing:
+        present = days != NAT_DAY
+        if not present.any():
+            low = high = 0
+        else:
+            low = int(days[present].min())
+    span = high - low + 2  # day offsets 1 .. span - 1; 0 for a missing day
+    key = codes.astype(np.int64) * span
+    if missing:
+        key += np.where(present, days - (low - 1), 0)
+    else:
+        key += days
+        key -= low - 1
+    order, ordered = _stable_order_of(key)
+    starts = np.empty(n, dtype=np.bool_)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    group = np.cumsum(starts, dtype=np.intp)
+    group -= 1
+    group_keys = ordered[starts]  # one key per group
+    del ordered, starts
+    child = group_keys // span
+    same_child = child[1:] == child[:-1]
+    child *= span
+    group_keys -= child  # now each group's day offset
+    previous = child  # reused: the previous group's day
+    previous.fill(NAT_DAY)
+    if missing:
+        same_child &= group_keys[:-1] != 0  # a group without a day is nobody's previous
+    previous[1:][same_child] = group_keys[:-1][same_child] + (low - 1)
+    return order, group, previous
+
+
+_ROW_NUMBERS: list[IntpArray] = [np.zeros(0, dtype=np.intp)]
+
+
+def row_numbers(n: int) -> IntpArray:
+    """0, 1, ..., n - 1 as a read-only `np.intp` array, shared rather than made again.
+
+    A view of one process-wide array, grown to the largest *n* asked for, so the row
+    numbers every indicator needs are allocated once.
+    """
+    found = _ROW_NUMBERS[0]
+    if len(found) < n:
+        found = freeze(np.arange(n, dtype=np.intp))
+        _ROW_NUMBERS[0] = found
+    return found[:n]
 
 
 def freeze(array: npt.NDArray[Any]) -> npt.NDArray[Any]:

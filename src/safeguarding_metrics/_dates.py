@@ -20,7 +20,8 @@ def as_day_array(values: Iterable[dt.date | None] | npt.ArrayLike) -> DayArray:
     """Return *values* as a `datetime64[D]` array, `None` becoming `NaT`.
 
     Accepts a numpy array of any `datetime64` unit, a single `numpy.datetime64`, or a
-    sequence of `datetime.date` / `None`. Text is refused: parse dates before counting.
+    sequence of `datetime.date` / `None`. Text is refused: parse dates before counting. A
+    `datetime64[D]` array is returned as it is, not copied.
     """
     if isinstance(values, str | bytes):
         raise TypeError(f"expected dates, got the text {values!r}; parse it into dates first")
@@ -29,7 +30,7 @@ def as_day_array(values: Iterable[dt.date | None] | npt.ArrayLike) -> DayArray:
     if isinstance(values, np.ndarray):
         if not np.issubdtype(values.dtype, np.datetime64):
             raise TypeError(f"expected a datetime64 array, got an array of dtype {values.dtype}")
-        return values.astype("datetime64[D]")
+        return values.astype("datetime64[D]", copy=False)
     ordinals = np.fromiter(
         (_ordinal(value) for value in values),  # type: ignore[union-attr]
         dtype=np.int64,
@@ -46,8 +47,11 @@ def _ordinal(value: Any) -> int:
 
 
 def day_numbers(days: DayArray) -> npt.NDArray[np.int64]:
-    """Days since 1970-01-01 as int64; `NaT` becomes the int64 minimum."""
-    return days.astype("datetime64[D]").view(np.int64)
+    """Days since 1970-01-01 as int64; `NaT` becomes the int64 minimum.
+
+    A `datetime64[D]` array is viewed, not copied: the result shares its memory.
+    """
+    return days.astype("datetime64[D]", copy=False).view(np.int64)
 
 
 def to_date(day: np.datetime64) -> dt.date:

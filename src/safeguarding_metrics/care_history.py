@@ -53,7 +53,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize, freeze
+from safeguarding_metrics._arrays import child_day_order, factorize, freeze
 from safeguarding_metrics._dates import NAT_DAY, DayArray, day_numbers, to_date
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
@@ -79,6 +79,7 @@ __all__ = [
     "Placement",
     "ShortBreaks",
     "care_history",
+    "episode_codes",
     "episode_diagnostics",
     "episode_problems",
     "exclusion_diagnostics",
@@ -219,14 +220,14 @@ class CareHistory:
     """
 
     order: IntArray
-    child: npt.NDArray[np.int64]
+    child: IntArray
     start: DayArray
     end: DayArray
     reason_ceased: npt.NDArray[np.str_]
     valid: BoolArray
     problems: npt.NDArray[np.uint8]
     overlapped_by: IntArray
-    period: npt.NDArray[np.int64]
+    period: IntArray
     care_start: DayArray
     care_end: DayArray
     first_in_period: BoolArray
@@ -236,7 +237,7 @@ class CareHistory:
     not_placement: BoolArray
     placement_code: npt.NDArray[np.str_]
     begins_placement: BoolArray
-    placement: npt.NDArray[np.int64]
+    placement: IntArray
     placement_start: DayArray
     placement_first_row: IntArray
     previous_placement_start: DayArray
@@ -335,45 +336,82 @@ def _as_dataset(data: Dataset | Iterable[Record]) -> Dataset:
     return data if isinstance(data, Dataset) else Dataset.of(*data)
 
 
-def _code(dataset: Dataset, field: str) -> npt.NDArray[np.str_]:
+def episode_codes(dataset: Dataset, field: str) -> npt.NDArray[np.str_]:
     """A text column of the episodes, trimmed and upper-cased (computed once per dataset)."""
 
     def build() -> npt.NDArray[np.str_]:
-        values = dataset.column("episodes", field)
-        if not len(values):
-            return freeze(values.astype(np.str_))
-        # Codes repeat: normalise each distinct value once.
-        distinct, codes = factorize(values)
-        result: npt.NDArray[np.str_] = freeze(np.char.upper(np.char.strip(distinct))[codes])
+        distinct, codes = _coded(dataset, field)
+        result: npt.NDArray[np.str_] = freeze(distinct[codes])
         return result
 
     result: npt.NDArray[np.str_] = dataset.derived(("episode_code", field), build)
     return result
 
 
+def _coded(
+    dataset: Dataset, field: str, *, normalise: bool = True
+) -> tuple[npt.NDArray[np.str_], IntArray]:
+    """A text column of the episodes as its distinct values (sorted) and each row's code.
+
+    With *normalise* the values are trimmed and upper-cased first, each distinct value
+    once. Computed once per dataset.
+    """
+
+    def build() -> tuple[npt.NDArray[np.str_], IntArray]:
+        values = dataset.column("episodes", field)
+        distinct, codes = factorize(values.astype(np.str_, copy=False))
+        if normalise and len(distinct):
+            cleaned, merged = np.unique(np.char.upper(np.char.strip(distinct)), return_inverse=True)
+            distinct, codes = cleaned, merged.reshape(-1).astype(np.intp)[codes]
+        return freeze(distinct), freeze(codes)
+
+    found: tuple[npt.NDArray[np.str_], IntArray] = dataset.derived(
+        ("episode_coded", field, normalise), build
+    )
+    return found
+
+
+def _among(coded: tuple[npt.NDArray[np.str_], IntArray], values: tuple[str, ...]) -> BoolArray:
+    """Which rows of a coded column hold one of *values*."""
+    distinct, codes = coded
+    result: BoolArray = np.isin(distinct, values)[codes] if len(distinct) else codes < 0
+    return result
+
+
+def _with(distinct: npt.NDArray[np.str_], *extra: str) -> tuple[npt.NDArray[np.str_], IntArray]:
+    """*distinct* with the *extra* values added (sorted), and where each old value went."""
+    merged = np.union1d(distinct, np.array(extra, dtype=np.str_))
+    return merged, np.searchsorted(merged, distinct).astype(np.intp)
+
+
 def _sorted_order(
     dataset: Dataset,
-    child: npt.NDArray[np.int64],
+    child: IntArray,
     start_day: npt.NDArray[np.int64],
     end_day: npt.NDArray[np.int64],
 ) -> IntArray:
     """Episode rows by child, start, end (open last), then content (`ties.content_rank`)."""
-    key = child * _SPAN + np.where(start_day == NAT_DAY, 0, start_day + _SHIFT)
-    end_key = np.where(end_day == NAT_DAY, _OPEN, end_day + _SHIFT)
-    order = np.argsort(key, kind="stable").astype(np.intp)
-    ordered = key[order]
+    order, new_group = child_day_order(child, start_day)
     tied = np.zeros(len(order), dtype=np.bool_)
-    same = ordered[1:] == ordered[:-1]
-    tied[1:] |= same
-    tied[:-1] |= same
+    tied[:-1] = ~new_group[1:]
+    tied[1:] |= ~new_group[1:]
     if not tied.any():
         return order
     # Episodes of one child starting on one day: the one ending first comes first, then
-    # their other fields decide.
-    rank = np.zeros(len(order), dtype=np.intp)
-    tied_rows = order[tied]
-    rank[tied_rows] = content_rank(dataset, "episodes", tied_rows)
-    result: IntArray = np.lexsort((rank, end_key, key)).astype(np.intp)
+    # their other fields decide. Only those runs are reordered.
+    positions = np.flatnonzero(tied)
+    rows = order[positions]
+    group = np.cumsum(new_group, dtype=np.intp)[positions]
+    end_key = np.where(end_day[rows] == NAT_DAY, _OPEN, end_day[rows] + _SHIFT)
+    rank = content_rank(dataset, "episodes", rows)
+    result = order.copy()
+    result[positions] = rows[np.lexsort((rank, end_key, group))]
+    return result
+
+
+def _nothing(n: int, value: int) -> IntArray:
+    """*n* copies of *value* as a read-only array that takes no memory (a broadcast view)."""
+    result: IntArray = np.broadcast_to(np.array(value, dtype=np.intp), (n,))
     return result
 
 
@@ -388,7 +426,7 @@ def _first_april(years: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 def _missing_from_next_return(
     dataset: Dataset,
-    child: npt.NDArray[np.int64],
+    child: IntArray,
     start_day: npt.NDArray[np.int64],
     end_day: npt.NDArray[np.int64],
     candidate: BoolArray,
@@ -412,7 +450,7 @@ def _missing_from_next_return(
     if not candidate.any():
         return stale, new_end
     # present[code, k]: the child is in the return of year given[k].
-    present = np.zeros((len(dataset.child_ids), len(given)), dtype=np.bool_)
+    present = np.zeros((dataset.child_count, len(given)), dtype=np.bool_)
     first_days = _first_april(given - 1)  # 1 April of the year before
     last_days = _first_april(given) - 1  # 31 March
     for k, return_year in enumerate(given.tolist()):
@@ -434,13 +472,18 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     child = dataset.child_codes("episodes")
     start = dataset.dates("episodes", "start")
     recorded_end = dataset.dates("episodes", "end")
-    reason = _code(dataset, "reason_new")
-    code = _code(dataset, "placement")
-    status = _code(dataset, "legal_status")
-    ceased = _code(dataset, "reason_ceased")
-    ceased = ceased.astype(f"<U{max(ceased.dtype.itemsize // 4, len(NOT_CEASING))}")
-    urn = dataset.column("episodes", "urn")
-    postcode = dataset.column("episodes", "postcode")
+    # Codes compared as small integers: each column's distinct values, and a code per row.
+    reasons = _coded(dataset, "reason_new")
+    places, place_codes = _coded(dataset, "placement")
+    statuses = _coded(dataset, "legal_status")
+    ceased_values, ceased_codes = _coded(dataset, "reason_ceased")
+    # A repaired reason is X1 or blank, which the data may not hold: add them.
+    ceased_values, moved = _with(ceased_values, "", NOT_CEASING)
+    ceased_codes = moved[ceased_codes] if len(moved) else ceased_codes
+    x1 = int(np.searchsorted(ceased_values, NOT_CEASING))
+    blank = int(np.searchsorted(ceased_values, ""))
+    urns = _coded(dataset, "urn", normalise=False)
+    postcodes = _coded(dataset, "postcode", normalise=False)
     start_day = day_numbers(start)
     end_day = day_numbers(recorded_end)
     is_open = end_day == NAT_DAY
@@ -452,10 +495,11 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     stale, stale_end = _missing_from_next_return(
         dataset, child, start_day, end_day, valid & is_open
     )
-    problems[stale] |= EpisodeProblem.MISSING_FROM_NEXT_RETURN.bit
-    end_day = np.where(stale, stale_end, end_day)
-    # How it ended is not known: a reason recorded on an open episode says nothing about it.
-    ceased = np.where(stale, "", ceased)
+    if stale.any():
+        problems[stale] |= EpisodeProblem.MISSING_FROM_NEXT_RETURN.bit
+        end_day = np.where(stale, stale_end, end_day)
+        # How it ended is not known: a reason recorded on an open episode says nothing.
+        ceased_codes = np.where(stale, blank, ceased_codes)
 
     order = _sorted_order(dataset, child, start_day, day_numbers(recorded_end))
     # Work on the valid episodes in sorted order; `rows` maps back to the dataset.
@@ -464,8 +508,8 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     c = child[rows]
     s = start_day[rows] + _SHIFT
     e = np.where(end_day[rows] == NAT_DAY, _OPEN, end_day[rows] + _SHIFT)
-    r = reason[rows]
-    rec = ceased[rows].copy()
+    starts_care = _among(reasons, (STARTS_CARE,))[rows]
+    rec = ceased_codes[rows]
     same_child = np.zeros(m, dtype=np.bool_)
     same_child[1:] = c[1:] == c[:-1]
 
@@ -475,23 +519,24 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     next_start = np.zeros(m, dtype=np.int64)
     next_start[:-1] = s[1:]
     next_is_s = np.zeros(m, dtype=np.bool_)
-    next_is_s[:-1] = r[1:] == STARTS_CARE
+    next_is_s[:-1] = starts_care[1:]
     e = np.where(overlapped, next_start, e)
-    rec = np.where(overlapped & ~next_is_s, NOT_CEASING, rec)
+    rec = np.where(overlapped & ~next_is_s, x1, rec)
     overlapped_by = np.full(m, -1, dtype=np.intp)
     overlapped_by[:-1] = np.where(overlapped[:-1], rows[1:], -1)
 
     # Periods of care: joined when starting on the day the one before ended with X1.
+    is_x1 = rec == x1
     previous_end = np.full(m, -1, dtype=np.int64)
     previous_end[1:] = e[:-1]
     previous_x1 = np.zeros(m, dtype=np.bool_)
-    previous_x1[1:] = rec[:-1] == NOT_CEASING
+    previous_x1[1:] = is_x1[:-1]
     joined = same_child & (s == previous_end) & previous_x1
-    new_period = ~joined | (r == STARTS_CARE)
+    new_period = ~joined | starts_care
     followed_same_day = np.zeros(m, dtype=np.bool_)
     followed_same_day[:-1] = same_child[1:] & (s[1:] == e[:-1])
-    x1_alone = (rec == NOT_CEASING) & (e != _OPEN) & ~followed_same_day
-    period = np.cumsum(new_period) - 1
+    x1_alone = is_x1 & (e != _OPEN) & ~followed_same_day
+    period = np.cumsum(new_period, dtype=np.intp) - 1
     period_first = np.flatnonzero(new_period)
     first_pos = period_first[period]
     last_in_period = np.ones(m, dtype=np.bool_)
@@ -503,14 +548,14 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     sorted_problems = np.zeros(m, dtype=np.uint8)
     sorted_problems[overlapped] |= EpisodeProblem.OVERLAP.bit
     sorted_problems[x1_alone] |= EpisodeProblem.X1_WITHOUT_NEXT_EPISODE.bit
-    sorted_problems[new_period & (r != STARTS_CARE)] |= EpisodeProblem.MISSING_S.bit
+    sorted_problems[new_period & ~starts_care] |= EpisodeProblem.MISSING_S.bit
 
     # Placements.
-    temporary_all = np.isin(code, TEMPORARY_PLACEMENTS)
-    short_all = np.isin(status, SHORT_BREAK_LEGAL_STATUSES)
+    temporary_all = _among((places, place_codes), TEMPORARY_PLACEMENTS)
+    short_all = _among(statuses, SHORT_BREAK_LEGAL_STATUSES)
     not_placement_all = temporary_all | (short_all & (short_breaks == "exclude"))
     skip = not_placement_all[rows]
-    place = code[rows]
+    place = place_codes[rows]
     positions = np.arange(m, dtype=np.intp)
     last_placement = np.maximum.accumulate(np.where(skip, -1, positions))
     before = np.full(m, -1, dtype=np.intp)
@@ -519,17 +564,16 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     after_skipped = np.zeros(m, dtype=np.bool_)
     after_skipped[1:] = ~new_period[1:] & skip[:-1]
     other = np.where(has_current, before, 0)
-    u = urn[rows]
-    p = postcode[rows]
-    same_place = (
-        (place == place[other])
-        & ((u == "") | (u[other] == "") | (u == u[other]))
-        & ((p == "") | (p[other] == "") | (p == p[other]))
-    )
+    same_place = place == place[other]
+    for values, codes in (urns, postcodes):
+        # Where both are recorded they must agree.
+        empty = int(np.searchsorted(values, "")) if len(values) and values[0] == "" else -1
+        u = codes[rows]
+        same_place &= (u == empty) | (u[other] == empty) | (u == u[other])
     goes_back = after_skipped & has_current & same_place
-    continues = np.isin(r, CONTINUING_REASONS) | goes_back
+    continues = _among(reasons, CONTINUING_REASONS)[rows] | goes_back
     begins = ~skip & (~has_current | ~continues)
-    placement = np.cumsum(begins) - 1
+    placement = np.cumsum(begins, dtype=np.intp) - 1
     # A sentinel keeps the look-ups in range when no episode begins a placement.
     placement_first = np.append(np.flatnonzero(begins), 0).astype(np.intp)
     safe = np.maximum(placement, 0)
@@ -552,18 +596,24 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
 
     everywhere = np.ones(m, dtype=np.bool_)
     problems[rows] |= sorted_problems
-    final_rec = ceased.copy()
-    final_rec[rows] = rec
+    final_codes = ceased_codes.copy()
+    final_codes[rows] = rec
+    # The placement in force: the episode's own, or for one that is not a placement, that
+    # of the latest placement before it in its period of care ("" for none).
+    place_values, place_moved = _with(places, "")
+    no_place = int(np.searchsorted(place_values, ""))
+    in_force = np.where(skip, np.where(has_current, place[other], -1), place)
+    in_force = np.where(in_force >= 0, place_moved[np.maximum(in_force, 0)], no_place)
     return CareHistory(
         order=freeze(order),
         child=child,
         start=start,
         end=days(e, e != _OPEN),
-        reason_ceased=freeze(final_rec),
+        reason_ceased=freeze(ceased_values[final_codes]),
         valid=freeze(valid),
         problems=freeze(problems),
         overlapped_by=scatter(overlapped_by, -1, np.intp),
-        period=scatter(period, -1, np.int64),
+        period=scatter(period, -1, np.intp),
         care_start=days(care_start, everywhere),
         care_end=days(care_end, care_end != _OPEN),
         first_in_period=scatter(new_period, False, np.bool_),  # noqa: FBT003
@@ -571,11 +621,9 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
         temporary=freeze(temporary_all),
         short_break=freeze(short_all),
         not_placement=freeze(not_placement_all),
-        placement_code=scatter(
-            np.where(skip, np.where(has_current, place[other], ""), place), "", place.dtype
-        ),
+        placement_code=scatter(place_values[in_force], "", place_values.dtype),
         begins_placement=scatter(begins, False, np.bool_),  # noqa: FBT003
-        placement=scatter(placement, -1, np.int64),
+        placement=scatter(placement, -1, np.intp),
         placement_start=days(s[first_of_mine], belongs),
         placement_first_row=scatter(np.where(belongs, rows[first_of_mine], -1), -1, np.intp),
         previous_placement_start=days(s[first_of_previous], previous_exists),
@@ -592,7 +640,7 @@ def _iso(day: np.datetime64) -> str:
 
 def _describe(dataset: Dataset, history: CareHistory, row: int, problem: EpisodeProblem) -> str:
     """The specifics of *problem* on episode *row*: the child, the episodes, what was done."""
-    child = str(dataset.child_ids[history.child[row]])
+    child = str(dataset.child_ids_of(history.child[row : row + 1])[0])
     start = _iso(history.start[row])
     recorded_end = _iso(dataset.dates("episodes", "end")[row])
     head = f"child {child}, DECOM {start}"
@@ -639,7 +687,7 @@ def episode_diagnostics(
         if line:
             where = f"line {line}"
         else:
-            child = dataset.child_ids[history.child[row]]
+            child = dataset.child_ids_of(history.child[row : row + 1])[0]
             where = f"episodes: child {child}, start {_iso(history.start[row])}"
         found.append(
             Diagnostic(
@@ -704,7 +752,7 @@ def repair_diagnostics(
     *,
     period: ReportingPeriod,
     children: BoolArray,
-) -> tuple[list[Diagnostic], npt.NDArray[np.int64]]:
+) -> tuple[list[Diagnostic], IntArray]:
     """The repairs and flags that matter to *period*, for the children flagged in *children*.
 
     Args:
@@ -729,8 +777,9 @@ def repair_diagnostics(
             if problem is not EpisodeProblem.END_BEFORE_START and bits & problem.bit:
                 found += episode_diagnostics(dataset, history, (row,), problem)
     repaired = history.repaired & wanted
-    counts = np.bincount(history.child[repaired], minlength=len(children)).astype(np.int64)
-    return found, counts
+    if not repaired.any():
+        return found, _nothing(len(children), 0)
+    return found, np.bincount(history.child[repaired], minlength=len(children))
 
 
 # -- the readable form -----------------------------------------------------------------------
@@ -960,14 +1009,14 @@ def latest_set_aside_rows(dataset: Dataset, day: dt.date, short_break: BoolArray
         by its other fields (`ties.content_rank`). The caller decides what to do when the
         child also has an episode open at *day*.
     """
-    n = len(dataset.child_ids)
-    result = np.full(n, -1, dtype=np.intp)
+    n = dataset.child_count
     start = dataset.dates("episodes", "start")
     end = dataset.dates("episodes", "end")
     started = start <= np.datetime64(day, "D")  # NaT compares false
     set_aside = started & (end < start)
     if not set_aside.any():
-        return result
+        return _nothing(n, -1)
+    result = np.full(n, -1, dtype=np.intp)
     child = dataset.child_codes("episodes")
     concerned = np.zeros(n, dtype=np.bool_)
     concerned[child[set_aside]] = True

@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize_compact, freeze
+from safeguarding_metrics._arrays import Identifiers, code_many, freeze
 from safeguarding_metrics._dates import DayArray, as_day_array
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidRecordError
@@ -269,7 +269,9 @@ class Dataset:
         Dates may be `datetime64` arrays (`NaT` for missing) or sequences of dates and
         `None`; text may be unicode arrays (`""` for missing) or sequences of strings and
         `None`. A field with a default may be left out. Records are built only when read, so
-        this is the way to hand a national-scale extract to the indicators.
+        this is the way to hand a national-scale extract to the indicators. A numpy array
+        already of its field's type (`datetime64[D]`, `bool`, `float64`, unicode) is kept, not
+        copied, and made read-only, so the dataset cannot change under its caches.
 
         Raises:
             InvalidRecordError: For an unknown collection or field, a required field left
@@ -513,33 +515,42 @@ class Dataset:
     @property
     def child_ids(self) -> npt.NDArray[np.str_]:
         """Every child id in any collection, sorted, each once."""
-        self._code_children()
-        result: npt.NDArray[np.str_] = self._cache["child_ids"]
+        result: npt.NDArray[np.str_] = self._child_identifiers().all()
         return result
 
-    def child_codes(self, table: TableName) -> npt.NDArray[np.int64]:
+    @property
+    def child_count(self) -> int:
+        """How many different children the collections hold: `len(child_ids)`."""
+        return len(self._child_identifiers())
+
+    def child_ids_of(self, codes: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.str_]:
+        """`child_ids[codes]`, without making every child's id when only some are wanted."""
+        result: npt.NDArray[np.str_] = self._child_identifiers().take(codes)
+        return result
+
+    def child_codes(self, table: TableName) -> npt.NDArray[np.intp]:
         """For each record of *table*, the position of its child in `child_ids`.
 
         Codes agree across collections, so they join records of one child.
         """
         check_table(table)
         self._code_children()
-        result: npt.NDArray[np.int64] = self._cache[("child_codes", table)]
+        result: npt.NDArray[np.intp] = self._cache[("child_codes", table)]
+        return result
+
+    def _child_identifiers(self) -> Identifiers:
+        self._code_children()
+        result: Identifiers = self._cache["child_ids"]
         return result
 
     def _code_children(self) -> None:
         if "child_ids" in self._cache:
             return
         columns = [self.column(name, "child_id") for name in TABLES]
-        everything = (
-            np.concatenate(columns) if any(len(c) for c in columns) else np.array([], np.str_)
-        )
-        uniques, codes = factorize_compact(everything)
-        self._cache["child_ids"] = freeze(uniques)
-        start = 0
-        for name, column in zip(TABLES, columns, strict=True):
-            self._cache[("child_codes", name)] = freeze(codes[start : start + len(column)])
-            start += len(column)
+        identifiers, codes = code_many(columns)
+        for name, table_codes in zip(TABLES, codes, strict=True):
+            self._cache[("child_codes", name)] = freeze(table_codes)
+        self._cache["child_ids"] = identifiers
 
     def referral_rows(self, table: TableName) -> npt.NDArray[np.intp]:
         """For each record of *table*, the row of its linked referral in `referrals`, or -1.

@@ -7,7 +7,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import freeze
+from safeguarding_metrics._arrays import factorize, freeze
 from safeguarding_metrics._dates import as_day_array, to_date
 from safeguarding_metrics.errors import InvalidRecordError
 from safeguarding_metrics.records import (
@@ -246,6 +246,36 @@ def _omitted(spec: FieldSpec, n: int) -> Any:
     return np.full(n, text, dtype=f"<U{max(len(text), 1)}")
 
 
+_SPACES = np.array([0, *(c for c in range(0x3001) if chr(c).isspace())], dtype=np.uint32)
+"""NUL (an empty identifier) and every character `str.isspace` counts as a space."""
+
+
+def _blank(column: npt.NDArray[np.str_], *, allow_empty: bool) -> int | None:
+    """The first row of *column* that is empty or only spaces (empty allowed if asked), or None.
+
+    Only identifiers starting with a space or NUL can be blank, so the first character is
+    checked for every identifier and the whole text only for those few.
+    """
+    n = len(column)
+    width = column.dtype.itemsize // 4
+    if n == 0:
+        return None
+    if width == 0:
+        return None if allow_empty else 0
+    first = np.ascontiguousarray(column).view(np.uint32).reshape(n, width)[:, 0]
+    # Every space character and NUL is below "!" or above "~": test those few in full.
+    outside = np.flatnonzero((first - np.uint32(0x21)) > np.uint32(0x7E - 0x21))
+    candidates = outside[np.isin(first[outside], _SPACES)]
+    if not len(candidates):
+        return None
+    picked = column[candidates]
+    blank = np.strings.isspace(picked)
+    if not allow_empty:
+        blank |= picked == ""
+    found = np.flatnonzero(blank)
+    return int(candidates[found[0]]) if len(found) else None
+
+
 def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:
     where = f"Dataset.from_columns: {table}.{spec.name}"
     column: npt.NDArray[Any]
@@ -282,7 +312,7 @@ def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:
             column = np.asarray(values)
             if column.dtype == object:
                 column = np.array([np.nan if v is None else v for v in column], dtype=np.float64)
-            column = column.astype(np.float64)
+            column = column.astype(np.float64, copy=False)
             present = column[~np.isnan(column)]
             if (present < 0).any() or (present != np.floor(present)).any():
                 raise InvalidRecordError(f"{where} must hold whole numbers >= 0 or missing")
@@ -292,19 +322,19 @@ def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:
             if column.dtype.kind != "U":
                 column = np.array(["" if v is None else str(v) for v in column], dtype=np.str_)
             if spec.identifier:
-                blank = (column == "") | np.strings.isspace(column)
-                if spec.optional:
-                    blank &= column != ""
-                if blank.any():
-                    row = int(np.flatnonzero(blank)[0])
+                blank = _blank(column, allow_empty=spec.optional)
+                if blank is not None:
+                    row = int(blank)
                     raise InvalidRecordError(
                         f"{where}[{row}] must be a non-empty identifier, got {column[row]!r}"
                     )
             if spec.converter is not None and spec.converter is not attrs.NOTHING:
                 allowed = {choice.value for choice in AssessmentKind}
-                bad = ~np.isin(column, list(allowed))
-                if bad.any():
-                    row = int(np.flatnonzero(bad)[0])
+                # Few distinct values: check each once.
+                distinct, codes = factorize(column)
+                wrong = ~np.isin(distinct, list(allowed))
+                if wrong.any():
+                    row = int(np.flatnonzero(wrong[codes])[0])
                     raise InvalidRecordError(
                         f"{where}[{row}] must be one of {sorted(allowed)}, got {column[row]!r}"
                     )

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._arrays import row_numbers
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import SafeguardingMetricsError
 
@@ -60,11 +61,9 @@ def _diagnostic_tuple(values: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
     return tuple(values)
 
 
-def _row_numbers(n: int) -> npt.NDArray[np.int64]:
-    """0, 1, ..., n - 1, read-only, so an audit keeps it without copying."""
-    rows = np.arange(n, dtype=np.int64)
-    rows.flags.writeable = False
-    return rows
+def _row_numbers(n: int) -> npt.NDArray[np.intp]:
+    """0, 1, ..., n - 1, read-only and shared by every audit (`_arrays.row_numbers`)."""
+    return row_numbers(n)
 
 
 def _codes(array: npt.ArrayLike) -> npt.NDArray[np.int8]:
@@ -75,8 +74,8 @@ def _ids(array: npt.ArrayLike) -> npt.NDArray[np.str_]:
     return _frozen(array, np.str_)
 
 
-def _positions(array: npt.ArrayLike) -> npt.NDArray[np.int64]:
-    return _frozen(array, np.int64)
+def _positions(array: npt.ArrayLike) -> npt.NDArray[np.intp]:
+    return _frozen(array, np.intp)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -99,7 +98,7 @@ class Audit:
     codes: npt.NDArray[np.int8] = attrs.field(converter=_codes)
     reasons: tuple[str, ...] = ()
     child_ids: npt.NDArray[np.str_] = attrs.field(converter=_ids)
-    rows: npt.NDArray[np.int64] = attrs.field(converter=_positions)
+    rows: npt.NDArray[np.intp] = attrs.field(converter=_positions)
     measures: Mapping[str, npt.NDArray[Any]] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -125,7 +124,7 @@ class Audit:
         """Every row's outcome label: ``"numerator"``, ``"denominator-only"``, a reason..."""
         return np.array(self.labels, dtype=np.str_)[self.codes]
 
-    def where(self, outcome: str) -> npt.NDArray[np.int64]:
+    def where(self, outcome: str) -> npt.NDArray[np.intp]:
         """The positions of the rows with *outcome* (a fixed outcome or a reason code)."""
         try:
             code = self.labels.index(outcome)
@@ -133,7 +132,7 @@ class Audit:
             raise SafeguardingMetricsError(
                 f"unknown outcome {outcome!r}; this audit has {', '.join(self.labels)}"
             ) from None
-        return np.flatnonzero(self.codes == code).astype(np.int64)
+        return np.flatnonzero(self.codes == code).astype(np.intp)
 
     def to_frame(self, dataset: Any = None, *, indicator_id: str = "") -> Any:
         """The audit as a pandas DataFrame: one row per record (see `frames.audit_columns`).
@@ -162,26 +161,30 @@ def _outcome_codes(
 ) -> tuple[npt.NDArray[np.int8], tuple[str, ...]]:
     """Codes per row; the first matching exclusion reason wins."""
     in_scope = np.asarray(in_scope, dtype=np.bool_)
-    codes = np.zeros(len(in_scope), dtype=np.int8)
-    remaining = in_scope.copy()
-    reasons = tuple(excluded)
-    for offset, reason in enumerate(reasons):
-        flag = remaining & np.asarray(excluded[reason], dtype=np.bool_)
-        codes[flag] = 3 + offset
-        remaining &= ~flag
     if hit is None:
-        codes[remaining] = 1
+        codes = in_scope.astype(np.int8)  # 1: in scope
     else:
-        hit = np.asarray(hit, dtype=np.bool_)
-        codes[remaining & hit] = 1
-        codes[remaining & ~hit] = 2
+        # 1 for a hit, 2 for a miss, then 0 out of scope.
+        codes = np.subtract(2, np.asarray(hit, dtype=np.bool_), dtype=np.int8)
+        codes *= in_scope
+    reasons = tuple(excluded)
+    # Last reason first, so that the first matching reason is the one left.
+    for offset in range(len(reasons) - 1, -1, -1):
+        flag = in_scope & np.asarray(excluded[reasons[offset]], dtype=np.bool_)
+        np.putmask(codes, flag, 3 + offset)
     return codes, reasons
 
 
+def _code_counts(codes: npt.NDArray[np.int8], size: int) -> list[int]:
+    """How many rows have each code from 0 to *size* - 1 (no copy of the codes is made)."""
+    return [int(np.count_nonzero(codes == code)) for code in range(size)]
+
+
 def _excluded_tuple(
-    codes: npt.NDArray[np.int8], reasons: tuple[str, ...]
+    codes: npt.NDArray[np.int8], reasons: tuple[str, ...], counts: Sequence[int] | None = None
 ) -> tuple[tuple[str, int], ...]:
-    counts = np.bincount(codes, minlength=3 + len(reasons))
+    if counts is None:
+        counts = _code_counts(codes, 3 + len(reasons))
     return tuple((reason, int(counts[3 + i])) for i, reason in enumerate(reasons))
 
 
@@ -250,7 +253,7 @@ class Rate:
         in_scope: BoolArray,
         hit: BoolArray,
         child_ids: npt.NDArray[np.str_],
-        rows: npt.NDArray[np.int64] | None = None,
+        rows: npt.NDArray[np.intp] | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
         measures: Mapping[str, npt.NDArray[Any]] | None = None,
         diagnostics: Sequence[Diagnostic] = (),
@@ -270,12 +273,12 @@ class Rate:
             diagnostics: What the indicator decided about the records (see `Rate`).
         """
         codes, reasons = _outcome_codes(in_scope, hit, excluded or {})
-        counts = np.bincount(codes, minlength=3 + len(reasons))
+        counts = _code_counts(codes, 3 + len(reasons))
         return cls(
             indicator_id=indicator_id,
-            numerator=int(counts[1]),
-            denominator=int(counts[1] + counts[2]),
-            excluded_counts=_excluded_tuple(codes, reasons),
+            numerator=counts[1],
+            denominator=counts[1] + counts[2],
+            excluded_counts=_excluded_tuple(codes, reasons, counts),
             audit=Audit(
                 table=table,
                 codes=codes,
@@ -352,7 +355,7 @@ class Count:
         table: str,
         counted: BoolArray,
         child_ids: npt.NDArray[np.str_],
-        rows: npt.NDArray[np.int64] | None = None,
+        rows: npt.NDArray[np.intp] | None = None,
         population: int | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
         measures: Mapping[str, npt.NDArray[Any]] | None = None,
@@ -479,9 +482,9 @@ class Distribution:
         bands: Sequence[Band],
         child_ids: npt.NDArray[np.str_],
         unit: str = "",
-        rows: npt.NDArray[np.int64] | None = None,
+        rows: npt.NDArray[np.intp] | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
-        band_index: npt.NDArray[np.int64] | None = None,
+        band_index: npt.NDArray[np.integer[Any]] | None = None,
         diagnostics: Sequence[Diagnostic] = (),
     ) -> "Distribution":
         """Band the in-scope, non-excluded *values*.
@@ -493,7 +496,7 @@ class Distribution:
         codes, reasons = _outcome_codes(in_scope, None, excluded or {})
         counted = codes == 1
         if band_index is None:
-            band_index = np.full(len(values), -1, dtype=np.int64)
+            band_index = np.full(len(values), -1, dtype=np.intp)
             for position, band in reversed(list(enumerate(bands))):
                 inside = np.ones(len(values), dtype=np.bool_)
                 if band.lower is not None:

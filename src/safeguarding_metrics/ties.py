@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize_compact, freeze
+from safeguarding_metrics._arrays import CharacterKeys, factorize, freeze, row_numbers
 from safeguarding_metrics._dates import day_numbers, to_date
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.intp]
+KeyArray = npt.NDArray[np.int64]
 
 # Between the parts of a tuple field joined into one text: sorts before any printable text.
 _JOIN = "\x1f"
@@ -315,8 +316,8 @@ class ReferralLinks:
 
 
 def _choose_among_shared(
-    dataset: Dataset, rows: IntArray, codes: npt.NDArray[np.int64]
-) -> tuple[IntArray, npt.NDArray[np.int64], IntArray, IntArray]:
+    dataset: Dataset, rows: IntArray, codes: IntArray
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """The referral chosen for each shared id, and the referrals that differ from it.
 
     *rows* are the referral rows whose id is held by two or more referrals, *codes* their
@@ -338,6 +339,99 @@ def _choose_among_shared(
     return ordered[starts], ordered_codes[starts], ordered[first][differs], ordered[differs]
 
 
+class _ReferralIds:
+    """The referrals' ids, indexed once per dataset, and the referral each id links to.
+
+    Each id gets a code: ids of a narrow range of characters their `CharacterKeys` key
+    (looked up in a table with one entry per possible key when the keys are dense, as
+    numbered ids are, else among the sorted distinct keys); other ids their position among
+    the sorted distinct ids.
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        ids = dataset.column("referrals", "referral_id")
+        n = len(ids)
+        coder = CharacterKeys.fit([ids]) if n else None
+        self._coder = coder
+        self._keys: KeyArray | None = None  # sorted distinct keys, unless keys index a table
+        self._texts: npt.NDArray[np.str_] | None = None  # sorted distinct ids, without keys
+        if coder is not None and coder.size <= _TABLE_PER_REFERRAL * n + (1 << 16):
+            codes = coder.keys(ids).astype(np.intp, copy=False)
+            size = coder.size
+        elif coder is not None:
+            distinct, inverse = np.unique(coder.keys(ids), return_inverse=True)
+            self._keys = freeze(distinct)
+            codes, size = inverse.reshape(-1).astype(np.intp, copy=False), len(distinct)
+        else:
+            texts, codes = factorize(ids)
+            self._texts = freeze(texts)
+            size = len(texts)
+        # Each code's row: the first of the referrals holding it (assigned in reverse).
+        linked = np.full(size, -1, dtype=np.int32 if n < 2**31 else np.intp)
+        linked[codes[::-1]] = row_numbers(n)[::-1]
+        repeated = linked[codes] != row_numbers(n)
+        chosen_pairs = other_pairs = differing = np.zeros(0, dtype=np.intp)
+        if repeated.any():
+            shared_rows = np.flatnonzero(np.isin(codes, np.unique(codes[repeated])))
+            chosen, chosen_codes, chosen_pairs, other_pairs = _choose_among_shared(
+                dataset, shared_rows, codes[shared_rows]
+            )
+            linked[chosen_codes] = chosen
+            differing = np.unique(codes[chosen_pairs])
+        self._linked = freeze(linked)
+        self._differing = freeze(differing)  # sorted codes held by different referrals
+        self.chosen: IntArray = freeze(chosen_pairs)
+        self.others: IntArray = freeze(other_pairs)
+
+    def _codes_of(self, ids: npt.NDArray[np.str_]) -> IntArray:
+        """Each id's code among the referrals' (-1 for an id no referral holds)."""
+        if self._coder is None:
+            texts = self._texts if self._texts is not None else ids[:0]
+            return _position_among(texts, ids)
+        keys = self._coder.keys_or_missing(ids)
+        if self._keys is not None:
+            codes = _position_among(self._keys, keys)
+            codes[keys < 0] = -1
+            return codes
+        keys[keys >= len(self._linked)] = -1
+        return keys.astype(np.intp, copy=False)
+
+    def links(self, ids: npt.NDArray[np.str_]) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+        """Per id, the row of the referral it links to (-1 for none) and whether it is shared.
+
+        An id is shared when two or more different referrals hold it.
+        """
+        codes = self._codes_of(ids)
+        found = codes >= 0
+        found &= ids != ""
+        rows = np.full(len(ids), -1, dtype=np.intp)
+        rows[found] = self._linked[codes[found]]
+        shared = np.zeros(len(ids), dtype=np.bool_)
+        if len(self._differing):
+            shared[found] = np.isin(codes[found], self._differing)
+        return rows, shared
+
+
+def _position_among(distinct: npt.NDArray[Any], values: npt.NDArray[Any]) -> IntArray:
+    """Each value's position in the sorted *distinct* values, or -1 when not among them."""
+    if not len(distinct):
+        return np.full(len(values), -1, dtype=np.intp)
+    position = np.searchsorted(distinct, values).astype(np.intp, copy=False)
+    np.minimum(position, len(distinct) - 1, out=position)
+    position[distinct[position] != values] = -1
+    return position
+
+
+_TABLE_PER_REFERRAL = 4
+"""Entries (4 bytes each) a key table may have per referral before sorted keys are used."""
+
+
+def _referral_ids(dataset: Dataset) -> _ReferralIds:
+    return dataset.derived(
+        ("safeguarding_metrics.ties", "referral-ids"), lambda: _ReferralIds(dataset)
+    )
+
+
 def referral_links(dataset: Dataset, table: TableName) -> ReferralLinks:
     """How the records of *table* link to the referrals by `referral_id` (kept with *dataset*).
 
@@ -349,33 +443,13 @@ def referral_links(dataset: Dataset, table: TableName) -> ReferralLinks:
     """
 
     def build() -> ReferralLinks:
-        ids = dataset.column(table, "referral_id")
-        referral_ids = dataset.column("referrals", "referral_id")
-        n = len(referral_ids)
-        both = np.concatenate([referral_ids, ids]) if len(ids) else referral_ids
-        uniques, codes = factorize_compact(both)
-        referral_codes = codes[:n]
-        linked = np.full(len(uniques), -1, dtype=np.intp)
-        # Assign in reverse so that, for an id held once, its only row is the link.
-        linked[referral_codes[::-1]] = np.arange(n, dtype=np.intp)[::-1]
-        count = np.bincount(referral_codes, minlength=len(uniques))
-        shared_rows = np.flatnonzero(count[referral_codes] > 1).astype(np.intp)
-        pair_chosen = pair_other = np.zeros(0, dtype=np.intp)
-        differing = np.zeros(len(uniques), dtype=np.bool_)
-        if len(shared_rows):
-            chosen, chosen_codes, pair_chosen, pair_other = _choose_among_shared(
-                dataset, shared_rows, referral_codes[shared_rows]
-            )
-            linked[chosen_codes] = chosen
-            differing[referral_codes[pair_chosen]] = True
-        record_codes = codes[n:]
-        rows = linked[record_codes]
-        rows[ids == ""] = -1
+        referrals = _referral_ids(dataset)
+        rows, shared = referrals.links(dataset.column(table, "referral_id"))
         return ReferralLinks(
             rows=freeze(rows),
-            shared=freeze(differing[record_codes] & (ids != "")),
-            chosen=freeze(pair_chosen),
-            others=freeze(pair_other),
+            shared=freeze(shared),
+            chosen=referrals.chosen,
+            others=referrals.others,
         )
 
     return dataset.derived(("safeguarding_metrics.ties", "referral-links", table), build)

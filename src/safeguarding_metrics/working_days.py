@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import importlib.metadata
 from collections.abc import Iterable
-from typing import Any, overload
+from typing import Any, TypeGuard, overload
 
 import attrs
 import numpy as np
@@ -44,10 +44,20 @@ ENGLAND_FIRST_DAY = dt.date(1970, 1, 1)
 ENGLAND_LAST_DAY = dt.date(2050, 12, 31)
 """The last day the England calendar covers (SPEC §1)."""
 
+_BLOCK = 1 << 15  # pairs counted at a time by the array path
 _DATE = dt.date  # the scalar fast path tests `type(x) is _DATE`: a module global is quickest
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+
+
+def _day_vector(value: Any) -> TypeGuard[DayArray]:
+    """Whether *value* is a one-dimensional `datetime64[D]` array."""
+    return (
+        isinstance(value, np.ndarray)
+        and value.ndim == 1
+        and value.dtype == np.dtype("datetime64[D]")
+    )
 
 
 def _frozen_dates(values: Iterable[dt.date]) -> frozenset[dt.date]:
@@ -214,8 +224,15 @@ class WorkingDayCalendar:
                 - self._cumulative_list[self._scalar_index(start)]
             )
         table = self._cumulative_or_nan
-        counts: FloatArray = np.take(table, self._offsets(end))
-        before = np.take(table, self._offsets(start))
+        if _day_vector(start) and _day_vector(end) and len(start) == len(end):
+            found = self._covered_differences(end.view(np.int64), start.view(np.int64))
+            if found is not None:
+                return found
+        end_index, start_index = self._offsets(end), self._offsets(start)
+        if end_index.ndim == 1 and end_index.shape == start_index.shape:
+            return self._differences(end_index, start_index)
+        counts: FloatArray = np.take(table, end_index)
+        before = np.take(table, start_index)
         try:
             shape = np.broadcast_shapes(counts.shape, before.shape)
         except ValueError:
@@ -275,6 +292,49 @@ class WorkingDayCalendar:
 
     # -- internals -------------------------------------------------------------------------
 
+    def _covered_differences(self, end: IntArray, start: IntArray) -> FloatArray | None:
+        """`_differences` of day numbers, checked a block at a time; None if one is uncovered.
+
+        The common case, every day present and covered, reads each block once while it is
+        in the processor's cache; otherwise the caller takes the general path.
+        """
+        first = (self.first_day - dt.date(1970, 1, 1)).days
+        size = len(self._is_working)
+        table = self._cumulative_or_nan
+        n = len(end)
+        counts: FloatArray = np.empty(n, dtype=np.float64)
+        before = np.empty(min(n, _BLOCK), dtype=np.float64)
+        for low in range(0, n, _BLOCK):
+            high = min(low + _BLOCK, n)
+            ends, starts = end[low:high], start[low:high]
+            if first:
+                ends, starts = ends - first, starts - first
+            # One unsigned comparison catches days before, after, and NaT (a huge negative).
+            if (ends.view(np.uint64) >= size).any() or (starts.view(np.uint64) >= size).any():
+                return None
+            out = counts[low:high]
+            np.take(table, ends, out=out)
+            np.take(table, starts, out=before[: high - low])
+            np.subtract(out, before[: high - low], out=out)
+        return counts
+
+    def _differences(self, end_index: IntArray, start_index: IntArray) -> FloatArray:
+        """`table[end_index] - table[start_index]`, a block at a time.
+
+        The blocks keep the look-ups in the processor's cache and need one output array only.
+        """
+        table = self._cumulative_or_nan
+        n = len(end_index)
+        counts: FloatArray = np.empty(n, dtype=np.float64)
+        before = np.empty(min(n, _BLOCK), dtype=np.float64)
+        for first in range(0, n, _BLOCK):
+            last = min(first + _BLOCK, n)
+            out = counts[first:last]
+            np.take(table, end_index[first:last], out=out)
+            np.take(table, start_index[first:last], out=before[: last - first])
+            np.subtract(out, before[: last - first], out=out)
+        return counts
+
     def _target_positions(
         self, index: IntArray, steps: IntArray, missing: BoolArray | None = None
     ) -> IntArray:
@@ -320,12 +380,13 @@ class WorkingDayCalendar:
         outside = index.view(np.uint64) >= size
         if not outside.any():
             return index
-        missing = numbers == NAT_DAY
-        uncovered = outside & ~missing
-        if uncovered.any():
+        # Every day outside the coverage goes to the sentinel; that must be the NaT days.
+        clipped = np.minimum(index.view(np.uint64), size).view(np.int64)
+        if np.count_nonzero(outside) != np.count_nonzero(numbers == NAT_DAY):
+            uncovered = outside & (numbers != NAT_DAY)
             bad = int(numbers.flat[int(np.flatnonzero(uncovered)[0])])
             raise CalendarCoverageError(self._coverage_message(to_date(np.datetime64(bad, "D"))))
-        return np.where(missing, size, index)
+        return clipped
 
     def _indices(self, days: Any) -> tuple[IntArray, BoolArray | None]:
         """Offsets into the calendar's tables, and the mask of missing days (None if none)."""

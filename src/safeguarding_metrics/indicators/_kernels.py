@@ -21,12 +21,18 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._arrays import (
+    child_day_order,
+    child_day_sort,
+    row_numbers,
+    stable_order,
+)
 from safeguarding_metrics._arrays import freeze as frozen
 from safeguarding_metrics._dates import NAT_DAY, day_numbers
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.periods import add_months
+from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.ties import content_rank, record_diagnostic, tie_diagnostics_per_pair
 
 __all__ = [
@@ -39,14 +45,18 @@ __all__ = [
     "cached",
     "check_choice",
     "child_day_keys",
+    "child_day_order",
     "frozen",
     "icpc_not_required_diagnostics",
+    "in_period",
     "referral_day_groups",
     "representatives",
+    "shift_months",
     "stable_order",
 ]
 
 IntArray = npt.NDArray[np.int64]
+IntpArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 T = TypeVar("T")
 
@@ -79,33 +89,26 @@ def check_choice(indicator_id: str, name: str, value: Any, choices: Iterable[Any
 # -- sorting and dates -----------------------------------------------------------------------
 
 
-def stable_order(keys: IntArray) -> tuple[IntArray, IntArray]:
-    """The rows in order of *keys*, ties in input order, and the keys in that order.
+def child_day_keys(codes: npt.NDArray[np.integer[Any]], days: IntArray) -> IntArray:
+    """One int64 per (child code, day) pair, ordered by child then day.
 
-    Equal to a stable `argsort`, but several times faster when the keys span a range small
-    enough to pack each key and its row number into one int64: then one (unstable, fast)
-    `np.sort` of the packed values orders by key and, among equal keys, by row.
+    The keys of any two arrays compare as their pairs do, so keys of one collection can be
+    looked up among another's (`np.searchsorted`).
     """
-    n = len(keys)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), keys.astype(np.int64)
-    low, high = int(keys.min()), int(keys.max())
-    row_bits = max(int(n - 1).bit_length(), 1)
-    if (high - low).bit_length() + row_bits <= 62:
-        packed = (keys.astype(np.int64) - low) << row_bits
-        packed |= np.arange(n, dtype=np.int64)
-        packed.sort()
-        order = packed & ((1 << row_bits) - 1)
-        packed >>= row_bits
-        packed += low
-        return order, packed
-    order = np.argsort(keys, kind="stable").astype(np.int64)
-    return order, keys[order]
-
-
-def child_day_keys(codes: IntArray, days: IntArray) -> IntArray:
-    """One int64 per (child code, day) pair, ordered by child then day."""
     return (codes.astype(np.int64) << 32) + (days + _DAY_SHIFT)
+
+
+def in_period(period: ReportingPeriod, dates: npt.NDArray[np.datetime64]) -> BoolArray:
+    """`period.contains_many(dates)`: one unsigned comparison per date.
+
+    A date before the period's start, after its end, or missing (`NaT`, the smallest
+    day number) is more than the period's length past its start once read as unsigned.
+    """
+    start = int(np.datetime64(period.start, "D").astype(np.int64))
+    length = (period.end - period.start).days
+    offsets = day_numbers(dates) - start  # NaT wraps round to a huge positive number
+    result: BoolArray = offsets.view(np.uint64) <= length
+    return result
 
 
 def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:
@@ -116,17 +119,50 @@ def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:
     the array, as it is for a national extract.
     """
     days = day_numbers(dates)
-    present = days != NAT_DAY
-    if not present.any():
-        return days.copy()
-    low = int(days[present].min())
-    high = int(days[present].max())
+    if not len(days):
+        return days.astype(np.int64)
+    low, high = int(days.min()), int(days.max())
+    missing = low == NAT_DAY
+    present: BoolArray | None = None
+    if missing:
+        present = days != NAT_DAY
+        if not present.any():
+            return days.copy()
+        low = int(days[present].min())
     if high - low + 1 >= len(days):
-        return day_numbers(add_months(dates, months))
+        return day_numbers(add_months(dates, months)).copy()
     span = np.arange(low, high + 1, dtype=np.int64).view("datetime64[D]")
     table = day_numbers(add_months(span, months))
+    if present is None:
+        offsets = days - low
+        return table[offsets]
     result = np.full(len(days), NAT_DAY, dtype=np.int64)
     result[present] = table[days[present] - low]
+    return result
+
+
+def shift_months(
+    dates: npt.NDArray[np.datetime64], months: int | npt.NDArray[np.integer[Any]]
+) -> npt.NDArray[np.datetime64]:
+    """`add_months(dates, months)`, element-wise, `NaT` kept: through `add_months_days`.
+
+    *months* is one number or one per date; each distinct number is a table of its own.
+    """
+    if isinstance(months, int | np.integer):
+        shifted = add_months_days(dates, int(months))
+    else:
+        steps = np.asarray(months)
+        shifted = np.full(len(dates), NAT_DAY, dtype=np.int64)
+        if not len(steps):
+            return shifted.view("datetime64[D]")
+        low, high = int(steps.min()), int(steps.max())
+        # Few distinct numbers of months (3 or 6, say): one table each.
+        distinct = range(low, high + 1) if high - low < 64 else np.unique(steps).tolist()
+        for step in distinct:
+            rows = np.flatnonzero(steps == step)
+            if len(rows):
+                shifted[rows] = add_months_days(dates[rows], int(step))
+    result: npt.NDArray[np.datetime64] = shifted.view("datetime64[D]")
     return result
 
 
@@ -154,8 +190,8 @@ class SameDayGroups:
     key by content: few, even in a national extract.
 
     Attributes:
-        order: Rows by child, day and then kept-first.
-        new_group: Per position of *order*, whether a (child, day) group starts there.
+        previous_day: Per row, the latest day before its own of a row of the same child
+            (`NAT_DAY` for none).
         representative: Per row, the kept row of its group.
         kept: Per row, whether it is the kept row of its group.
         duplicate: Per row, the negation of *kept*.
@@ -166,19 +202,22 @@ class SameDayGroups:
 
     def __init__(
         self,
-        codes: IntArray,
+        codes: npt.NDArray[np.integer[Any]],
         days: IntArray,
         keys: Sequence[npt.NDArray[Any]],
         content: Callable[[npt.NDArray[np.intp]], npt.NDArray[np.intp]],
     ) -> None:
-        order, sorted_keys = stable_order(child_day_keys(codes, days))
-        new_group = np.ones(len(order), dtype=np.bool_)
-        new_group[1:] = sorted_keys[1:] != sorted_keys[:-1]
-        tied_kept = tied_other = np.zeros(0, dtype=np.int64)
-        if len(order) and not new_group.all():
-            group = np.cumsum(new_group) - 1
-            shared = np.bincount(group)[group] > 1
+        order, group, previous_by_group = child_day_sort(codes, days)
+        tied_kept = tied_other = np.zeros(0, dtype=np.intp)
+        if len(previous_by_group) < len(order):
+            # A position is in a shared group when a neighbour is of the same group.
+            same_next = group[1:] == group[:-1]
+            shared = np.zeros(len(order), dtype=np.bool_)
+            shared[1:] = same_next
+            shared[:-1] |= same_next
+            del same_next
             positions = np.flatnonzero(shared)  # contiguous runs, one per shared group
+            del shared
             rows = order[positions]
             groups = group[positions]
             ranks = [_key_ranks(key[rows]) for key in keys]
@@ -196,16 +235,22 @@ class SameDayGroups:
                 tied_kept, tied_other = _content_ties(groups, ranks, by_content, by_keys)
                 tied_kept, tied_other = rows[tied_kept], rows[tied_other]
             order[positions] = rows[by_keys]
-        self.order: IntArray = frozen(order)
-        self.new_group: BoolArray = frozen(new_group)
-        self.representative: IntArray = frozen(representatives(order, new_group))
-        self.kept: BoolArray = frozen(self.representative == np.arange(len(codes)))
-        self.duplicate: BoolArray = frozen(~self.kept)
-        self.tied_kept: IntArray = frozen(tied_kept)
-        self.tied_other: IntArray = frozen(tied_other)
+        # Each row's group, then the group's kept (first) row and previous day.
+        first_of_group = np.empty(len(previous_by_group), dtype=np.intp)
+        first_of_group[group[::-1]] = order[::-1]
+        row_group = np.empty(len(order), dtype=np.intp)
+        row_group[order] = group
+        del order, group
+        self.representative: IntpArray = frozen(first_of_group[row_group])
+        self.previous_day: IntArray = frozen(previous_by_group[row_group])
+        kept = self.representative == row_numbers(len(codes))
+        self.kept: BoolArray = frozen(kept)
+        self.duplicate: BoolArray = frozen(~kept)
+        self.tied_kept: IntpArray = frozen(tied_kept)
+        self.tied_other: IntpArray = frozen(tied_other)
         self._diagnostics: dict[int, Diagnostic | None] = {}
 
-    def ties_in(self, rows: BoolArray) -> tuple[IntArray, IntArray]:
+    def ties_in(self, rows: BoolArray) -> tuple[IntpArray, IntpArray]:
         """The (kept, other) pairs of ties broken by content whose kept row is in *rows*."""
         wanted = rows[self.tied_kept]
         return self.tied_kept[wanted], self.tied_other[wanted]
@@ -213,7 +258,7 @@ class SameDayGroups:
     def diagnostics_in(
         self,
         rows: BoolArray,
-        build: Callable[[IntArray, IntArray], list[Diagnostic | None]],
+        build: Callable[[IntpArray, IntpArray], list[Diagnostic | None]],
     ) -> list[Diagnostic]:
         """The diagnostics of the ties whose kept row is in *rows*, each built once.
 
@@ -229,11 +274,11 @@ class SameDayGroups:
 
 
 def _content_ties(
-    groups: IntArray,
+    groups: IntpArray,
     ranks: Sequence[npt.NDArray[Any]],
     by_content: npt.NDArray[np.intp],
     by_keys: npt.NDArray[np.intp],
-) -> tuple[IntArray, IntArray]:
+) -> tuple[IntpArray, IntpArray]:
     """Positions (into the shared rows) of each kept row and each row it beat on content."""
     ordered_groups = groups[by_keys]
     starts = np.ones(len(by_keys), dtype=np.bool_)
@@ -242,15 +287,15 @@ def _content_ties(
     beaten = by_content[by_keys] != by_content[first]
     for rank in ranks:
         beaten &= rank[by_keys] == rank[first]
-    return first[beaten].astype(np.int64), by_keys[beaten].astype(np.int64)
+    return first[beaten].astype(np.intp), by_keys[beaten].astype(np.intp)
 
 
-def representatives(order: IntArray, new_group: BoolArray) -> IntArray:
+def representatives(order: IntpArray, new_group: BoolArray) -> IntpArray:
     """For each row, the first row of its group, from a grouping's order and group starts."""
-    positions = np.arange(len(order), dtype=np.int64)
-    first = np.maximum.accumulate(np.where(new_group, positions, 0))
-    representative = np.empty(len(order), dtype=np.int64)
-    representative[order] = order[first]
+    group = np.cumsum(new_group, dtype=np.intp)
+    group -= 1
+    representative = np.empty(len(order), dtype=np.intp)
+    representative[order] = order[new_group][group]
     return representative
 
 

@@ -28,6 +28,7 @@ from safeguarding_metrics.indicators._kernels import (
     check_choice,
     child_day_keys,
     frozen,
+    in_period,
 )
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.records import Record
@@ -253,7 +254,7 @@ def second_plan_rate(
     history = earlier > 0
     recorded = recorded_count >= 1  # nan compares False
     hit = {"history": history, "recorded": recorded, "either": history | recorded}[basis]
-    in_scope = period.contains_many(plans.start)
+    in_scope = in_period(period, plans.start)
     return Rate.from_flags(
         indicator_id=CPP_SECOND_OR_SUBSEQUENT.id,
         table="cp_plans",
@@ -346,7 +347,7 @@ def repeat_plan_within_2y_rate(
     plans = _Plans.of(dataset)
     lower = plans.start_plus_months(-TWO_YEARS_MONTHS)
     ended = plans.ended_between(lower, plans.start_days)
-    in_scope = period.contains_many(plans.start)
+    in_scope = in_period(period, plans.start)
     return Rate.from_flags(
         indicator_id=CPP_REPEAT_WITHIN_2Y.id,
         table="cp_plans",
@@ -428,7 +429,7 @@ def long_plan_ended_rate(
     dataset = as_dataset(data)
     check_choice(CPP_ENDED_2Y_PLUS.id, "threshold", threshold, THRESHOLDS)
     plans = _Plans.of(dataset)
-    in_scope = period.contains_many(plans.end)
+    in_scope = in_period(period, plans.end)
     return Rate.from_flags(
         indicator_id=CPP_ENDED_2Y_PLUS.id,
         table="cp_plans",
@@ -600,13 +601,13 @@ def plan_duration_distribution(
     dataset = as_dataset(data)
     plans = _Plans.of(dataset)
     end = plans.end_days
-    band = np.full(len(plans.codes), len(DURATION_BANDS) - 1, dtype=np.int64)
+    band = np.full(len(plans.codes), len(DURATION_BANDS) - 1, dtype=np.intp)
     band[~_on_or_after(end, plans.start_plus_months(24))] = 3
     band[~_on_or_after(end, plans.start_plus_months(12))] = 2
     band[~_on_or_after(end, plans.start_plus_months(6) + 1)] = 1
     band[~_on_or_after(end, plans.start_plus_months(3) + 1)] = 0
     band[~plans.ended] = len(DURATION_BANDS) - 1  # no end: as before any comparison
-    in_scope = period.contains_many(plans.end)
+    in_scope = in_period(period, plans.end)
     return Distribution.from_values(
         indicator_id=CPP_DURATIONS.id,
         table="cp_plans",

@@ -34,9 +34,11 @@ from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.indicators._kernels import (
     check_choice,
     icpc_not_required_diagnostics,
+    in_period,
     referral_day_groups,
+    shift_months,
 )
-from safeguarding_metrics.periods import ReportingPeriod, add_months
+from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.records import Record, TableName
 from safeguarding_metrics.results import Band, Count, Distribution, Polarity
 
@@ -149,17 +151,17 @@ def _child_count(
 ) -> Count:
     """A count of children: one audit row per child with a record in *table*."""
     codes = dataset.child_codes(table)
-    present = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    present = np.zeros(dataset.child_count, dtype=np.bool_)
     present[codes] = True
-    counted = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    counted = np.zeros(dataset.child_count, dtype=np.bool_)
     counted[codes[counted_rows]] = True
     children = np.flatnonzero(present)
     return Count.from_flags(
         indicator_id=indicator_id,
         table="children",
         counted=counted[children],
-        child_ids=dataset.child_ids[children],
-        rows=np.full(len(children), -1, dtype=np.int64),
+        child_ids=dataset.child_ids_of(children),
+        rows=np.full(len(children), -1, dtype=np.intp),
         population=population,
         measures={name: values[children] for name, values in (measures or {}).items()},
     )
@@ -237,7 +239,7 @@ def children_in_need_at_period_end(
 
 
 def _first_per_child(
-    child_codes: npt.NDArray[np.int64], days: DayArray, candidates: BoolArray
+    child_codes: npt.NDArray[np.intp], days: DayArray, candidates: BoolArray
 ) -> BoolArray:
     """The earliest candidate row of each child (candidates are one per child and day)."""
     first = np.zeros(len(candidates), dtype=np.bool_)
@@ -334,7 +336,7 @@ def children_on_cp_plan_at_period_end(
     ends = dataset.dates("cp_plans", "end_date")
     open_now = _open_at(starts, ends, _day(period.end))
     codes = dataset.child_codes("cp_plans")
-    open_plans = np.bincount(codes[open_now], minlength=len(dataset.child_ids))
+    open_plans = np.bincount(codes[open_now], minlength=dataset.child_count)
     return _child_count(
         indicator_id=CP_AT_PERIOD_END.id,
         dataset=dataset,
@@ -419,13 +421,15 @@ def children_looked_after_at_period_end(
     history = care_history(dataset)
     open_now = history.open_at(period.end)
     codes = dataset.child_codes("episodes")
-    n_children = len(dataset.child_ids)
+    n_children = dataset.child_count
     open_episodes = np.bincount(codes[open_now], minlength=n_children)
-    counted = np.bincount(codes[open_now & ~history.short_break], minlength=n_children) > 0
+    counted = np.zeros(n_children, dtype=np.bool_)
+    counted[codes[open_now & ~history.short_break]] = True
     latest = latest_set_aside_rows(dataset, period.end, history.short_break)
     unknown = (open_episodes == 0) & (latest >= 0)
-    children = np.flatnonzero(np.bincount(codes, minlength=n_children))
-    judged = np.bincount(codes, minlength=n_children) > 0
+    judged = np.zeros(n_children, dtype=np.bool_)
+    judged[codes] = True
+    children = np.flatnonzero(judged)
     diagnostics, repairs = repair_diagnostics(dataset, history, period=period, children=judged)
     excluded_rows = in_history_order(history, latest[unknown])
     diagnostics += exclusion_diagnostics(dataset, history, excluded_rows, latest=True)
@@ -433,8 +437,8 @@ def children_looked_after_at_period_end(
         indicator_id=CLA_AT_PERIOD_END.id,
         table="children",
         counted=(counted | unknown)[children],
-        child_ids=dataset.child_ids[children],
-        rows=np.full(len(children), -1, dtype=np.int64),
+        child_ids=dataset.child_ids_of(children),
+        rows=np.full(len(children), -1, dtype=np.intp),
         population=population,
         excluded={"episode-error": unknown[children]},
         measures={
@@ -527,7 +531,7 @@ def contacts_in_period(
     return Count.from_flags(
         indicator_id=CONTACTS_IN_PERIOD.id,
         table="contacts",
-        counted=period.contains_many(dataset.dates("contacts", "contact_date")),
+        counted=in_period(period, dataset.dates("contacts", "contact_date")),
         child_ids=dataset.column("contacts", "child_id"),
         population=population,
     )
@@ -582,16 +586,16 @@ def referrals_in_period(
     dataset = as_dataset(data)
     population = _population(REFERRALS_IN_PERIOD.id, population)
     referred = dataset.dates("referrals", "referral_date")
-    in_period = period.contains_many(referred)
+    dated_in_period = in_period(period, referred)
     groups = referral_day_groups(dataset)
     return Count.from_flags(
         indicator_id=REFERRALS_IN_PERIOD.id,
         table="referrals",
-        counted=in_period,
+        counted=dated_in_period,
         child_ids=dataset.column("referrals", "child_id"),
         population=population,
         excluded={"duplicate": groups.duplicate},
-        diagnostics=groups.tie_diagnostics(dataset, in_period),
+        diagnostics=groups.tie_diagnostics(dataset, dated_in_period),
     )
 
 
@@ -673,14 +677,14 @@ def assessments_in_period(
     check_choice(ASSESSMENTS_IN_PERIOD.id, "basis", basis, _ASSESSMENT_BASES)
     check_choice(ASSESSMENTS_IN_PERIOD.id, "kind", kind, _ASSESSMENT_KINDS)
     started = dataset.dates("assessments", "start_date")
-    authorised = period.contains_many(dataset.dates("assessments", "authorisation_date"))
+    authorised = in_period(period, dataset.dates("assessments", "authorisation_date"))
     if basis == "completed":
         in_scope = authorised
         missing_start = np.zeros(len(started), dtype=np.bool_)  # the start is not needed
     else:
         # With no start date, an assessment authorised in the period is in its reach.
         missing_start = np.isnat(started)
-        in_scope = period.contains_many(started) | (missing_start & authorised)
+        in_scope = in_period(period, started) | (missing_start & authorised)
     if kind != "any":
         in_scope &= dataset.column("assessments", "kind") == kind
     return Count.from_flags(
@@ -783,11 +787,11 @@ def section47s_in_period(
     missing_start = np.isnat(started)
     # As in s47-to-icpc's cohort: with no start date, a conference dated in the period
     # places the enquiry in the period's reach.
-    conference = period.contains_many(dataset.dates("section47s", "icpc_date"))
+    conference = in_period(period, dataset.dates("section47s", "icpc_date"))
     return Count.from_flags(
         indicator_id=S47S_IN_PERIOD.id,
         table="section47s",
-        counted=period.contains_many(started) | (missing_start & conference),
+        counted=in_period(period, started) | (missing_start & conference),
         child_ids=dataset.column("section47s", "child_id"),
         population=population,
         excluded={"missing-start": missing_start},
@@ -860,7 +864,7 @@ def icpcs_in_period(
     dataset = as_dataset(data)
     population = _population(ICPCS_IN_PERIOD.id, population)
     # SPEC §4.1: a recorded conference is a conference, whatever ICPCnotRequired says.
-    held = period.contains_many(dataset.dates("section47s", "icpc_date"))
+    held = in_period(period, dataset.dates("section47s", "icpc_date"))
     return Count.from_flags(
         indicator_id=ICPCS_IN_PERIOD.id,
         table="section47s",
@@ -953,23 +957,22 @@ def cin_closure_durations(
     referred = dataset.dates("referrals", "referral_date")
     closed = dataset.dates("referrals", "closure_date")
     groups = referral_day_groups(dataset)
-    in_scope = period.contains_many(closed)
+    in_scope = in_period(period, closed)
     if not include_nfa:
         in_scope &= ~dataset.column("referrals", "nfa")
     # A duplicate is in or out of scope with the referral kept in its place.
     in_scope = in_scope[groups.representative]
-    band_index = np.zeros(len(referred), dtype=np.int64)
+    band_index = np.zeros(len(referred), dtype=np.int8)  # five bands at most
     rows = np.flatnonzero(in_scope)
     for _, months in chosen[1:]:
-        band_index[rows] += closed[rows] >= add_months(referred[rows], months)
-    missing = np.isnat(closed)
-    days = np.where(
-        missing, 0, day_numbers(closed) - day_numbers(np.where(missing, closed, referred))
-    )
+        band_index[rows] += closed[rows] >= shift_months(referred[rows], months)
+    # Days from referral to closure; nan while open.
+    values = np.subtract(day_numbers(closed), day_numbers(referred), dtype=np.float64)
+    values[np.isnat(closed) | np.isnat(referred)] = np.nan
     return Distribution.from_values(
         indicator_id=CIN_CLOSURE_DURATIONS.id,
         table="referrals",
-        values=np.where(missing, np.nan, days.astype(np.float64)),
+        values=values,
         in_scope=in_scope,
         bands=[band for band, _ in chosen],
         child_ids=dataset.column("referrals", "child_id"),

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from safeguarding_metrics._arrays import factorize
-from safeguarding_metrics._dates import DayArray, to_date
+from safeguarding_metrics._dates import DayArray, day_numbers, to_date
 from safeguarding_metrics.care_history import (
     NOT_CEASING,
     SHORT_BREAKS_CHOICES,
@@ -25,6 +25,7 @@ from safeguarding_metrics.care_history import (
     EpisodeProblem,
     ShortBreaks,
     care_history,
+    episode_codes,
     episode_diagnostics,
     exclusion_diagnostics,
     in_history_order,
@@ -46,6 +47,7 @@ from safeguarding_metrics.catalogue import (
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError
+from safeguarding_metrics.indicators._kernels import child_day_order, in_period, shift_months
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.provenance import collection_year
 from safeguarding_metrics.records import Record, TableName
@@ -211,16 +213,16 @@ SHORT_BREAKS = Option(
 # -- shared helpers --------------------------------------------------------------------------
 
 
-def _children(dataset: Dataset, *tables: TableName) -> npt.NDArray[np.int64]:
+def _children(dataset: Dataset, *tables: TableName) -> npt.NDArray[np.intp]:
     """The codes of the children with a record in any of *tables*, sorted, each once."""
-    present = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    present = np.zeros(dataset.child_count, dtype=np.bool_)
     for table in tables:
         present[dataset.child_codes(table)] = True
-    return np.flatnonzero(present).astype(np.int64)
+    return np.flatnonzero(present)
 
 
-def _child_ids(dataset: Dataset, children: npt.NDArray[np.int64]) -> npt.NDArray[np.str_]:
-    result: npt.NDArray[np.str_] = dataset.child_ids[children]
+def _child_ids(dataset: Dataset, children: npt.NDArray[np.intp]) -> npt.NDArray[np.str_]:
+    result: npt.NDArray[np.str_] = dataset.child_ids_of(children)
     return result
 
 
@@ -245,7 +247,7 @@ def _episode_errors(
     either way round, reach into the window from `_window_start` to period end. Also
     returns, per episode, which set-aside episodes matter.
     """
-    errors = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    errors = np.zeros(dataset.child_count, dtype=np.bool_)
     flagged = ~history.valid
     if not flagged.any():
         return errors, flagged
@@ -276,8 +278,7 @@ def _window_start(
     began = np.zeros(int(history.period.max(initial=-1)) + 1, dtype=np.intp)
     began[history.period[first_rows]] = first_rows
     first_row = _pick(began, np.maximum(reference_period, 0), has_reference)
-    reasons = dataset.column("episodes", "reason_new")
-    normalised = np.char.upper(np.char.strip(_pick(reasons, first_row, has_reference)))
+    normalised = _pick(episode_codes(dataset, "reason_new"), first_row, has_reference)
     began_with_s = has_reference & (normalised == STARTS_CARE)
     care_start = _pick(history.care_start, first_row, has_reference).view(np.int64)
     # The end of the care before it: the latest end among the child's episodes of earlier
@@ -359,7 +360,7 @@ def _diagnostics(
     dataset: Dataset,
     history: CareHistory,
     period: ReportingPeriod,
-    children: npt.NDArray[np.int64],
+    children: npt.NDArray[np.intp],
     *,
     excluded: BoolArray,
     error_episodes: BoolArray,
@@ -381,10 +382,10 @@ def _diagnostics(
         The diagnostics (repairs, in care-history order, then exclusions) and the audit's
         per-row ``repairs`` measure.
     """
-    judged = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    judged = np.zeros(dataset.child_count, dtype=np.bool_)
     judged[children] = True
     found, counts = repair_diagnostics(dataset, history, period=period, children=judged)
-    excluded_codes = np.zeros(len(dataset.child_ids), dtype=np.bool_)
+    excluded_codes = np.zeros(dataset.child_count, dtype=np.bool_)
     excluded_codes[children[excluded]] = True
     latest = np.zeros(len(history), dtype=np.bool_)
     if unknown_rows is not None:
@@ -551,22 +552,20 @@ def lac_review_timeliness_rate(
     if since is not None:
         judged_from = np.where(timed & (care_start < _day(since)), _day(since), judged_from)
     from_known = ~np.isnat(judged_from)
-    anchor_due = add_months(judged_from, LATER_REVIEW_MONTHS)
+    anchor_due = shift_months(judged_from, LATER_REVIEW_MONTHS)
 
     # The cohort's reviews from care start (or the known history) to period end, each date
     # once, by child and date.
-    position = np.full(len(dataset.child_ids), -1, dtype=np.intp)
-    position[children] = np.arange(n)
-    owner = position[dataset.child_codes("lac_reviews")]
+    # Every reviewed child is among *children* (sorted): its place there.
+    owner = np.searchsorted(children, dataset.child_codes("lac_reviews"))
     when = dataset.dates("lac_reviews", "review_date")
     counted_from = np.where(from_known, judged_from, care_start)
     keep = in_scope[owner] & (when >= counted_from[owner]) & (when <= end)
     owner, when = owner[keep], when[keep]
-    order = np.lexsort((when, owner))
+    # By child and date, each date once.
+    order, new_day = child_day_order(owner, day_numbers(when))
+    order = order[new_day]
     owner, when = owner[order], when[order]
-    repeat = np.zeros(len(owner), dtype=np.bool_)
-    repeat[1:] = (owner[1:] == owner[:-1]) & (when[1:] == when[:-1])
-    owner, when = owner[~repeat], when[~repeat]
     first = np.ones(len(owner), dtype=np.bool_)
     first[1:] = owner[1:] != owner[:-1]
     positions = np.arange(len(owner))
@@ -575,7 +574,7 @@ def lac_review_timeliness_rate(
     second = (rank == 1) & ~from_known[owner]
     months = np.where(second, SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS)
     first_of = np.where(from_known[owner], anchor_due[owner], first_due[owner])
-    due = np.where(first, first_of, add_months(previous, months))
+    due = np.where(first, first_of, shift_months(previous, months))
     late = when > due
 
     count = np.bincount(owner, minlength=n)
@@ -585,7 +584,7 @@ def lac_review_timeliness_rate(
     last[:-1] = first[1:]
     last_review[owner[last]] = when[last]
     next_months = np.where((count == 1) & ~from_known, SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS)
-    next_due = np.where(count == 0, first_due, add_months(last_review, next_months))
+    next_due = np.where(count == 0, first_due, shift_months(last_review, next_months))
     on_time = (late_count == 0) & (end <= next_due)
     missing_history = from_known & (count == 0)
     excluded = {
@@ -608,7 +607,7 @@ def lac_review_timeliness_rate(
         in_scope=in_scope,
         hit=on_time,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.int64),
+        rows=np.full(n, -1, dtype=np.intp),
         excluded=excluded,
         measures={
             "care_start": care_start,
@@ -776,7 +775,7 @@ def three_plus_placements_rate(
         in_scope=in_scope,
         hit=counts >= MANY_PLACEMENTS,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.int64),
+        rows=np.full(n, -1, dtype=np.intp),
         excluded={"episode-error": errors},
         measures={"placements": np.where(in_scope, counts, np.nan), "repairs": repairs},
         diagnostics=diagnostics,
@@ -799,7 +798,7 @@ def _placements_in(
     first = np.ones(len(rows), dtype=np.bool_)
     first[1:] = codes[1:] != codes[:-1]
     counted = first | history.begins_placement[rows]
-    return np.bincount(codes[counted], minlength=len(dataset.child_ids)).astype(np.int64)
+    return np.bincount(codes[counted], minlength=dataset.child_count)
 
 
 CLA_3_PLUS_PLACEMENTS = Indicator(
@@ -862,7 +861,7 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
 
 def _birth_dates(dataset: Dataset) -> DayArray:
     """For every child code, its birth date from the Child records (`NaT` when none)."""
-    births = np.full(len(dataset.child_ids), np.iinfo(np.int64).min, dtype=np.int64)
+    births = np.full(dataset.child_count, np.iinfo(np.int64).min, dtype=np.int64)
     known = dataset.dates("children", "birth_date")
     present = ~np.isnat(known)
     # Several Child records of one child: the latest birth date wins (order-independent).
@@ -941,7 +940,7 @@ def long_term_stability_rate(
     long_term = care_start <= _day(add_months(period.end, -LONG_TERM_CARE_MONTHS))
     birth = _birth_dates(dataset)[children]
     missing_birth = np.isnat(birth)
-    sixteenth = add_months(birth, 12 * STABILITY_AGE_LIMIT_YEARS)
+    sixteenth = shift_months(birth, 12 * STABILITY_AGE_LIMIT_YEARS)
     under_16 = missing_birth | (sixteenth > _day(period.end))
     # An episode error makes the start of care uncertain, so the 30-month test cannot
     # decide: such a child is excluded whenever it is otherwise in the cohort.
@@ -952,7 +951,7 @@ def long_term_stability_rate(
     previous_start = _pick(history.previous_placement_start, row, looked_after)
     first_row = _pick(history.placement_first_row, row, looked_after)
     adoptive_now = np.isin(_pick(history.placement_code, row, looked_after), ADOPTION_PLACEMENTS)
-    codes = np.char.upper(np.char.strip(dataset.column("episodes", "placement")))
+    codes = episode_codes(dataset, "placement")
     began_adoptive = np.isin(_pick(codes, first_row, first_row >= 0), ADOPTION_PLACEMENTS)
     stable = (placement_start <= since) | (
         adoptive_now & began_adoptive & (previous_start <= since)
@@ -972,7 +971,7 @@ def long_term_stability_rate(
         in_scope=in_scope,
         hit=stable,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.int64),
+        rows=np.full(n, -1, dtype=np.intp),
         excluded={"episode-error": errors, "missing-birth-date": missing_birth},
         measures={
             "care_start": np.where(looked_after, care_start, _nat(n)),
@@ -1092,8 +1091,8 @@ def _care_leaver_cohort(
     age = np.full(n, np.nan)
     birthday = _nat(n)
     for years in ages:
-        candidate = add_months(birth, 12 * years)
-        found = np.isnan(age) & period.contains_many(candidate)
+        candidate = shift_months(birth, 12 * years)
+        found = np.isnan(age) & in_period(period, candidate)
         age = np.where(found, float(years), age)
         birthday = np.where(found, candidate, birthday)
     year = dataset.column("care_leavers", "year")
@@ -1551,7 +1550,7 @@ def ceased_care_permanence_distribution(
     # not by an X1 episode followed that day by an S one (care went on).
     occasion = (
         final
-        & period.contains_many(history.care_end)
+        & in_period(period, history.care_end)
         & ~history.short_break
         & ((reason != NOT_CEASING) | alone)
     )
@@ -1561,8 +1560,8 @@ def ceased_care_permanence_distribution(
     # An episode that says care ended in the period (a reason other than X1) although its
     # period of care did not end then: a child with it is in the cohort if its episodes
     # have an error that matters (the error may be what keeps the period of care open).
-    dates_in_period = (history.valid & period.contains_many(history.end)) | (
-        ~history.valid & period.contains_many(history.start)
+    dates_in_period = (history.valid & in_period(period, history.end)) | (
+        ~history.valid & in_period(period, history.start)
     )
     claims = dates_in_period & (reason != NOT_CEASING) & (reason != "") & ~history.short_break
     claimed = _last_by_child(dataset, history, claims)
@@ -1571,7 +1570,7 @@ def ceased_care_permanence_distribution(
     errors = errors[children]
     chosen, last_occasion, claimed = chosen[children], last_occasion[children], claimed[children]
     in_scope = (last_occasion >= 0) | ((claimed >= 0) & errors)
-    band = np.full(len(reason), len(CEASED_OUTCOMES), dtype=np.int64)
+    band = np.full(len(reason), len(CEASED_OUTCOMES), dtype=np.intp)
     for index, (_, codes) in enumerate(CEASED_OUTCOMES):
         band[np.isin(reason, codes)] = index
     band_index = _pick(band, np.maximum(chosen, 0), chosen >= 0)
@@ -1601,7 +1600,7 @@ def ceased_care_permanence_distribution(
         in_scope=in_scope,
         bands=CEASED_BANDS,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.int64),
+        rows=np.full(n, -1, dtype=np.intp),
         excluded={"episode-error": errors, "x1-without-next-episode": chosen < 0},
         band_index=band_index,
         diagnostics=diagnostics,
@@ -1610,7 +1609,7 @@ def ceased_care_permanence_distribution(
 
 def _last_by_child(dataset: Dataset, history: CareHistory, flags: BoolArray) -> IntArray:
     """For every child code, its last flagged episode in care-history order (-1 for none)."""
-    latest = np.full(len(dataset.child_ids), -1, dtype=np.intp)
+    latest = np.full(dataset.child_count, -1, dtype=np.intp)
     rows = history.order[flags[history.order]]  # by child, then start
     codes = history.child[rows]
     last = np.ones(len(rows), dtype=np.bool_)

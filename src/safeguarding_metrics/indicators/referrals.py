@@ -27,6 +27,7 @@ from safeguarding_metrics.indicators._kernels import (
     child_day_keys,
     frozen,
     icpc_not_required_diagnostics,
+    in_period,
     referral_day_groups,
 )
 from safeguarding_metrics.periods import ReportingPeriod
@@ -75,37 +76,34 @@ class _ReferralGroups:
         self.days = day_numbers(self.dates)
         groups = referral_day_groups(dataset)  # SPEC §4.2: the one that led to action is kept
         self.day_groups = groups
-        self._order, self._new_group = groups.order, groups.new_group
         self.representative = groups.representative
         self.kept = groups.kept
         self.duplicate = groups.duplicate
         # The kept record stands for the referral: its own NFA flag is the referral's.
         self.nfa = frozen(dataset.column("referrals", "nfa")[self.representative])
-        self.all_child_ids = dataset.child_ids
-        self._previous: IntArray | None = None
-        self._children: tuple[npt.NDArray[np.str_], IntArray] | None = None
+        self.child_count = dataset.child_count
+        self._children: npt.NDArray[np.str_] | None = None
         self._re_referral: dict[str, tuple[BoolArray, IntArray]] = {}
 
     def previous_days(self) -> IntArray:
         """The day number of the child's latest referral before each row's date, or NaT's."""
-        if self._previous is None:
-            order = self._order[self._new_group]  # kept rows, by child and day
-            previous = np.full(len(self.codes), NAT_DAY, dtype=np.int64)
-            codes = self.codes[order]
-            same_child = codes[1:] == codes[:-1]
-            previous[order[1:][same_child]] = self.days[order[:-1][same_child]]
-            self._previous = frozen(previous[self.representative])
-        return self._previous
+        return self.day_groups.previous_day
 
-    def children(self) -> tuple[npt.NDArray[np.str_], IntArray]:
-        """The ids of the children with a referral, sorted, and each row's position among them."""
+    def children(self, dataset: Dataset) -> tuple[npt.NDArray[np.str_], IntArray]:
+        """The ids of the children with a referral, sorted, and each child code's place there.
+
+        The place is -1 for a child with no referral. *dataset* is the one the groups were
+        built from (not kept here, see `cached`). The ids are kept; the places are made on
+        each call.
+        """
+        present = np.zeros(self.child_count, dtype=np.bool_)
+        present[self.codes] = True
+        position = np.cumsum(present, dtype=np.intp)
+        position -= 1
+        position[~present] = -1
         if self._children is None:
-            present = np.zeros(len(self.all_child_ids), dtype=np.bool_)
-            present[self.codes] = True
-            position = (np.cumsum(present) - 1)[self.codes]
-            ids = self.all_child_ids[np.flatnonzero(present)]
-            self._children = (frozen(ids), frozen(position))
-        return self._children
+            self._children = frozen(dataset.child_ids_of(np.flatnonzero(present)))
+        return self._children, position
 
     def re_referral(self, window: Window) -> tuple[BoolArray, IntArray]:
         """Whether each row is a re-referral under *window*, and the previous referral's day."""
@@ -135,7 +133,7 @@ class _Referrals:
         self.kept = groups.kept
         self.duplicate = groups.duplicate
         self.nfa = groups.nfa
-        self.in_period = period.contains_many(groups.dates)
+        self.in_period = in_period(period, groups.dates)
         self._dataset = dataset  # this view is not kept with the dataset: no cycle
 
     def tie_diagnostics(self, rows: BoolArray) -> list[Diagnostic]:
@@ -152,7 +150,9 @@ def _as_dates(days: IntArray) -> npt.NDArray[np.datetime64]:
 
 
 def _gap(days: IntArray, previous: IntArray) -> npt.NDArray[np.float64]:
-    return np.where(previous == NAT_DAY, np.nan, (days - previous).astype(np.float64))
+    gap = np.subtract(days, previous, dtype=np.float64)
+    gap[previous == NAT_DAY] = np.nan
+    return gap
 
 
 _WINDOW_OPTION = Option(
@@ -312,19 +312,19 @@ def children_re_referred_rate(
     check_choice(CHILDREN_RE_REFERRED_12M.id, "window", window, WINDOWS)
     referrals = _Referrals(dataset, period)
     hit, _ = referrals.re_referral(window)
-    children, position = referrals.groups.children()  # ids, sorted
+    children, position = referrals.groups.children(dataset)  # ids, sorted
     counted = referrals.kept & referrals.in_period
-    in_period = np.bincount(position[counted], minlength=len(children))
-    re_referred = np.bincount(position[counted & hit], minlength=len(children))
+    referred = np.bincount(position[referrals.codes[counted]], minlength=len(children))
+    re_referred = np.bincount(position[referrals.codes[counted & hit]], minlength=len(children))
     return Rate.from_flags(
         indicator_id=CHILDREN_RE_REFERRED_12M.id,
         table="children",
-        in_scope=in_period > 0,
+        in_scope=referred > 0,
         hit=re_referred > 0,
         child_ids=children,
-        rows=np.full(len(children), -1, dtype=np.int64),
+        rows=np.full(len(children), -1, dtype=np.intp),
         measures={
-            "referrals_in_period": in_period.astype(np.float64),
+            "referrals_in_period": referred.astype(np.float64),
             "re_referrals_in_period": re_referred.astype(np.float64),
         },
         diagnostics=referrals.tie_diagnostics(referrals.in_period),
@@ -459,7 +459,7 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
     linked = links >= 0
     # The referral (the kept record of its day) each linked enquiry follows.
     followed = referrals.representative[links[linked]]
-    enquiries = np.bincount(followed, minlength=len(referrals.codes)).astype(np.int64)
+    enquiries = np.bincount(followed, minlength=len(referrals.codes))
     enquiries = enquiries[referrals.representative]
     in_scope = referrals.in_period & ~referrals.nfa
     # Shared ids matter where they link an enquiry to a referral of the cohort.
@@ -548,7 +548,7 @@ def s47_to_icpc_rate(data: Dataset | Iterable[Record], *, period: ReportingPerio
     start = dataset.dates("section47s", "start_date")
     icpc = dataset.dates("section47s", "icpc_date")
     missing_start = np.isnat(start)
-    in_scope = period.contains_many(start) | (missing_start & period.contains_many(icpc))
+    in_scope = in_period(period, start) | (missing_start & in_period(period, icpc))
     return Rate.from_flags(
         indicator_id=S47_TO_ICPC.id,
         table="section47s",
@@ -625,7 +625,7 @@ def icpc_to_plan_rate(data: Dataset | Iterable[Record], *, period: ReportingPeri
     """
     dataset = as_dataset(data)
     icpc = dataset.dates("section47s", "icpc_date")
-    in_scope = period.contains_many(icpc)  # NaT (no conference) is in no period
+    in_scope = in_period(period, icpc)  # NaT (no conference) is in no period
     plan_keys = np.sort(  # repeated keys do no harm to the look-up below
         child_day_keys(
             dataset.child_codes("cp_plans"), day_numbers(dataset.dates("cp_plans", "start_date"))

@@ -27,7 +27,11 @@ from safeguarding_metrics.catalogue import (
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError, SafeguardingMetricsError
-from safeguarding_metrics.indicators._kernels import icpc_not_required_diagnostics
+from safeguarding_metrics.indicators._kernels import (
+    icpc_not_required_diagnostics,
+    in_period,
+    shift_months,
+)
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.records import AssessmentKind, Record
 from safeguarding_metrics.results import Band, Distribution, Polarity, Rate
@@ -346,9 +350,7 @@ def assessment_durations(
         choices = ", ".join(repr(k.value) for k in AssessmentKind)
         raise InvalidOptionError(f"kind={kind!r} is not one of {choices}") from None
     authorised = dataset.dates("assessments", "authorisation_date")
-    in_scope = (dataset.column("assessments", "kind") == kind.value) & period.contains_many(
-        authorised
-    )
+    in_scope = (dataset.column("assessments", "kind") == kind.value) & in_period(period, authorised)
     diagnostics: list[Diagnostic] = []
     if anchor == ANCHOR_REFERRAL:
         links = dataset.referral_rows("assessments")
@@ -756,7 +758,7 @@ def icpc_durations(
     dataset = as_dataset(data)
     icpc = dataset.dates("section47s", "icpc_date")
     # SPEC §4.1: a recorded conference is a conference, whatever ICPCnotRequired says.
-    in_scope = period.contains_many(icpc)
+    in_scope = in_period(period, icpc)
     return _timed(
         table="section47s",
         child_ids=dataset.column("section47s", "child_id"),
@@ -957,7 +959,7 @@ def contact_decision_timeliness_rate(
     durations = _timed(
         table="contacts",
         child_ids=dataset.column("contacts", "child_id"),
-        in_scope=period.contains_many(dataset.dates("contacts", "contact_date")),
+        in_scope=in_period(period, dataset.dates("contacts", "contact_date")),
         start=dataset.dates("contacts", "contact_date"),
         end=dataset.dates("contacts", "decision_date"),
         calendar=_calendar(calendar),
@@ -1068,7 +1070,7 @@ def cp_review_timeliness_rate(
         same_plan[0] = False
     previous = np.where(same_plan, np.roll(reviews, 1), starts[rows])
     months = np.where(same_plan, CP_REVIEW_INTERVAL_MONTHS, CP_FIRST_REVIEW_MONTHS)
-    late_review = reviews > add_months(previous, months)
+    late_review = reviews > shift_months(previous, months)
     plan_count = len(starts)
     any_late = np.bincount(rows[late_review], minlength=plan_count) > 0
     review_count = np.bincount(rows, minlength=plan_count)
@@ -1080,8 +1082,8 @@ def cp_review_timeliness_rate(
     has_review = review_count > 0
     next_due = np.where(
         has_review,
-        add_months(last_review, CP_REVIEW_INTERVAL_MONTHS),
-        add_months(starts, CP_FIRST_REVIEW_MONTHS),
+        shift_months(last_review, CP_REVIEW_INTERVAL_MONTHS),
+        shift_months(starts, CP_FIRST_REVIEW_MONTHS),
     )
     overdue = last_day > next_due
     return Rate.from_flags(

@@ -18,6 +18,7 @@ from safeguarding_metrics import (
 )
 from safeguarding_metrics.layouts import layout, parse_columns
 from safeguarding_metrics.report import Comparator, core, read_comparators, run_report
+from safeguarding_metrics.synthetic import synthetic_dataset
 
 D = dt.date
 AS_AT = D(2024, 9, 30)
@@ -284,3 +285,43 @@ def test_several_years_of_one_comparator_keep_the_latest_in_any_order(tmp_path: 
     )
     with pytest.raises(ReadError, match="given twice"):
         read_comparators(path)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "compares"),
+    [
+        ("cla-at-period-end", True),
+        ("cin-at-period-end", True),
+        ("cp-at-period-end", True),
+        ("referrals-in-period", False),
+        ("cla-3-plus-placements", False),
+        ("assessment-45wd", True),
+        ("cla-long-term-stability", True),
+    ],
+)
+def test_snapshots_compare_across_lengths_and_figures_reached_over_the_period_do_not(
+    indicator: str, compares: bool
+) -> None:
+    """A count on the period's last day is a snapshot; three placements during it grow with it."""
+    card = INDICATORS[indicator]
+    assert card.compares_across_lengths is compares
+    expected = "with periods of any length" if compares else "only with periods of the same length"
+    assert f"| Compared | {expected}" in card.to_markdown()
+
+
+def test_a_snapshot_count_at_a_quarters_end_is_compared_with_the_year_before() -> None:
+    """Children looked after on 30 June against 31 March: an arrow, not 'not comparable'."""
+    data = synthetic_dataset(seed=3)
+    report = run_report(
+        data,
+        columns=layout("quarters", as_at=D(2024, 9, 30)),
+        indicators=["cla-at-period-end", "cla-3-plus-placements"],
+    )
+    snapshot = report.row("cla-at-period-end").cells[1]
+    assert snapshot.comparison_unsupported is None
+    assert snapshot.direction is not Direction.NOT_COMPARABLE
+    grows = report.row("cla-3-plus-placements").cells[1]
+    assert grows.direction is Direction.NOT_COMPARABLE
+    assert grows.comparison_unsupported == (
+        "a figure that grows with the period over 2024-25 Q1 is not comparable with one over 2023-24"
+    )

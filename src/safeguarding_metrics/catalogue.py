@@ -341,6 +341,14 @@ class Indicator:
             facts.append(("Looks back", f"{self.history.describe()}: the data must hold it"))
         if self.needs:
             facts.append(("Needs whole", ", ".join(f"`{field}`" for field in self.needs)))
+        facts.append(
+            (
+                "Compared",
+                "with periods of any length"
+                if self.compares_across_lengths
+                else "only with periods of the same length (the figure grows with the period)",
+            )
+        )
         if self.england is not None:
             unit = "%" if self.kind == "rate" else ""
             facts.append(

@@ -259,6 +259,7 @@ CIN_AT_PERIOD_END = Indicator(
     title="Children in need at the end of the period",
     kind="count",
     polarity=Polarity.NEUTRAL,
+    grows_with_length=False,
     cohort="CIN episodes (referrals) open at the period's last day.",
     numerator=(
         "Episodes open at the period's last day: referred on or before it, and not closed "
@@ -352,6 +353,7 @@ CP_AT_PERIOD_END = Indicator(
     title="Children on a child protection plan at the end of the period",
     kind="count",
     polarity=Polarity.NEUTRAL,
+    grows_with_length=False,
     cohort="Children with any child protection plan in the data.",
     numerator=(
         "Children with a plan open at the period's last day: started on or before it, and "
@@ -455,6 +457,7 @@ CLA_AT_PERIOD_END = Indicator(
     title="Children looked after at the end of the period",
     kind="count",
     polarity=Polarity.NEUTRAL,
+    grows_with_length=False,
     cohort="Children with any SSDA903 episode in the data.",
     numerator=(
         "Children with an episode (as repaired) open at the period's last day (started on or "

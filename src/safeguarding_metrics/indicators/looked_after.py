@@ -806,6 +806,7 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
     title="Children looked after with three or more placements during the year",
     kind="rate",
     polarity=Polarity.LOWER,
+    grows_with_length=True,
     legacy_codes=("NI 62",),
     cohort=(
         "Children looked after at period end, not under short breaks (legal status V3/V4). "

@@ -388,6 +388,26 @@ def test_a_child_with_no_review_since_the_data_begins_is_excluded() -> None:
     assert "review-history-missing" in la.LAC_REVIEWS_IN_TIMESCALE.exclusions
 
 
+def test_a_missing_years_return_is_never_a_missed_review() -> None:
+    """Returns for 2021-22, 2023-24 and 2024-25: reviews are known from 1 April 2023."""
+    days = [D(2021, 10, 1), D(2022, 3, 1), D(2023, 9, 1), D(2024, 2, 15), D(2024, 8, 1)]
+    days.append(D(2025, 1, 20))
+    with_reviews = Dataset.of(IN_CARE_SINCE_2020, *(review(day) for day in days))
+    data = Dataset(
+        episodes=with_reviews.episodes,
+        lac_reviews=with_reviews.lac_reviews,
+        coverage=coverage_of([2022, 2024, 2025], ("episodes", "lac_reviews")),
+    )
+    result = la.LAC_REVIEWS_IN_TIMESCALE.compute(data, period=YEAR)
+    assert outcomes(result) == {"A": "numerator"}
+    assert result.audit is not None
+    assert to_dates(result.audit.measures["reviews_judged_from"]) == [D(2023, 4, 1)]
+    # Given the whole run from 2021 explicitly, the year without reviews is a missed review.
+    assert reviews_from_outcome(*(review(day) for day in days), since=D(2021, 4, 1)) == (
+        "denominator-only"
+    )
+
+
 @pytest.mark.parametrize(
     ("first_known", "expected"),
     [

@@ -446,8 +446,15 @@ def _first_review_due(
     return first_due, outside
 
 
-def _reviews_since(dataset: Dataset, reviews_from: dt.date | None) -> dt.date | None:
-    """The day reviews are known from: the option, else the recorded coverage, else `None`."""
+def _reviews_since(
+    dataset: Dataset, reviews_from: dt.date | None, period: ReportingPeriod
+) -> dt.date | None:
+    """The day reviews are known from: the option, else the recorded coverage, else `None`.
+
+    From the recorded coverage it is the first day of the unbroken stretch of returns that
+    holds the period's end (else the latest stretch starting by then): reviews before a
+    missing year's return are not a history the chain can be judged on.
+    """
     if reviews_from is not None:
         problem = _reviews_from_problem(reviews_from)
         if problem:
@@ -455,8 +462,11 @@ def _reviews_since(dataset: Dataset, reviews_from: dt.date | None) -> dt.date | 
                 f"{LAC_REVIEWS_IN_TIMESCALE.id}: option reviews_from={reviews_from!r}: {problem}"
             )
         return reviews_from
-    span = dataset.coverage.span(["lac_reviews"])
-    return None if span is None else span[0]
+    stretches = dataset.coverage.intervals("lac_reviews")
+    if not stretches:
+        return None
+    started = [start for start, _ in stretches if start <= period.end]
+    return started[-1] if started else stretches[0][0]
 
 
 def lac_review_timeliness_rate(
@@ -479,8 +489,9 @@ def lac_review_timeliness_rate(
         period: The reporting period; the cohort is taken at its last day.
         calendar: The working-day calendar; the England calendar when omitted.
         reviews_from: The first day reviews are known from; by default the first day of
-            the earliest return of reviews recorded in `Dataset.coverage`, and all history
-            when none is recorded.
+            the earliest return of reviews recorded in `Dataset.coverage` in the unbroken
+            run of returns holding the period's end (a missing year's return starts the
+            history afresh), and all history when none is recorded.
 
     Returns:
         A child-level `Rate` (one audit row per child with an episode or a review).
@@ -532,7 +543,7 @@ def lac_review_timeliness_rate(
     """
     dataset = as_dataset(data)
     cal = calendar if calendar is not None else WorkingDayCalendar.england()
-    since = _reviews_since(dataset, reviews_from)
+    since = _reviews_since(dataset, reviews_from, period)
     history = care_history(dataset)
     children = _children(dataset, "episodes", "lac_reviews")
     n = len(children)
@@ -667,7 +678,10 @@ LAC_REVIEWS_IN_TIMESCALE = Indicator(
         "one day count once.",
         "Review history the data cannot show is never counted as a missed review (SPEC §4.1). "
         "Reviews are known from reviews_from: by default the first day of the earliest return "
-        "holding reviews (Dataset.coverage), else all history is assumed present. A child "
+        "holding reviews (Dataset.coverage) in the unbroken run of yearly returns that holds "
+        "the period's end (with the 2021 return missing, a 2023 period's reviews are known "
+        "from 1 April 2021, so the missing year is never a missed review), else all history "
+        "is assumed present. A child "
         "whose care started before that day is judged from its first review on or after it, "
         "and reviews before that day are ignored.",
         "That first known review has its own due date, add_months(reviews_from, 6): whatever "

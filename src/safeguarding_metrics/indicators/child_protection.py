@@ -296,6 +296,10 @@ CPP_SECOND_OR_SUBSEQUENT = Indicator(
         "An earlier plan is another plan of the child that started on an earlier day; it counts "
         "even if it is still open (overlapping plans) or its end is before its start.",
         "A missing NumberOfPreviousCPP is not evidence of a previous plan.",
+        "The Standard Safeguarding Dataset holds no count of previous plans "
+        "(cp_plans.previous_plans is partial in `read_ssd`'s coverage): from it alone the "
+        "figure is not computed, since plans before the extract's first would be missed; "
+        "Annex A list 7 gives the count, and so can support it.",
         _DUPLICATE_NOTE,
     ),
     sources=(

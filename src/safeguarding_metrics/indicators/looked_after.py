@@ -1271,6 +1271,10 @@ _COHORT_NOTES = (
     "care-leaver information is required then (SSDA903 validation rules 1007 and 1016). Any "
     "episode counts, short breaks included; a repair that decided it is in the diagnostics.",
     "Codes are compared after trimming spaces and upper-casing.",
+    "From in-year sources (`read_ssd`'s ssd_care_leavers, `read_annex_a`'s list 9) a care "
+    "leaver's record is the young person's latest status, not the SSDA903's record around "
+    "the birthday, and has no collection year: the figure is the share now, of those whose "
+    "birthday in the period puts them in the cohort, and may differ from the DfE return's.",
 )
 _EET_NOTES = (
     *_COHORT_NOTES,

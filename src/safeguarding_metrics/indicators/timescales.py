@@ -994,6 +994,10 @@ CONTACT_DECISION_1WD = Indicator(
         "contact decided on 1 April about a contact of 31 March counts in the year it was "
         "received.",
         "An undecided contact is in the denominator and not timely, whatever its age.",
+        "Neither DfE return holds contacts, and the contacts of the Standard Safeguarding "
+        "Dataset and Annex A list 1 have no decision date (contacts.decision_date is partial "
+        "in their coverage, so the figure is not computed from them): it needs a local "
+        "contacts extract (`read_contacts`, `report --contacts`).",
         _OUTSIDE_CALENDAR_NOTE,
     ),
     sources=(

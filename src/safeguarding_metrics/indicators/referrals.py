@@ -498,6 +498,9 @@ REFERRALS_TO_S47 = Indicator(
         "does not depend on the order of the records; each referral not linked is reported "
         "in the result's diagnostics when the id links an enquiry to a referral of the cohort. "
         "Identical records sharing an id are one referral and are not reported.",
+        "Ofsted Annex A names no referral for an enquiry: `read_annex_a` links each enquiry "
+        "of list 5 to the child's latest referral (list 3) on or before its start, so from "
+        "Annex A the figure rests on that link.",
         "The enquiry may start after the period ends, so a recent period's figure can rise "
         "when the next return arrives.",
         _DUPLICATE_NOTE + " An enquiry linked to a duplicate counts for the kept referral: the "

@@ -129,7 +129,7 @@ CENSUS_DROPPED = (
     "was dropped",
     "ignored, with everything in it",
     "nothing read",
-    "identifiers of the last kept",
+    "the most complete identifiers kept",
 )
 
 

@@ -841,3 +841,32 @@ def test_with_a_return_made_during_its_year_the_default_period_is_that_year_to_d
         "label": "2024-25 to date (2024-07-21)",
     }
     assert document["indicators"]["referrals-nfa"]["numerator"] == 1
+
+
+def test_a_repeated_cin_or_ssda903_option_adds_to_the_files_given(
+    capsys: pytest.CaptureFixture[str], returns: Path
+) -> None:
+    """`--cin A --cin B` reads A and B, as `--cin A B` does; likewise --ssda903."""
+    cin = sorted(str(p) for p in returns.glob("cin-census-*.xml"))
+    ssda903 = sorted(str(p) for p in (returns / "ssda903").iterdir())
+    assert len(cin) > 1
+    assert len(ssda903) > 1
+    common = ("report", "--year-ending", "2025", "--format", "json")
+    code, together, _ = run(capsys, *common, "--cin", *cin, "--ssda903", *ssda903)
+    assert code == 0
+    repeated = [arg for path in cin for arg in ("--cin", path)]
+    repeated += [arg for path in ssda903 for arg in ("--ssda903", path)]
+    code, apart, _ = run(capsys, *common, *repeated)
+    assert code == 0
+    assert json.loads(apart) == json.loads(together)
+
+
+@pytest.mark.parametrize("option", ["--ssd", "--annex-a", "--contacts"])
+def test_a_single_input_given_twice_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """A second --ssd (or --annex-a, --contacts) would silently replace the first: refused."""
+    with pytest.raises(SystemExit) as caught:
+        main(["report", option, "first", option, "second"])
+    assert caught.value.code == 2
+    assert f"{option} was given twice; give it once" in capsys.readouterr().err

@@ -562,6 +562,62 @@ def test_two_files_for_one_collection_year_are_an_error_naming_both(tmp_path: Pa
         read_cin_census([second, first])
 
 
+def with_authority(path: Path, *codes: str) -> Path:
+    """*path* rewritten with a Header/Source holding an LEA element per code."""
+    source = "".join(f"<LEA>{code}</LEA>" for code in codes)
+    text = path.read_text(encoding="utf-8").replace(
+        "</CollectionDetails>", f"</CollectionDetails>\n    <Source>{source}</Source>"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_files_of_two_local_authorities_are_refused_in_either_order(
+    tmp_path: Path, order: int
+) -> None:
+    """LEA 201 and LEA 975 are two councils: their child ids cannot be merged, a ReadError."""
+    first = with_authority(
+        census(tmp_path, child("A1"), name="a.xml", reference="2024-03-31"), "201"
+    )
+    second = with_authority(
+        census(tmp_path, child("A1"), name="b.xml", reference="2025-03-31"), " 975 "
+    )
+    with pytest.raises(ReadError) as caught:
+        read_cin_census([first, second][::order])
+    message = str(caught.value)
+    assert "different local authorities" in message
+    assert f"LEA 201: {first}; LEA 975: {second}" in message
+
+
+def test_files_of_one_local_authority_and_a_file_naming_none_are_merged(tmp_path: Path) -> None:
+    """The same LEA in both files, or none in one: one council's returns, read as usual."""
+    first = with_authority(
+        census(tmp_path, child("A1"), name="a.xml", reference="2024-03-31"), "201"
+    )
+    second = with_authority(
+        census(tmp_path, child("B2"), name="b.xml", reference="2025-03-31"), "201"
+    )
+    third = census(tmp_path, child("C3"), name="c.xml", reference="2026-03-31")
+    data = read_cin_census([first, second, third])
+    assert sorted(c.child_id for c in data.children) == ["A1", "B2", "C3"]
+
+
+def test_two_local_authority_codes_in_one_file_are_reported_and_the_first_used(
+    tmp_path: Path,
+) -> None:
+    """A second, different LEA in one header is reported; the first decides the merge."""
+    first = with_authority(
+        census(tmp_path, child("A1"), name="a.xml", reference="2024-03-31"), "201", "975"
+    )
+    second = with_authority(
+        census(tmp_path, child("B2"), name="b.xml", reference="2025-03-31"), "201"
+    )
+    data = read_cin_census([first, second])
+    assert [(d.field, d.value) for d in data.diagnostics] == [("LEA", "975")]
+    assert "more than one local authority code" in data.diagnostics[0].problem
+
+
 @pytest.mark.parametrize(
     "reference",
     [pytest.param("", id="missing"), pytest.param("31 March 2025", id="not-a-date")],

@@ -270,6 +270,21 @@ def _latest_stretch(data: Dataset) -> ReportingPeriod:
     return ytd if begins <= ytd.start else ReportingPeriod.between(begins, last)
 
 
+class _Once(argparse.Action):
+    """Stores an option's value, refusing a second one (which would silently replace it)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"{option_string} was given twice; give it once")
+        setattr(namespace, self.dest, values)
+
+
 class _Progress:
     """A one-line progress bar on stderr, redrawn in place."""
 
@@ -758,19 +773,29 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     data = report.add_argument_group("data")
-    data.add_argument("--cin", nargs="+", type=Path, metavar="FILE", help="CIN census XML files")
+    data.add_argument(
+        "--cin",
+        nargs="+",
+        action="extend",
+        type=Path,
+        metavar="FILE",
+        help="CIN census XML files, in any order (the option may be repeated)",
+    )
     data.add_argument(
         "--ssda903",
         nargs="+",
+        action="extend",
         metavar="DIR",
         help=(
-            "SSDA903 folders, one per year, in any order: each folder's collection year is "
-            "read from its name (2024, 2023-24, 903_2024) or given as YEAR=DIR"
+            "SSDA903 folders, one per year, in any order (the option may be repeated): each "
+            "folder's collection year is read from its name (2024, 2023-24, 903_2024) or "
+            "given as YEAR=DIR"
         ),
     )
     data.add_argument(
         "--ssd",
         type=Path,
+        action=_Once,
         metavar="DIR",
         help="a Standard Safeguarding Dataset extract: a folder of one CSV file per ssd_ table",
     )
@@ -781,7 +806,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the day the SSD was built (default: its latest event date)",
     )
     data.add_argument(
-        "--annex-a", type=Path, metavar="FILE", help="an Ofsted Annex A workbook (.xlsx)"
+        "--annex-a",
+        type=Path,
+        action=_Once,
+        metavar="FILE",
+        help="an Ofsted Annex A workbook (.xlsx)",
     )
     data.add_argument(
         "--inspection-date",
@@ -792,6 +821,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--contacts",
         type=Path,
+        action=_Once,
         metavar="FILE",
         help="a contacts extract (CSV: child id, contact date, decision date, outcome, source)",
     )

@@ -129,6 +129,7 @@ _CHILD = 3  # a Child: its records are read when it closes
 _PASS = 4  # an element around or beside the records (Message, Header, Disabilities): not kept
 _SKIP = 5  # a value the reader does not use (UPN, Year...): not kept
 _REFERENCE = 6  # Message/Header/CollectionDetails/ReferenceDate (a value, read at once)
+_AUTHORITY = 7  # Message/Header/Source/LEA (a value, read at once)
 
 # Each element's children: name -> (that child's children, what the reader does with it).
 _Layout = dict[str, tuple[Any, int]]
@@ -149,7 +150,10 @@ _COLLECTION: _Layout = {
     **_values("Collection Year", _SKIP),
     "ReferenceDate": (_NO_CHILDREN, _REFERENCE),
 }
-_SOURCE = _values("SourceLevel LEA SoftwareCode Release SerialNo DateTime", _SKIP)
+_SOURCE: _Layout = {
+    **_values("SourceLevel SoftwareCode Release SerialNo DateTime", _SKIP),
+    "LEA": (_NO_CHILDREN, _AUTHORITY),
+}
 _HEADER: _Layout = {"CollectionDetails": (_COLLECTION, _PASS), "Source": (_SOURCE, _PASS)}
 _IDENTIFIERS: _Layout = {
     **_values("LAchildID PersonBirthDate GenderCurrent Sex", _LEAF),
@@ -352,8 +356,9 @@ def read_cin_census(
             be decoded, not a CIN census `Message`, has a document type declaration
             (refused, so no entity is ever expanded or fetched), or goes beyond one of the
             caps (`MAX_DEPTH`, `MAX_TOKEN_BYTES`, `MAX_VALUE_LENGTH`, `MAX_CHILD_BYTES`);
-            several files are given and one has no valid `ReferenceDate`, or two are for
-            the same collection year; or *strict* and there were problems. The message
+            several files are given and one has no valid `ReferenceDate`, two are for
+            the same collection year, or two name different local authorities
+            (`Header/Source/LEA`); or *strict* and there were problems. The message
             names the file, and the line where there is one.
 
     Notes:
@@ -367,6 +372,9 @@ def read_cin_census(
           or after it. Its coverage runs from 1 April of that collection year to the
           `ReferenceDate`. A single file without a valid `ReferenceDate` (a date whose
           collection year is from 1900 to 2200) is read, reported, and has no coverage.
+        - Several files must be one council's returns: files whose `Header/Source/LEA`
+          codes differ are refused (a file without one is taken to be the others'), since
+          child ids are each council's own and its coverage would stand for the other's.
         - Several files merge in order of their `ReferenceDate`, never in the order given,
           so the order of *paths* changes nothing (diagnostics come file by file, earliest
           year first). Children merge by `LAchildID`, episodes by (child, referral date),
@@ -432,6 +440,7 @@ def read_cin_census(
         reader.read(progress, done, total)
         readers.append(reader)
         done += size
+    _check_one_authority(readers)
     ordered = _in_collection_order(readers)
     log = DiagnosticLog()
     for reader in ordered:
@@ -455,6 +464,23 @@ def read_cin_census(
         )
     )
     return _build(rows, ordered, children, episodes, diagnostics, coverage)
+
+
+def _check_one_authority(readers: list["_FileReader"]) -> None:
+    """`ReadError` when the files name different local authorities (Header/Source/LEA)."""
+    named: dict[str, list[str]] = {}
+    for reader in readers:
+        if reader.authority is not None:
+            named.setdefault(reader.authority, []).append(reader.file)
+    if len(named) > 1:
+        listed = "; ".join(
+            f"LEA {code}: {', '.join(sorted(files))}" for code, files in sorted(named.items())
+        )
+        raise ReadError(
+            f"CIN census files of different local authorities read together ({listed}): "
+            "child ids are each council's own, so one council's returns must be read alone "
+            "(for several councils, compute each apart: groups.indicators_by_group)"
+        )
 
 
 def _in_collection_order(readers: list["_FileReader"]) -> list["_FileReader"]:
@@ -763,6 +789,7 @@ class _FileReader:
         self.rows = rows
         self.reference: dt.date | None = None
         self.reference_text: str | None = None  # as written, when there is one
+        self.authority: str | None = None  # Header/Source/LEA, trimmed, when there is one
         self.children: dict[str, int] = {}  # child id -> its row in `rows.children`
         # "<child id>/<referral date>" -> the row of its episode in `rows.referrals`, or the
         # rows of its episodes when the child has several that day
@@ -847,6 +874,7 @@ class _FileReader:
         pop = stack.pop
         value: _Node | None = None
         reference_date: _Node | None = None  # the ReferenceDate element, while open
+        authority: _Node | None = None  # the LEA element, while open
         child_start = -1  # the byte the open Child starts at (-1: none is open)
         skipping = 0  # elements open in an ignored element, itself included
         local_names: dict[str, str] = {}  # "prefix:Name" -> "Name", each worked out once
@@ -855,7 +883,7 @@ class _FileReader:
         longest = MAX_VALUE_LENGTH
 
         def start(name: str, attributes: Any) -> None:
-            nonlocal current, allowed, action, value, reference_date, child_start
+            nonlocal current, allowed, action, value, reference_date, authority, child_start
             if value is not None:  # nothing of the census is inside a value
                 ignore(name)
                 return
@@ -874,10 +902,12 @@ class _FileReader:
                 current.append(value)
                 return
             kind = entry[1]
-            if kind >= skip:  # a value not kept, or the ReferenceDate
+            if kind >= skip:  # a value not kept, or the ReferenceDate or LEA
                 value = [name, len(texts)]
-                if kind != skip:
+                if kind == _REFERENCE:
                     reference_date = value
+                elif kind == _AUTHORITY:
+                    authority = value
                 return
             if texts:
                 clear()
@@ -905,6 +935,8 @@ class _FileReader:
                 node[1] = text
                 if node is reference_date:
                     self._reference(text.strip(), parser.CurrentLineNumber)
+                elif node is authority:
+                    self._authority(text.strip(), parser.CurrentLineNumber)
                 return
             node = current
             done = action
@@ -1057,6 +1089,21 @@ class _FileReader:
                 f"not in a collection year from {FIRST_YEAR} to {LAST_YEAR}; the return's "
                 "collection year is unknown",
             )
+
+    def _authority(self, text: str, line: int) -> None:
+        if not text:
+            return
+        if self.authority is not None:
+            if text != self.authority:
+                self.log.add(
+                    self.file,
+                    f"line {line}: Message/Header/Source",
+                    "LEA",
+                    shown(text),
+                    "more than one local authority code (LEA); the first was used",
+                )
+            return
+        self.authority = text
 
     def report_no_reference(self) -> None:
         """Report a file read without a ReferenceDate (an invalid one is reported already)."""

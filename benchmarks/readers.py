@@ -319,6 +319,31 @@ def ssda903_benchmark(sizes: tuple[int, ...], folder: Path) -> None:
     print(f"  target: >= {TARGET_MB_PER_SECOND} MB/s of CSV on one core")
 
 
+def wide_header_check(columns: tuple[int, ...], folder: Path) -> None:
+    """An SSDA903 header of n and 4n unknown columns (a crafted file): time grows linearly."""
+    print("SSDA903 CSV: a header of many unknown columns, and rows of as many cells")
+    known = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
+    cell = "1,01/04/2024,S,C2,N1,U1,PR1,,,,,,"
+    times = []
+    for n in columns:
+        path = folder / f"wide-{n}"
+        path.mkdir()
+        extra = ",".join(f"X{k}" for k in range(n))
+        text = f"{known},{extra}\n" + "".join(
+            f"{cell.replace('1,', f'{k},', 1)}{',' * n}\n" for k in range(1, 4)
+        )
+        (path / "episodes.csv").write_text(text, encoding="utf-8")
+        seconds = cpu_seconds(lambda path=path: read_ssda903({2025: path}))
+        times.append(seconds)
+        size = len(text) / 1e6
+        print(f"  {n:>8,} columns  {size:6.1f} MB  {seconds:6.3f} s")
+    ratio = times[-1] / max(times[0], 1e-9)
+    print(
+        f"    {columns[-1] // columns[0]}x the columns took {ratio:.1f}x as long "
+        f"(linear: about {columns[-1] // columns[0]})"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, runs in seconds")
@@ -333,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
             streaming_check(cin_sizes[0], (0, 40) if args.quick else (0, 100, 400), folder)
         if args.only in (None, "ssda903"):
             ssda903_benchmark(episode_sizes, folder)
+            wide_header_check((8_000, 32_000) if args.quick else (32_000, 128_000), folder)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS (ru_maxrss): {rss:.0f} MB")
     return 0

@@ -4,7 +4,6 @@ import csv
 import datetime as dt
 import random
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -765,16 +764,18 @@ def test_hidden_files_are_reported_and_skipped(tmp_path: Path) -> None:
     assert "hidden" in data.diagnostics[0].problem
 
 
-def test_a_header_row_of_32000_columns_reads_in_linear_time(tmp_path: Path) -> None:
-    """32,000 columns (62 KB of header) and a row of as many cells read in well under a second."""
+def test_a_header_row_of_32000_columns_is_read(tmp_path: Path) -> None:
+    """32,000 columns (62 KB of header) and rows of as many cells: the episodes are read.
+
+    Its cost (linear in the columns; it was quadratic) is measured by benchmarks/readers.py.
+    """
     extra = [f"X{n}" for n in range(32_000 - 13)]
     header = EPISODES.rstrip("\n") + "," + ",".join(extra) + "\n"
     row = episode_row().rstrip("\n") + "," * len(extra) + "\n"
     path = folder(tmp_path, episodes=header + row * 3)
-    began = time.process_time()
     data = read_ssda903(path)
-    assert time.process_time() - began < 2.0  # it was 12 to 14 s (quadratic)
     assert len(data.episodes) == 1
+    assert [d.where for d in data.diagnostics] == ["line 3", "line 4"]  # repeats, read once
 
 
 def test_bom_crlf_and_quoted_cells_are_read(tmp_path: Path) -> None:

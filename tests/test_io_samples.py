@@ -108,21 +108,31 @@ def test_cin_samples_for_one_collection_year_are_an_error_naming_both() -> None:
 
 
 def test_cin_samples_of_two_years_merge_whatever_the_order_given() -> None:
-    """The 2021-22 specimen and the 2022-23 fake data merge the same in either order."""
+    """The 2021-22 specimen and the 2023-24 fixture (one council, LEA 201) merge either way."""
     older, newer = samples("cin-census/dfe-sample-cin-2022.xml") + samples(
-        "cin-census/fake_CIN_data.xml"
+        "cin-census/CIN_Census_2024.xml"
     )
     merged = read_cin_census([newer, older])
     assert merged == read_cin_census([older, newer])
     assert [(r.year, r.end) for r in merged.coverage.returns] == [
         (2022, dt.date(2022, 3, 31)),
-        (2023, dt.date(2022, 7, 21)),
+        (2024, dt.date(2024, 3, 31)),
     ]
     ids = {c.child_id for c in read_cin_census(older).children} | {
         c.child_id for c in read_cin_census(newer).children
     }
     assert {c.child_id for c in merged.children} == ids
     assert len({r.referral_id for r in merged.referrals}) == len(merged.referrals)
+
+
+def test_cin_samples_of_two_councils_are_refused_whatever_the_order_given() -> None:
+    """The DfE specimen (LEA 201) and the fake data (LEA 975) are two councils: ReadError."""
+    files = samples("cin-census/dfe-sample-cin-2022.xml") + samples("cin-census/fake_CIN_data.xml")
+    for order in (files, files[::-1]):
+        with pytest.raises(
+            ReadError, match=r"different local authorities read together \(LEA 201: .*LEA 975"
+        ):
+            read_cin_census(order)
 
 
 def test_cin_sample_strict_mode_raises_only_with_problems() -> None:
@@ -250,12 +260,15 @@ def test_report_on_the_multi_year_sample_is_the_same_whatever_the_folder_order(
 def test_report_on_the_cin_samples_is_the_same_whatever_the_file_order(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """Two CIN census samples of different years, in either order, give one JSON report."""
+    """Two CIN census samples of one council and different years, either order: one report."""
+    import json
+
     files = [str(p) for p in samples("cin-census/dfe-sample-cin-2022.xml")] + [
-        str(p) for p in samples("cin-census/fake_CIN_data.xml")
+        str(p) for p in samples("cin-census/CIN_Census_2024.xml")
     ]
     forwards = _report_json(capsys, "--cin", *files)
     backwards = _report_json(capsys, "--cin", *files[::-1])
+    assert json.loads(forwards)["indicators"]
     assert forwards == backwards
 
 

@@ -300,6 +300,17 @@ def read_census(path: Path, chunk: int) -> Dataset | ReadError:
 
 
 @settings(max_examples=examples(1.0))
+@example(  # an impossible date in the ISO form: generated in about half of the ci runs
+    damaged=Damaged(
+        b'<?xml version="1.0"?>\n<Message><Header><CollectionDetails>'
+        b"<ReferenceDate>2024-02-30</ReferenceDate></CollectionDetails></Header>\n"
+        b"<Children><Child><ChildIdentifiers><LAchildID>A</LAchildID></ChildIdentifiers>"
+        b"<CINdetails><CINreferralDate>2023-02-29</CINreferralDate></CINdetails></Child>"
+        b"</Children></Message>\n",
+        ("hand-made",),
+    ),
+    chunk=5,
+)
 @given(damaged=damaged_census_files(), chunk=CHUNKS)
 def test_a_damaged_cin_census_file_reads_to_a_dataset_or_a_read_error_naming_it(
     damaged: Damaged, chunk: int
@@ -323,6 +334,16 @@ def test_a_damaged_cin_census_file_reads_to_a_dataset_or_a_read_error_naming_it(
         ("hand-made",),
     ),
     chunk=5,
+)
+@example(  # a Child with records but no LAchildID: generated in few ci runs
+    damaged=Damaged(
+        b'<?xml version="1.0"?>\n<Message>\n<Children>\n<Child>\n<ChildIdentifiers>'
+        b"<PersonBirthDate>2015-06-01</PersonBirthDate></ChildIdentifiers>\n<CINdetails>"
+        b"<CINreferralDate>2024-05-01</CINreferralDate><ReferralNFA>false</ReferralNFA>"
+        b"</CINdetails>\n</Child>\n</Children>\n</Message>\n",
+        ("hand-made",),
+    ),
+    chunk=1 << 20,
 )
 @given(damaged=damaged_census_files(), chunk=CHUNKS)
 def test_every_record_visible_in_a_damaged_cin_census_file_is_read_or_named(

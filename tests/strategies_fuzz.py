@@ -27,7 +27,7 @@ import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from safeguarding_metrics.dataset import Dataset
+from safeguarding_metrics.dataset import _IDENTITY_FIELDS, Dataset
 from safeguarding_metrics.io.cin_census import write_cin_census
 from safeguarding_metrics.io.ssda903 import write_ssda903
 from safeguarding_metrics.periods import ReportingPeriod
@@ -903,20 +903,8 @@ def every_collection_datasets(draw: Draw) -> Dataset:
     )
 
 
-# The fields that make a record "the same record" when datasets merge (SPEC §3a: the same
-# child; the same child's referral, plan, episode or review on the same date).
-IDENTITY = {
-    "children": ("child_id",),
-    "contacts": ("child_id", "contact_date"),
-    "referrals": ("referral_id",),
-    "assessments": ("child_id", "referral_id", "start_date", "kind"),
-    "section47s": ("child_id", "referral_id", "start_date"),
-    "cp_plans": ("child_id", "start_date"),
-    "cin_plans": ("child_id", "referral_id", "start_date"),
-    "episodes": ("child_id", "start"),
-    "lac_reviews": ("child_id", "review_date"),
-    "care_leavers": ("child_id", "year"),
-}
+# The fields that make a record "the same record" when datasets merge (SPEC §3a).
+IDENTITY = _IDENTITY_FIELDS
 
 
 def _edited(draw: Draw, record: Any, donors: Sequence[Any], table: str) -> Any:

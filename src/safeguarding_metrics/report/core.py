@@ -268,6 +268,25 @@ class Report:
                     found.setdefault(row.id, f"{cell.compared_with.label}: {cell.comparison_error}")
         return found
 
+    def failures(self) -> list[tuple[ReportRow, str, str]]:
+        """(row, period label, message) of each figure an error stopped.
+
+        Every column's own figures first, then those of the periods compared with.
+        """
+        found = [
+            (row, self.columns[position].period.label, cell.error)
+            for row in self.rows
+            for position, cell in enumerate(row.cells)
+            if cell.error is not None
+        ]
+        found += [
+            (row, cell.compared_with.label, cell.comparison_error)
+            for row in self.rows
+            for cell in row.cells
+            if cell.comparison_error is not None and cell.compared_with is not None
+        ]
+        return found
+
     def row(self, indicator_id: str) -> ReportRow:
         """The row of indicator *indicator_id*."""
         for row in self.rows:

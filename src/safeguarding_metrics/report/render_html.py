@@ -583,17 +583,7 @@ class _Page:
                 for reason, ids in not_compared.items()
             ]
             out.append("</ul>")
-        failures = [
-            (row, report.columns[p].period.label, cell.error)
-            for row in report.rows
-            for p, cell in enumerate(row.cells)
-            if cell.error is not None
-        ] + [
-            (row, cell.compared_with.label, cell.comparison_error)
-            for row in report.rows
-            for cell in row.cells
-            if cell.comparison_error is not None and cell.compared_with is not None
-        ]
+        failures = report.failures()
         if failures:
             out.append("<h3>Not computed because of an error</h3><ul>")
             out += [

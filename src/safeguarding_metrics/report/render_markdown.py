@@ -208,17 +208,7 @@ def render_markdown(report: Report) -> str:
             for reason, ids in group(not_compared).items()
         ]
         lines.append("")
-    failures = [
-        (row, report.columns[p].period.label, cell.error)
-        for row in report.rows
-        for p, cell in enumerate(row.cells)
-        if cell.error is not None
-    ] + [
-        (row, cell.compared_with.label, cell.comparison_error)
-        for row in report.rows
-        for cell in row.cells
-        if cell.comparison_error is not None and cell.compared_with is not None
-    ]
+    failures = report.failures()
     if failures:
         lines += [
             "## Not computed because of an error",
@@ -227,7 +217,7 @@ def render_markdown(report: Report) -> str:
             "|---|---|---|---|",
         ]
         lines += [
-            f"| {_md(row.title)} | `{row.id}` | {label} | {_md(message or '')} |"
+            f"| {_md(row.title)} | `{row.id}` | {label} | {_md(message)} |"
             for row, label, message in failures
         ]
         lines.append("")

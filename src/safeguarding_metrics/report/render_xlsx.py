@@ -570,17 +570,7 @@ class _Book:
 
 
 def _failures(report: Report, row: ReportRow) -> list[tuple[str, str]]:
-    found = [
-        (report.columns[p].period.label, cell.error)
-        for p, cell in enumerate(row.cells)
-        if cell.error is not None
-    ]
-    found += [
-        (cell.compared_with.label, cell.comparison_error)
-        for cell in row.cells
-        if cell.comparison_error is not None and cell.compared_with is not None
-    ]
-    return found
+    return [(label, message) for failed, label, message in report.failures() if failed is row]
 
 
 def _unique(names: Sequence[str]) -> list[str]:

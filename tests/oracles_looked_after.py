@@ -297,11 +297,23 @@ def _ids(data: Dataset, *, reviews: bool = False) -> set[str]:
     return found | {r.child_id for r in data.lac_reviews} if reviews else found
 
 
-def reviews_since(data: Dataset, reviews_from: dt.date | None) -> dt.date | None:
+def reviews_since(
+    data: Dataset, reviews_from: dt.date | None, period: ReportingPeriod
+) -> dt.date | None:
+    """The option, else the start of the unbroken run of review returns holding period end."""
     if reviews_from is not None:
         return reviews_from
-    held = data.coverage.of("lac_reviews")
-    return min(r.start for r in held) if held else None
+    held = sorted((r.start, r.end) for r in data.coverage.of("lac_reviews"))
+    if not held:
+        return None
+    run_start, run_end = held[0]
+    starts = [run_start]
+    for start, end in held[1:]:
+        if start > run_end + dt.timedelta(days=1):  # a gap: a new run begins
+            starts.append(start)
+        run_end = max(run_end, end)
+    begun = [start for start in starts if start <= period.end]
+    return begun[-1] if begun else starts[0]
 
 
 def lac_reviews(
@@ -311,7 +323,7 @@ def lac_reviews(
     reviews_from: dt.date | None = None,
 ) -> dict[str, str]:
     facts = history(data)
-    since = reviews_since(data, reviews_from)
+    since = reviews_since(data, reviews_from, period)
     outcome = {}
     for child_id in _ids(data, reviews=True):
         row = _current(data, facts, child_id, period.end)

@@ -12,7 +12,7 @@ Index arrays (codes, rows, positions) are `np.intp`, so they index arrays on pla
 `intp` is 32 bits; keys are values, and stay int64.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,10 @@ from safeguarding_metrics._dates import NAT_DAY
 
 __all__ = [
     "CharacterKeys",
+    "DeferredText",
     "Identifiers",
+    "StoredText",
+    "as_unicode",
     "child_day_order",
     "child_day_sort",
     "code_many",
@@ -38,6 +41,8 @@ IntpArray = npt.NDArray[np.intp]
 KeyArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 TextArray = npt.NDArray[np.str_]
+StoredText = npt.NDArray[np.str_] | npt.NDArray[np.bytes_]
+"""Text as a collection stores it: unicode, or ASCII bytes (`S`) as read from Arrow."""
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _KEY_LIMIT = 1 << 62
@@ -51,17 +56,38 @@ _TABLE_ENTRIES_PER_ROW = 6
 the memory a sort takes (some 25 bytes per identifier), and several times faster."""
 
 
-def _chars(values: TextArray) -> npt.NDArray[np.uint32]:
-    """*values* as a (rows, characters) array of code points."""
-    width = values.dtype.itemsize // 4
-    return np.ascontiguousarray(values).view(np.uint32).reshape(len(values), width)
+def _width(values: StoredText) -> int:
+    """The characters each value of *values* has room for."""
+    return values.dtype.itemsize // (4 if values.dtype.kind == "U" else 1)
 
 
-def _ranges(chars: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def _chars(values: StoredText) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
+    """*values* as a (rows, characters) array of code points.
+
+    ASCII bytes (`S`) are their own code points, so they are viewed, one byte each.
+    """
+    unit = np.uint32 if values.dtype.kind == "U" else np.uint8
+    chars: Any = np.ascontiguousarray(values).view(unit)
+    return chars.reshape(len(values), _width(values))  # type: ignore[no-any-return]
+
+
+def as_unicode(values: StoredText) -> TextArray:
+    """*values* as a unicode array (ASCII bytes widened; unicode returned as it is)."""
+    if values.dtype.kind == "U":
+        return values  # type: ignore[return-value]
+    width = _width(values)
+    widened = np.zeros((len(values), max(width, 1)), dtype=np.uint32)
+    if width:
+        widened[:, :width] = _chars(values)
+    result: TextArray = widened.view(f"<U{max(width, 1)}").reshape(len(values))
+    return result
+
+
+def _ranges(chars: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The smallest and largest code point at each position of *chars* (at least one row)."""
     n, width = chars.shape
     folded = (n // _FOLD) * _FOLD
-    low = chars[folded:].min(axis=0, initial=0xFFFFFFFF).astype(np.int64)
+    low = chars[folded:].min(axis=0, initial=np.iinfo(chars.dtype).max).astype(np.int64)
     high = chars[folded:].max(axis=0, initial=0).astype(np.int64)
     if folded:
         # Several rows side by side make the reductions' inner loops long enough to be fast.
@@ -104,9 +130,9 @@ class CharacterKeys:
         self._used = [p for p in range(self.width) if radix[p] > 1]
 
     @classmethod
-    def fit(cls, arrays: Sequence[TextArray]) -> "CharacterKeys | None":
+    def fit(cls, arrays: Sequence[StoredText]) -> "CharacterKeys | None":
         """Keys for the identifiers of *arrays*, or None when they would not fit in 62 bits."""
-        width = max((a.dtype.itemsize // 4 for a in arrays), default=0)
+        width = max((_width(a) for a in arrays), default=0)
         low = np.full(width, 0xFFFFFFFF, dtype=np.int64)
         high = np.zeros(width, dtype=np.int64)
         for values in arrays:
@@ -129,7 +155,7 @@ class CharacterKeys:
                 return None
         return cls(low, high, size)
 
-    def keys(self, values: TextArray) -> KeyArray:
+    def keys(self, values: StoredText) -> KeyArray:
         """The key of each identifier of *values* (every one within the fitted ranges)."""
         key = np.zeros(len(values), dtype=np.int64)
         if not len(values) or not self._used:
@@ -158,7 +184,7 @@ class CharacterKeys:
         key -= offset - sum(int(self._low[p]) * int(self._weight[p]) for p in used)
         return key
 
-    def keys_or_missing(self, values: TextArray) -> KeyArray:
+    def keys_or_missing(self, values: StoredText) -> KeyArray:
         """`keys(values)`, with -1 for an identifier outside the fitted ranges."""
         n = len(values)
         key = np.full(n, -1, dtype=np.int64)
@@ -250,17 +276,66 @@ class Identifiers:
         return self._all
 
 
-def code_many(arrays: Sequence[TextArray]) -> tuple[Identifiers, list[IntpArray]]:
-    """`factorize_many`, with the distinct identifiers decoded only when read."""
+class DeferredText:
+    """Text of a known length, made only when first read (an audit's child ids).
+
+    A report that shows a figure and never its children does not pay for the children's
+    ids. The text is made once and kept, so audits sharing one `DeferredText` share it;
+    *make* must not hold a dataset (results outlive them), only the arrays it needs.
+    """
+
+    __slots__ = ("_length", "_made", "_make")
+
+    def __init__(self, length: int, make: Callable[[], TextArray]) -> None:
+        """Text of *length* values, made by *make()* when first read."""
+        self._length = length
+        self._make: Callable[[], TextArray] | None = make
+        self._made: TextArray | None = None
+
+    def __len__(self) -> int:
+        return self._length
+
+    @classmethod
+    def of(cls, values: StoredText) -> "TextArray | DeferredText":
+        """*values* as unicode: itself when it is, else widened when first read."""
+        if values.dtype.kind == "U":
+            return values  # type: ignore[return-value]
+        return cls(len(values), lambda: as_unicode(values))
+
+    @classmethod
+    def taken(
+        cls, identifiers: Identifiers, positions: npt.NDArray[np.integer[Any]]
+    ) -> "DeferredText":
+        """`identifiers.take(positions)`, decoded when first read."""
+        return cls(len(positions), lambda: identifiers.take(positions))
+
+    def text(self) -> TextArray:
+        """The text, read-only (made on the first call, then kept)."""
+        if self._made is None:
+            assert self._make is not None  # dropped only once the text is made
+            made = self._make()
+            if len(made) != self._length:
+                raise ValueError(f"deferred text made {len(made)} values for {self._length}")
+            self._made = freeze(made)
+            self._make = None
+        return self._made
+
+
+def code_many(arrays: Sequence[StoredText]) -> tuple[Identifiers, list[IntpArray]]:
+    """`factorize_many`, with the distinct identifiers decoded only when read.
+
+    *arrays* may be unicode or ASCII bytes (`S`), mixed: an identifier codes the same
+    either way.
+    """
     total = sum(len(a) for a in arrays)
     no_keys = np.zeros(0, dtype=np.int64)
     if total == 0:
-        dtype = arrays[0].dtype if arrays else np.dtype("<U1")
-        empty = Identifiers(keys=no_keys, coder=None, decoded=np.zeros(0, dtype=dtype))
+        empty = Identifiers(keys=no_keys, coder=None, decoded=np.zeros(0, dtype="<U1"))
         return empty, [np.zeros(0, dtype=np.intp) for _ in arrays]
     coder = CharacterKeys.fit(arrays)
     if coder is None:
-        joined = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+        unicode = [as_unicode(values) for values in arrays]
+        joined = np.concatenate(unicode) if len(unicode) > 1 else unicode[0]
         uniques, codes = _factorize_hashed(joined)
         return Identifiers(keys=no_keys, coder=None, decoded=uniques), _split(codes, arrays)
     keys = [coder.keys(values) for values in arrays]
@@ -272,7 +347,7 @@ def code_many(arrays: Sequence[TextArray]) -> tuple[Identifiers, list[IntpArray]
     return Identifiers(keys=unique_keys, coder=coder, decoded=None), codes_list
 
 
-def factorize(values: TextArray) -> tuple[TextArray, IntpArray]:
+def factorize(values: StoredText) -> tuple[TextArray, IntpArray]:
     """The distinct *values* in sorted order, and each value's position among them.
 
     Equal to `numpy.unique(values, return_inverse=True)`, but much faster for the short
@@ -286,7 +361,7 @@ factorize_compact = factorize
 """The former name of `factorize`."""
 
 
-def factorize_many(arrays: Sequence[TextArray]) -> tuple[TextArray, list[IntpArray]]:
+def factorize_many(arrays: Sequence[StoredText]) -> tuple[TextArray, list[IntpArray]]:
     """`factorize` of *arrays* taken together, without joining them: one code list per array.
 
     The codes of one identifier agree across the arrays, so they join records of different

@@ -8,7 +8,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import Identifiers, code_many, freeze
+from safeguarding_metrics._arrays import (
+    DeferredText,
+    Identifiers,
+    StoredText,
+    as_unicode,
+    code_many,
+    freeze,
+)
 from safeguarding_metrics._dates import DayArray, as_day_array
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidRecordError
@@ -267,8 +274,8 @@ class Dataset:
         """A dataset whose collections are given as columns: field name -> array of values.
 
         Dates may be `datetime64` arrays (`NaT` for missing) or sequences of dates and
-        `None`; text may be unicode arrays (`""` for missing) or sequences of strings and
-        `None`. A field with a default may be left out. Records are built only when read, so
+        `None`; text may be unicode arrays (`""` for missing), arrays of ASCII bytes (kept as
+        bytes until read as text), or sequences of strings and `None`. A field with a default may be left out. Records are built only when read, so
         this is the way to hand a national-scale extract to the indicators. A numpy array
         already of its field's type (`datetime64[D]`, `bool`, `float64`, unicode) is kept, not
         copied, and made read-only, so the dataset cannot change under its caches.
@@ -470,6 +477,27 @@ class Dataset:
         result: npt.NDArray[Any] = cached
         return result
 
+    def stored_text(self, table: TableName, field: str) -> StoredText:
+        """Text field *field* of *table* as stored, without widening it to unicode.
+
+        Unicode, or ASCII bytes (`S`) for text read from Arrow (`from_frames`); identifiers
+        code and sort the same either way (`code_many`), so coding them needs no unicode copy.
+        Use `column` for the unicode text.
+        """
+        records = self.records(table)
+        if check_field(table, field) != "text":
+            raise InvalidRecordError(f"{table}.{field} is not a text field")
+        if isinstance(records, RecordTable):
+            stored: StoredText = records.stored(field)
+            return stored
+        return self.column(table, field)
+
+    def text_at(
+        self, table: TableName, field: str, rows: npt.NDArray[np.integer[Any]]
+    ) -> npt.NDArray[np.str_]:
+        """`column(table, field)[rows]`, widening only those rows of text stored as bytes."""
+        return as_unicode(self.stored_text(table, field)[rows])
+
     def dates(self, table: TableName, field: str) -> DayArray:
         """`column()` for a date field, typed as a day array."""
         result: DayArray = self.column(table, field)
@@ -528,6 +556,16 @@ class Dataset:
         result: npt.NDArray[np.str_] = self._child_identifiers().take(codes)
         return result
 
+    def deferred_child_ids(self, table: TableName) -> npt.NDArray[np.str_] | DeferredText:
+        """`column(table, "child_id")` for an audit: widened from bytes only when read."""
+        if ("column", table, "child_id") in self._cache:  # already widened: share it
+            return self.column(table, "child_id")
+        return DeferredText.of(self.stored_text(table, "child_id"))
+
+    def deferred_child_ids_of(self, codes: npt.NDArray[np.integer[Any]]) -> DeferredText:
+        """`child_ids_of(codes)` for an audit: decoded only when read."""
+        return DeferredText.taken(self._child_identifiers(), codes)
+
     def child_codes(self, table: TableName) -> npt.NDArray[np.intp]:
         """For each record of *table*, the position of its child in `child_ids`.
 
@@ -546,7 +584,7 @@ class Dataset:
     def _code_children(self) -> None:
         if "child_ids" in self._cache:
             return
-        columns = [self.column(name, "child_id") for name in TABLES]
+        columns = [self.stored_text(name, "child_id") for name in TABLES]
         identifiers, codes = code_many(columns)
         for name, table_codes in zip(TABLES, codes, strict=True):
             self._cache[("child_codes", name)] = freeze(table_codes)

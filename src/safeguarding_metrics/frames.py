@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._arrays import StoredText, as_unicode
+from safeguarding_metrics._dates import NAT_DAY
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidRecordError, SafeguardingMetricsError
@@ -86,77 +88,145 @@ def _as_arrow(frame: Any) -> Any:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
+def _chunks(column: Any) -> list[Any]:
+    """The Arrow arrays of *column* (a chunked column's chunks, read without joining them)."""
+    pa = _require("pyarrow", "arrow")
+    return list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
+
+
+_TIMESTAMP_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400 * 10**9}
+
+
 def _arrow_dates(column: Any, where: str) -> npt.NDArray[np.datetime64]:
+    """An Arrow date or timestamp column as days; a timestamp's date in its own time zone."""
+    chunks = _chunks(column)
+    days = np.empty(sum(len(chunk) for chunk in chunks), dtype=np.int64)
+    start = 0
+    for chunk in chunks:
+        _chunk_days(chunk, where, days[start : start + len(chunk)])
+        start += len(chunk)
+    result: npt.NDArray[np.datetime64] = days.view("datetime64[D]")
+    return result
+
+
+def _chunk_days(chunk: Any, where: str, out: npt.NDArray[np.int64]) -> None:
+    """Write one Arrow array's day numbers into *out* (`NaT` for a missing date)."""
     pa = _require("pyarrow", "arrow")
     import pyarrow.compute as pc
 
-    kind = column.type
+    kind = chunk.type
     if pa.types.is_dictionary(kind):
-        column = (
-            column.dictionary_decode()
-            if hasattr(column, "dictionary_decode")
-            else pc.cast(column, kind.value_type)
-        )
-        kind = column.type
-    if pa.types.is_timestamp(kind):
-        if kind.tz is not None:
-            column = pc.local_timestamp(column)
-        column = pc.cast(pc.floor_temporal(column, unit="day"), pa.date32())
-    elif pa.types.is_date(kind) or pa.types.is_null(kind):
-        column = pc.cast(column, pa.date32())
+        chunk = chunk.dictionary_decode()
+        kind = chunk.type
+    n = len(chunk)
+    if n == 0:
+        return
+    if pa.types.is_timestamp(kind) and kind.tz is None:
+        values = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n]
+        np.floor_divide(values, _TIMESTAMP_PER_DAY[kind.unit], out=out)
+    elif pa.types.is_date32(kind):
+        out[:] = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset : chunk.offset + n]
+    elif pa.types.is_timestamp(kind) or pa.types.is_date(kind) or pa.types.is_null(kind):
+        if pa.types.is_timestamp(kind):  # in its own time zone
+            chunk = pc.floor_temporal(pc.local_timestamp(chunk), unit="day")
+        dates = pc.cast(chunk, pa.date32()).to_numpy(zero_copy_only=False)
+        out[:] = np.asarray(dates).astype("datetime64[D]").view(np.int64)
+        return
     else:
         raise InvalidRecordError(
             f"{where} must hold dates (a date or timestamp column), got {kind}; parse text "
             "into dates first"
         )
-    values = (
-        column.to_numpy(zero_copy_only=False) if hasattr(column, "to_numpy") else np.asarray(column)
-    )
-    result: npt.NDArray[np.datetime64] = np.asarray(values).astype("datetime64[D]", copy=False)
+    if chunk.null_count:
+        valid = np.unpackbits(np.frombuffer(chunk.buffers()[0], dtype=np.uint8), bitorder="little")[
+            chunk.offset : chunk.offset + n
+        ]
+        out[valid == 0] = NAT_DAY
+
+
+def _arrow_text(column: Any) -> StoredText:
+    """An Arrow text column as numpy text: ASCII as bytes (`S`), anything else as unicode.
+
+    ASCII text, as identifiers and codes are, is kept as the bytes Arrow holds (a view when
+    every value has one length, else a copy padded with NULs): `Dataset` codes identifiers
+    from the bytes and widens a column to unicode only when it is read as text.
+    """
+    chunks = [_plain_strings(chunk) for chunk in _chunks(column)]
+    if not sum(len(chunk) for chunk in chunks):
+        return np.zeros(0, dtype="S1")
+    buffers = [_string_buffers(chunk) for chunk in chunks]
+    if any(len(data) and int(data.max()) >= 0x80 for _, data in buffers):
+        # Not ASCII: let Python decode the UTF-8.
+        decoded: npt.NDArray[np.str_] = np.concatenate(
+            [np.asarray(chunk.to_numpy(zero_copy_only=False)).astype(np.str_) for chunk in chunks]
+        )
+        return decoded
+    ranges = [_length_range(offsets) for offsets, _ in buffers]
+    width = max(max(longest for _, longest in ranges), 1)
+    parts = [
+        _fixed_width(chunk, data, width, shortest)
+        for chunk, (_, data), (shortest, _) in zip(chunks, buffers, ranges, strict=True)
+        if len(chunk)
+    ]
+    result: npt.NDArray[np.bytes_] = parts[0] if len(parts) == 1 else np.concatenate(parts)
     return result
 
 
-def _arrow_text(column: Any) -> npt.NDArray[np.str_]:
+def _plain_strings(chunk: Any) -> Any:
+    """An Arrow array of text as a string array without missing values (missing: empty)."""
     pa = _require("pyarrow", "arrow")
     import pyarrow.compute as pc
 
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    if pa.types.is_dictionary(column.type):
-        column = column.dictionary_decode()
-    if not pa.types.is_large_string(column.type):
-        column = pc.cast(column, pa.large_string())
-    column = pc.fill_null(column, "")
+    if pa.types.is_dictionary(chunk.type):
+        chunk = chunk.dictionary_decode()
+    if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+        chunk = pc.cast(chunk, pa.large_string())
+    if chunk.null_count:
+        chunk = pc.fill_null(chunk, "")
+    return chunk
+
+
+def _fixed_width(
+    chunk: Any, data: npt.NDArray[np.uint8], width: int, shortest: int
+) -> npt.NDArray[np.bytes_]:
+    """One ASCII string array's values as `S{width}`: its bytes, padded with NULs if need be."""
+    import pyarrow.compute as pc
+
+    if shortest != width:
+        _, data = _string_buffers(pc.utf8_rpad(chunk, width=width, padding="\x00"))
+    fixed: npt.NDArray[np.bytes_] = data.view(f"S{width}")
+    return fixed
+
+
+_BLOCK = 1 << 16
+"""Offsets read per block when the shortest and longest value are found (kept in cache)."""
+
+
+def _length_range(offsets: npt.NDArray[np.integer[Any]]) -> tuple[int, int]:
+    """The fewest and most bytes of a value, from offsets (one per value and one after)."""
+    shortest, longest = None, 0
+    for start in range(0, len(offsets) - 1, _BLOCK):
+        lengths = np.diff(offsets[start : start + _BLOCK + 1])
+        low, high = int(lengths.min()), int(lengths.max())
+        shortest = low if shortest is None else min(shortest, low)
+        longest = max(longest, high)
+    return (0 if shortest is None else shortest), longest
+
+
+def _string_buffers(column: Any) -> tuple[npt.NDArray[np.integer[Any]], npt.NDArray[np.uint8]]:
+    """An Arrow string array's offsets (one per value and one after) and its UTF-8 bytes."""
+    pa = _require("pyarrow", "arrow")
     n = len(column)
-    if n == 0:
-        return np.zeros(0, dtype=np.str_)
-    # Straight from the buffers: the offsets and the UTF-8 bytes, into a fixed-width array.
     _, offsets_buffer, data_buffer = column.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[column.offset : column.offset + n + 1]
+    offset_type = np.int64 if pa.types.is_large_string(column.type) else np.int32
+    offsets: npt.NDArray[np.integer[Any]] = np.frombuffer(offsets_buffer, dtype=offset_type)
+    offsets = offsets[column.offset : column.offset + n + 1]
     data = (
-        np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
         if data_buffer is not None
         else np.zeros(0, dtype=np.uint8)
     )
-    if len(data) and int(data.max()) >= 128:  # not ASCII: let Python decode the UTF-8
-        values = column.to_numpy(zero_copy_only=False)
-        decoded: npt.NDArray[np.str_] = values.astype(np.str_)
-        return decoded
-    lengths = np.diff(offsets)
-    width = max(int(lengths.max()), 1)
-    # Each ASCII byte is its own code point: widen the bytes to UCS-4 and view them as text.
-    if int(lengths.min()) == width:  # identifiers of one width: one reshape
-        matrix = data.reshape(n, width).astype(np.uint32)
-    else:
-        matrix = np.zeros((n, width), dtype=np.uint32)
-        starts = offsets[:-1] - offsets[0]
-        last = max(len(data) - 1, 0)
-        for position in range(width):
-            present = lengths > position
-            picked = data[np.minimum(starts + position, last)] if len(data) else matrix[:, 0]
-            matrix[:, position] = np.where(present, picked, 0)
-    result: npt.NDArray[np.str_] = matrix.view(f"<U{width}").reshape(n)
-    return result
+    return offsets, data
 
 
 def _arrow_column(
@@ -166,12 +236,12 @@ def _arrow_column(
     pa = _require("pyarrow", "arrow")
     import pyarrow.compute as pc
 
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
     if kind == "date":
         return _arrow_dates(column, where)
     if kind == "text":
         return _arrow_text(column)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
     if kind == "bool":
         if not (pa.types.is_boolean(column.type) or pa.types.is_null(column.type)):
             raise InvalidRecordError(f"{where} must hold true/false, got {column.type}")
@@ -196,7 +266,7 @@ def _arrow_column(
         raise InvalidRecordError(f"{where} must hold lists, got {column.type}")
     lengths = pc.fill_null(pc.list_value_length(column), 0).to_numpy(zero_copy_only=False)
     flat = pc.list_flatten(column)
-    values = _arrow_dates(flat, where) if element == "date" else _arrow_text(flat)
+    values = _arrow_dates(flat, where) if element == "date" else as_unicode(_arrow_text(flat))
     if element == "date" and np.isnat(values).any():
         raise InvalidRecordError(f"{where} holds a missing date inside a list")
     return ListColumn.from_lengths(lengths, values, dates=element == "date")
@@ -329,10 +399,12 @@ def _join_long(
     if missing:
         raise InvalidRecordError(f"from_frames: {name} has no column {', '.join(missing)}")
     convert = _arrow_column if use_arrow else _pandas_column
-    child = convert(by_field["child_id"], "text", "", f"{name}.child_id", problems)
+    child = as_unicode(convert(by_field["child_id"], "text", "", f"{name}.child_id", problems))
     start = convert(by_field["start_date"], "date", "", f"{name}.start_date", problems)
     element = "date" if field == "review_dates" else "text"
     values = convert(by_field[value_name], element, "", f"{name}.{value_name}", problems)
+    if element == "text":
+        values = as_unicode(values)
     if element == "date" and np.isnat(values).any():
         raise InvalidRecordError(f"from_frames: {name}.{value_name} holds a missing date")
     target = columns[table]
@@ -341,7 +413,7 @@ def _join_long(
             f"from_frames: {table}.{field} given both as a column and in {name}"
         )
     record_keys = np.char.add(
-        np.char.add(target["child_id"].astype(np.str_), "\x1f"),
+        np.char.add(as_unicode(target["child_id"]), "\x1f"),
         np.asarray(target["start_date"]).astype("datetime64[D]").astype(np.str_),
     )
     long_keys = np.char.add(np.char.add(child, "\x1f"), start.astype(np.str_))

@@ -7,7 +7,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize, freeze
+from safeguarding_metrics._arrays import StoredText, as_unicode, factorize, freeze
 from safeguarding_metrics._dates import as_day_array, to_date
 from safeguarding_metrics.errors import InvalidRecordError
 from safeguarding_metrics.records import (
@@ -124,12 +124,13 @@ class RecordTable(Sequence[R]):
     and equals a tuple of the same records; indicators read its columns directly.
     """
 
-    __slots__ = ("_columns", "_length", "_table")
+    __slots__ = ("_columns", "_length", "_table", "_unicode")
 
     def __init__(self, table: TableName, columns: Mapping[str, Any]) -> None:
         """Wrap *columns* already checked and normalised by `RecordTable.from_arrays`."""
         self._table = table
         self._columns: dict[str, Any] = dict(columns)
+        self._unicode: dict[str, Any] = {}
         lengths = {len(values) for values in self._columns.values()}
         self._length = lengths.pop() if lengths else 0
 
@@ -167,7 +168,24 @@ class RecordTable(Sequence[R]):
         return self._table
 
     def column(self, field: str) -> Any:
-        """The read-only column of *field*: a numpy array, or a `ListColumn` for a tuple field."""
+        """The read-only column of *field*: a numpy array, or a `ListColumn` for a tuple field.
+
+        Text is a unicode array, even where the table stores it as ASCII bytes (see `stored`).
+        """
+        found = self._columns[field]
+        if isinstance(found, np.ndarray) and found.dtype.kind == "S":
+            widened = self._unicode.get(field)
+            if widened is None:
+                widened = self._unicode[field] = freeze(as_unicode(found))
+            return widened
+        return found
+
+    def stored(self, field: str) -> Any:
+        """The column of *field* as stored: for text, unicode or ASCII bytes (`S`).
+
+        Text columns from Arrow are kept as the bytes Arrow holds; identifiers code and
+        compare the same either way, so indicators that only code them never widen them.
+        """
         return self._columns[field]
 
     def __len__(self) -> int:
@@ -203,14 +221,16 @@ class RecordTable(Sequence[R]):
         values = {
             spec.name: _cell(
                 spec,
-                self._columns[spec.name].row(i)
-                if spec.kind == "many"
-                else self._columns[spec.name][i],
+                self._columns[spec.name].row(i) if spec.kind == "many" else self._value(spec, i),
             )
             for spec in field_specs(self._table)
         }
         record: R = RECORD_CLASSES[self._table](**values)
         return record
+
+    def _value(self, spec: FieldSpec, i: int) -> Any:
+        value = self._columns[spec.name][i]
+        return value.decode("ascii") if isinstance(value, bytes) else value
 
 
 def _cell(spec: FieldSpec, value: Any) -> Any:
@@ -250,30 +270,44 @@ _SPACES = np.array([0, *(c for c in range(0x3001) if chr(c).isspace())], dtype=n
 """NUL (an empty identifier) and every character `str.isspace` counts as a space."""
 
 
-def _blank(column: npt.NDArray[np.str_], *, allow_empty: bool) -> int | None:
+def _blank(column: StoredText, *, allow_empty: bool) -> int | None:
     """The first row of *column* that is empty or only spaces (empty allowed if asked), or None.
 
     Only identifiers starting with a space or NUL can be blank, so the first character is
     checked for every identifier and the whole text only for those few.
     """
     n = len(column)
-    width = column.dtype.itemsize // 4
+    unit = np.uint32 if column.dtype.kind == "U" else np.uint8
+    width = column.dtype.itemsize // np.dtype(unit).itemsize
     if n == 0:
         return None
     if width == 0:
         return None if allow_empty else 0
-    first = np.ascontiguousarray(column).view(np.uint32).reshape(n, width)[:, 0]
+    first = np.ascontiguousarray(column).view(unit).reshape(n, width)[:, 0].astype(np.uint32)
     # Every space character and NUL is below "!" or above "~": test those few in full.
     outside = np.flatnonzero((first - np.uint32(0x21)) > np.uint32(0x7E - 0x21))
     candidates = outside[np.isin(first[outside], _SPACES)]
     if not len(candidates):
         return None
-    picked = column[candidates]
+    picked = as_unicode(column[candidates])
     blank = np.strings.isspace(picked)
     if not allow_empty:
         blank |= picked == ""
     found = np.flatnonzero(blank)
     return int(candidates[found[0]]) if len(found) else None
+
+
+def _check_ascii(column: npt.NDArray[np.bytes_], where: str) -> None:
+    """Refuse a bytes column holding anything but ASCII: its text would be a guess."""
+    if not len(column) or not column.dtype.itemsize:
+        return
+    chars = np.ascontiguousarray(column).view(np.uint8).reshape(len(column), -1)
+    if int(chars.max()) >= 0x80:
+        row = int(np.flatnonzero((chars >= 0x80).any(axis=1))[0])
+        raise InvalidRecordError(
+            f"{where}[{row}] holds bytes that are not ASCII text ({column[row]!r}); decode "
+            "the column to text first"
+        )
 
 
 def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:
@@ -319,14 +353,17 @@ def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:
             return column
         if spec.kind == "text":
             column = np.asarray(values)
-            if column.dtype.kind != "U":
+            if column.dtype.kind == "S":
+                _check_ascii(column, where)
+            elif column.dtype.kind != "U":
                 column = np.array(["" if v is None else str(v) for v in column], dtype=np.str_)
             if spec.identifier:
                 blank = _blank(column, allow_empty=spec.optional)
                 if blank is not None:
                     row = int(blank)
                     raise InvalidRecordError(
-                        f"{where}[{row}] must be a non-empty identifier, got {column[row]!r}"
+                        f"{where}[{row}] must be a non-empty identifier, "
+                        f"got {str(as_unicode(column[row : row + 1])[0])!r}"
                     )
             if spec.converter is not None and spec.converter is not attrs.NOTHING:
                 allowed = {choice.value for choice in AssessmentKind}
@@ -336,7 +373,8 @@ def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:
                 if wrong.any():
                     row = int(np.flatnonzero(wrong[codes])[0])
                     raise InvalidRecordError(
-                        f"{where}[{row}] must be one of {sorted(allowed)}, got {column[row]!r}"
+                        f"{where}[{row}] must be one of {sorted(allowed)}, "
+                        f"got {str(distinct[codes[row]])!r}"
                     )
             return column
         raise InvalidRecordError(f"{where}: unknown kind of field {spec.kind!r}")

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import row_numbers
+from safeguarding_metrics._arrays import DeferredText, row_numbers
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import SafeguardingMetricsError
 
@@ -74,6 +74,14 @@ def _ids(array: npt.ArrayLike) -> npt.NDArray[np.str_]:
     return _frozen(array, np.str_)
 
 
+def _id_source(values: Any) -> npt.NDArray[np.str_] | DeferredText:
+    """Child ids as given: unicode (made read-only), or text made when first read."""
+    if isinstance(values, DeferredText):
+        return values
+    array = np.asarray(values)
+    return DeferredText.of(array) if array.dtype.kind == "S" else _ids(array)
+
+
 def _positions(array: npt.ArrayLike) -> npt.NDArray[np.intp]:
     return _frozen(array, np.intp)
 
@@ -97,13 +105,15 @@ class Audit:
     table: str
     codes: npt.NDArray[np.int8] = attrs.field(converter=_codes)
     reasons: tuple[str, ...] = ()
-    child_ids: npt.NDArray[np.str_] = attrs.field(converter=_ids)
+    _child_ids: npt.NDArray[np.str_] | DeferredText = attrs.field(
+        alias="child_ids", converter=_id_source
+    )
     rows: npt.NDArray[np.intp] = attrs.field(converter=_positions)
     measures: Mapping[str, npt.NDArray[Any]] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.codes)
-        if len(self.child_ids) != n or len(self.rows) != n:
+        if len(self._child_ids) != n or len(self.rows) != n:
             raise SafeguardingMetricsError("an audit's columns must all have one entry per row")
         for name, values in self.measures.items():
             if len(values) != n:
@@ -114,6 +124,15 @@ class Audit:
 
     def __getitem__(self, index: int) -> str:
         return self.labels[int(self.codes[index])]
+
+    @property
+    def child_ids(self) -> npt.NDArray[np.str_]:
+        """The child each row is about (read-only; made when first read, then kept)."""
+        found = self._child_ids
+        if isinstance(found, DeferredText):
+            found = _ids(found.text())
+            object.__setattr__(self, "_child_ids", found)
+        return found
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -252,7 +271,7 @@ class Rate:
         table: str,
         in_scope: BoolArray,
         hit: BoolArray,
-        child_ids: npt.NDArray[np.str_],
+        child_ids: npt.NDArray[np.str_] | DeferredText,
         rows: npt.NDArray[np.intp] | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
         measures: Mapping[str, npt.NDArray[Any]] | None = None,
@@ -354,7 +373,7 @@ class Count:
         indicator_id: str,
         table: str,
         counted: BoolArray,
-        child_ids: npt.NDArray[np.str_],
+        child_ids: npt.NDArray[np.str_] | DeferredText,
         rows: npt.NDArray[np.intp] | None = None,
         population: int | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
@@ -480,7 +499,7 @@ class Distribution:
         values: npt.NDArray[Any],
         in_scope: BoolArray,
         bands: Sequence[Band],
-        child_ids: npt.NDArray[np.str_],
+        child_ids: npt.NDArray[np.str_] | DeferredText,
         unit: str = "",
         rows: npt.NDArray[np.intp] | None = None,
         excluded: Mapping[str, BoolArray] | None = None,

@@ -20,7 +20,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import CharacterKeys, factorize, freeze, row_numbers
+from safeguarding_metrics._arrays import (
+    CharacterKeys,
+    StoredText,
+    as_unicode,
+    factorize,
+    freeze,
+    row_numbers,
+)
 from safeguarding_metrics._dates import day_numbers, to_date
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
@@ -54,6 +61,8 @@ def _sort_key(dataset: Dataset, table: TableName, name: str, kind: str, rows: In
         return np.array(
             [_JOIN.join(str(v) for v in lists.row(int(row))) for row in rows], dtype=np.str_
         ).reshape(len(rows))
+    if kind == "text":
+        return dataset.text_at(table, name, rows)
     column = dataset.column(table, name)[rows]
     if kind == "date":
         return day_numbers(column)
@@ -113,7 +122,7 @@ def describe_record(dataset: Dataset, table: TableName, row: int) -> str:
     _, line = _where(dataset, table, row)
     if line:
         return f"line {line}"
-    child = str(dataset.column(table, "child_id")[row])
+    child = str(dataset.text_at(table, "child_id", np.array([row]))[0])
     for spec in field_specs(table):
         if spec.kind == "date":
             day = dataset.column(table, spec.name)[row]
@@ -349,7 +358,7 @@ class _ReferralIds:
     """
 
     def __init__(self, dataset: Dataset) -> None:
-        ids = dataset.column("referrals", "referral_id")
+        ids = dataset.stored_text("referrals", "referral_id")
         n = len(ids)
         coder = CharacterKeys.fit([ids]) if n else None
         self._coder = coder
@@ -383,11 +392,11 @@ class _ReferralIds:
         self.chosen: IntArray = freeze(chosen_pairs)
         self.others: IntArray = freeze(other_pairs)
 
-    def _codes_of(self, ids: npt.NDArray[np.str_]) -> IntArray:
+    def _codes_of(self, ids: StoredText) -> IntArray:
         """Each id's code among the referrals' (-1 for an id no referral holds)."""
         if self._coder is None:
-            texts = self._texts if self._texts is not None else ids[:0]
-            return _position_among(texts, ids)
+            texts = self._texts if self._texts is not None else as_unicode(ids[:0])
+            return _position_among(texts, as_unicode(ids))
         keys = self._coder.keys_or_missing(ids)
         if self._keys is not None:
             codes = _position_among(self._keys, keys)
@@ -396,14 +405,14 @@ class _ReferralIds:
         keys[keys >= len(self._linked)] = -1
         return keys.astype(np.intp, copy=False)
 
-    def links(self, ids: npt.NDArray[np.str_]) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    def links(self, ids: StoredText) -> tuple[IntArray, npt.NDArray[np.bool_]]:
         """Per id, the row of the referral it links to (-1 for none) and whether it is shared.
 
         An id is shared when two or more different referrals hold it.
         """
         codes = self._codes_of(ids)
         found = codes >= 0
-        found &= ids != ""
+        found &= ids != ids.dtype.type()  # an empty id links nothing
         rows = np.full(len(ids), -1, dtype=np.intp)
         rows[found] = self._linked[codes[found]]
         shared = np.zeros(len(ids), dtype=np.bool_)
@@ -444,7 +453,7 @@ def referral_links(dataset: Dataset, table: TableName) -> ReferralLinks:
 
     def build() -> ReferralLinks:
         referrals = _referral_ids(dataset)
-        rows, shared = referrals.links(dataset.column(table, "referral_id"))
+        rows, shared = referrals.links(dataset.stored_text(table, "referral_id"))
         return ReferralLinks(
             rows=freeze(rows),
             shared=freeze(shared),
@@ -472,7 +481,7 @@ def shared_referral_id_diagnostics(
     wanted = np.isin(links.chosen, targets)
     found = []
     for chosen, other in zip(links.chosen[wanted], links.others[wanted], strict=True):
-        referral_id = str(dataset.column("referrals", "referral_id")[other])
+        referral_id = str(dataset.text_at("referrals", "referral_id", np.array([other]))[0])
         found.append(
             record_diagnostic(
                 dataset,

@@ -320,7 +320,10 @@ class ReferralDayGroups(SameDayGroups):
         super().__init__(
             dataset.child_codes("referrals"),
             day_numbers(dataset.dates("referrals", "referral_date")),
-            keys=(dataset.column("referrals", "nfa"), dataset.column("referrals", "referral_id")),
+            keys=(
+                dataset.column("referrals", "nfa"),
+                dataset.stored_text("referrals", "referral_id"),
+            ),
             content=lambda rows: content_rank(dataset, "referrals", rows),
         )
 

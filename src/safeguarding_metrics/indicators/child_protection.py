@@ -86,7 +86,7 @@ class _Plans:
     """
 
     def __init__(self, dataset: Dataset) -> None:
-        self.child_ids = dataset.column("cp_plans", "child_id")
+        self.child_ids = dataset.deferred_child_ids("cp_plans")
         self.codes = dataset.child_codes("cp_plans")
         self.start = dataset.dates("cp_plans", "start_date")
         self.end = dataset.dates("cp_plans", "end_date")

@@ -160,7 +160,7 @@ def _child_count(
         indicator_id=indicator_id,
         table="children",
         counted=counted[children],
-        child_ids=dataset.child_ids_of(children),
+        child_ids=dataset.deferred_child_ids_of(children),
         rows=np.full(len(children), -1, dtype=np.intp),
         population=population,
         measures={name: values[children] for name, values in (measures or {}).items()},
@@ -227,7 +227,7 @@ def children_in_need_at_period_end(
         indicator_id=CIN_AT_PERIOD_END.id,
         table="referrals",
         counted=in_scope,
-        child_ids=dataset.column("referrals", "child_id"),
+        child_ids=dataset.deferred_child_ids("referrals"),
         population=population,
         excluded={
             "nfa": nfa & groups.kept,
@@ -439,7 +439,7 @@ def children_looked_after_at_period_end(
         indicator_id=CLA_AT_PERIOD_END.id,
         table="children",
         counted=(counted | unknown)[children],
-        child_ids=dataset.child_ids_of(children),
+        child_ids=dataset.deferred_child_ids_of(children),
         rows=np.full(len(children), -1, dtype=np.intp),
         population=population,
         excluded={"episode-error": unknown[children]},
@@ -535,7 +535,7 @@ def contacts_in_period(
         indicator_id=CONTACTS_IN_PERIOD.id,
         table="contacts",
         counted=in_period(period, dataset.dates("contacts", "contact_date")),
-        child_ids=dataset.column("contacts", "child_id"),
+        child_ids=dataset.deferred_child_ids("contacts"),
         population=population,
     )
 
@@ -595,7 +595,7 @@ def referrals_in_period(
         indicator_id=REFERRALS_IN_PERIOD.id,
         table="referrals",
         counted=dated_in_period,
-        child_ids=dataset.column("referrals", "child_id"),
+        child_ids=dataset.deferred_child_ids("referrals"),
         population=population,
         excluded={"duplicate": groups.duplicate},
         diagnostics=groups.tie_diagnostics(dataset, dated_in_period),
@@ -694,7 +694,7 @@ def assessments_in_period(
         indicator_id=ASSESSMENTS_IN_PERIOD.id,
         table="assessments",
         counted=in_scope,
-        child_ids=dataset.column("assessments", "child_id"),
+        child_ids=dataset.deferred_child_ids("assessments"),
         population=population,
         excluded={"missing-start": missing_start},
     )
@@ -795,7 +795,7 @@ def section47s_in_period(
         indicator_id=S47S_IN_PERIOD.id,
         table="section47s",
         counted=in_period(period, started) | (missing_start & conference),
-        child_ids=dataset.column("section47s", "child_id"),
+        child_ids=dataset.deferred_child_ids("section47s"),
         population=population,
         excluded={"missing-start": missing_start},
     )
@@ -872,7 +872,7 @@ def icpcs_in_period(
         indicator_id=ICPCS_IN_PERIOD.id,
         table="section47s",
         counted=held,
-        child_ids=dataset.column("section47s", "child_id"),
+        child_ids=dataset.deferred_child_ids("section47s"),
         population=population,
         diagnostics=icpc_not_required_diagnostics(dataset, held),
     )
@@ -978,7 +978,7 @@ def cin_closure_durations(
         values=values,
         in_scope=in_scope,
         bands=[band for band, _ in chosen],
-        child_ids=dataset.column("referrals", "child_id"),
+        child_ids=dataset.deferred_child_ids("referrals"),
         unit="days",
         excluded={
             "duplicate": groups.duplicate,

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import factorize
+from safeguarding_metrics._arrays import DeferredText, factorize
 from safeguarding_metrics._dates import DayArray, day_numbers, to_date
 from safeguarding_metrics.care_history import (
     NOT_CEASING,
@@ -221,9 +221,8 @@ def _children(dataset: Dataset, *tables: TableName) -> npt.NDArray[np.intp]:
     return np.flatnonzero(present)
 
 
-def _child_ids(dataset: Dataset, children: npt.NDArray[np.intp]) -> npt.NDArray[np.str_]:
-    result: npt.NDArray[np.str_] = dataset.child_ids_of(children)
-    return result
+def _child_ids(dataset: Dataset, children: npt.NDArray[np.intp]) -> DeferredText:
+    return dataset.deferred_child_ids_of(children)
 
 
 def _current_rows(dataset: Dataset, history: CareHistory, period: ReportingPeriod) -> IntArray:
@@ -1221,7 +1220,7 @@ def _eet_rate(
         table="care_leavers",
         in_scope=cohort.in_scope,
         hit=np.isin(_code(dataset, "activity"), EET_ACTIVITIES),
-        child_ids=dataset.column("care_leavers", "child_id"),
+        child_ids=dataset.deferred_child_ids("care_leavers"),
         measures={"age": cohort.age, "looked_after_on_birthday": cohort.looked_after},
         diagnostics=diagnostics,
     )
@@ -1251,7 +1250,7 @@ def _accommodation_rate(
         table="care_leavers",
         in_scope=in_scope,
         hit=suitable,
-        child_ids=dataset.column("care_leavers", "child_id"),
+        child_ids=dataset.deferred_child_ids("care_leavers"),
         measures={"age": cohort.age, "looked_after_on_birthday": cohort.looked_after},
         diagnostics=diagnostics,
     )

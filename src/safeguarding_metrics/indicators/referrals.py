@@ -6,6 +6,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._arrays import DeferredText
 from safeguarding_metrics._dates import day_numbers
 from safeguarding_metrics.catalogue import (
     CHILDREN_IN_NEED,
@@ -70,7 +71,7 @@ class _ReferralGroups:
     """
 
     def __init__(self, dataset: Dataset) -> None:
-        self.child_ids = dataset.column("referrals", "child_id")
+        self.child_ids = dataset.deferred_child_ids("referrals")
         self.codes = dataset.child_codes("referrals")
         self.dates = dataset.dates("referrals", "referral_date")
         self.days = day_numbers(self.dates)
@@ -82,14 +83,14 @@ class _ReferralGroups:
         # The kept record stands for the referral: its own NFA flag is the referral's.
         self.nfa = frozen(dataset.column("referrals", "nfa")[self.representative])
         self.child_count = dataset.child_count
-        self._children: npt.NDArray[np.str_] | None = None
+        self._children: DeferredText | None = None
         self._re_referral: dict[str, tuple[BoolArray, IntArray]] = {}
 
     def previous_days(self) -> IntArray:
         """The day number of the child's latest referral before each row's date, or NaT's."""
         return self.day_groups.previous_day
 
-    def children(self, dataset: Dataset) -> tuple[npt.NDArray[np.str_], IntArray]:
+    def children(self, dataset: Dataset) -> tuple[DeferredText, IntArray]:
         """The ids of the children with a referral, sorted, and each child code's place there.
 
         The place is -1 for a child with no referral. *dataset* is the one the groups were
@@ -102,7 +103,7 @@ class _ReferralGroups:
         position -= 1
         position[~present] = -1
         if self._children is None:
-            self._children = frozen(dataset.child_ids_of(np.flatnonzero(present)))
+            self._children = dataset.deferred_child_ids_of(np.flatnonzero(present))
         return self._children, position
 
     def re_referral(self, window: Window) -> tuple[BoolArray, IntArray]:
@@ -557,7 +558,7 @@ def s47_to_icpc_rate(data: Dataset | Iterable[Record], *, period: ReportingPerio
         table="section47s",
         in_scope=in_scope,
         hit=~np.isnat(icpc),
-        child_ids=dataset.column("section47s", "child_id"),
+        child_ids=dataset.deferred_child_ids("section47s"),
         excluded={"missing-start": missing_start},
         diagnostics=icpc_not_required_diagnostics(dataset, in_scope),
     )
@@ -648,7 +649,7 @@ def icpc_to_plan_rate(data: Dataset | Iterable[Record], *, period: ReportingPeri
         table="section47s",
         in_scope=in_scope,
         hit=followed,
-        child_ids=dataset.column("section47s", "child_id"),
+        child_ids=dataset.deferred_child_ids("section47s"),
         diagnostics=icpc_not_required_diagnostics(dataset, in_scope),
     )
 

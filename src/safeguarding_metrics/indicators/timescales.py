@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._arrays import DeferredText
 from safeguarding_metrics._dates import NAT, DayArray
 from safeguarding_metrics.catalogue import (
     CHILDREN_IN_NEED,
@@ -163,7 +164,7 @@ class Durations:
     """
 
     table: str
-    child_ids: npt.NDArray[np.str_]
+    child_ids: npt.NDArray[np.str_] | DeferredText
     in_scope: BoolArray
     clock_start: DayArray
     working_days: FloatArray
@@ -255,7 +256,7 @@ def _uncovered(days: DayArray, calendar: WorkingDayCalendar) -> BoolArray:
 def _timed(
     *,
     table: str,
-    child_ids: npt.NDArray[np.str_],
+    child_ids: npt.NDArray[np.str_] | DeferredText,
     in_scope: BoolArray,
     start: DayArray,
     end: DayArray,
@@ -365,7 +366,7 @@ def assessment_durations(
         extra = {}
     return _timed(
         table="assessments",
-        child_ids=dataset.column("assessments", "child_id"),
+        child_ids=dataset.deferred_child_ids("assessments"),
         in_scope=in_scope,
         start=start,
         end=authorised,
@@ -761,7 +762,7 @@ def icpc_durations(
     in_scope = in_period(period, icpc)
     return _timed(
         table="section47s",
-        child_ids=dataset.column("section47s", "child_id"),
+        child_ids=dataset.deferred_child_ids("section47s"),
         in_scope=in_scope,
         start=dataset.dates("section47s", "start_date"),
         end=icpc,
@@ -958,7 +959,7 @@ def contact_decision_timeliness_rate(
     dataset = as_dataset(data)
     durations = _timed(
         table="contacts",
-        child_ids=dataset.column("contacts", "child_id"),
+        child_ids=dataset.deferred_child_ids("contacts"),
         in_scope=in_period(period, dataset.dates("contacts", "contact_date")),
         start=dataset.dates("contacts", "contact_date"),
         end=dataset.dates("contacts", "decision_date"),
@@ -1095,7 +1096,7 @@ def cp_review_timeliness_rate(
         table="cp_plans",
         in_scope=in_scope,
         hit=~any_late & ~overdue,
-        child_ids=dataset.column("cp_plans", "child_id"),
+        child_ids=dataset.deferred_child_ids("cp_plans"),
         measures={
             "reviews": np.where(in_scope, review_count.astype(np.float64), np.nan),
             "next_review_due": np.where(in_scope, next_due, NAT),

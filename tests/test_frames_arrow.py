@@ -7,6 +7,7 @@ reading is checked against the plain Python reading of the same values.
 """
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ ASCII_ONLY = st.one_of(st.none(), st.text(alphabet="AZaz09 -/", max_size=7))
 def chunked(values: list[Any], cuts: list[int], kind: Any) -> Any:
     """*values* as an Arrow chunked array of *kind*, split at the positions *cuts*."""
     bounds = sorted({0, len(values), *(c % (len(values) + 1) for c in cuts)})
-    parts = [values[a:b] for a, b in zip(bounds, bounds[1:], strict=False)] or [[]]
+    parts = [values[a:b] for a, b in itertools.pairwise(bounds)] or [[]]
     return pa.chunked_array([pa.array(part, type=kind) for part in parts], type=kind)
 
 

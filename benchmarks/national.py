@@ -11,16 +11,23 @@ leavers. It then computes every card of the registry (SPEC §4) and prints:
 - the time to make the columns and the `Dataset`;
 - for each card, a cold run (the first pass over every card, in registry order: it includes
   coding the child ids and any column derivation) and a warm run over cached columns;
-- the whole cold pass, `Dataset.from_columns` included, as CPU time (user and system) and
-  wall time, and its ratio to a floor measured in the same run: one `np.sort` of every
-  child id of every collection, packed as int64 (target: at most 4x);
+- the whole cold pass, `Dataset.from_columns` included (nothing cached: a fresh `Dataset`),
+  as CPU time (user and system) and wall time, against a floor measured the same way in the
+  same run: one `np.sort` of every child id of every collection, packed as int64 (target:
+  at most 4x). Two ways, each with its verdict: the first pass of the process against the
+  floor's first run, both touching memory for the first time (what a one-off report pays,
+  page faults of fresh memory included: the system time), and the best of three passes
+  against the best of three sorts, the process's memory reused (the work itself, as
+  `benchmarks/peers.py` times every tool);
 - the pass's peak resident memory (the process's high-water mark, reset before the pass
   where Linux allows, so it holds the synthetic columns and everything the pass adds;
   target at 1x: under 1.5 GB) and the peak traced by `tracemalloc`.
 
 With `--scale F` (say 4) it measures growth instead: the cold pass at 1x and at Fx, each
 in a fresh process, alternately, best of `--repeat`; it prints the CPU-time and peak-memory
-ratios (targets at 4x: time at most 4.5x, memory at most 4.2x).
+ratios (targets at 4x: time at most 4.5x, memory at most 4.2x), the first pass of each
+process and the best of two more, with the user CPU time alone and the floor's own growth
+(the sort is n log n) beside them.
 
 Run: `.venv/bin/python benchmarks/national.py` (1x), `--scale 4` (growth), `--quick` for 1/100
 of the size in either mode.
@@ -389,15 +396,21 @@ def pack_child_ids(tables: Mapping[str, Columns]) -> IntArray:
     return np.concatenate(parts)
 
 
-def floor_seconds(tables: Mapping[str, Columns], repeat: int = 3) -> tuple[float, int]:
-    """The floor: CPU seconds of one `np.sort` of every child id packed as int64 (best of *repeat*)."""
+def floor_runs(tables: Mapping[str, Columns], repeat: int = 3) -> tuple[list[float], int]:
+    """The floor: CPU seconds of each of *repeat* `np.sort`s of every child id packed as int64."""
     packed = pack_child_ids(tables)
-    best = float("inf")
+    runs = []
     for _ in range(repeat):
         began = _cpu()
         np.sort(packed)
-        best = min(best, _cpu() - began)
-    return best, len(packed)
+        runs.append(_cpu() - began)
+    return runs, len(packed)
+
+
+def floor_seconds(tables: Mapping[str, Columns], repeat: int = 3) -> tuple[float, int]:
+    """The floor's best of *repeat* runs, and how many ids it sorts."""
+    runs, packed = floor_runs(tables, repeat)
+    return min(runs), packed
 
 
 def cold_pass(tables: Mapping[str, Columns], chosen: Sequence[Indicator]) -> dict[str, Any]:
@@ -431,9 +444,13 @@ def measure_only(args: argparse.Namespace) -> int:
     tables, _ = build_columns(rng, args.measure_scale)
     WorkingDayCalendar.england()  # built once per process, as every report does
     measured = cold_pass(tables, cards())
+    again = [cold_pass(tables, cards()) for _ in range(2)]
     measured["records"] = sum(
         len(next(iter(columns.values()))) for columns in tables.values() if columns
     )
+    for key in ("cpu", "user"):
+        measured[f"repeat_{key}"] = min(run[key] for run in again)
+    measured["floor"], _ = floor_seconds(tables)
     print(json.dumps(measured))
     return 0
 
@@ -459,7 +476,7 @@ def growth(args: argparse.Namespace) -> int:
             )
             run = json.loads(completed.stdout.strip().splitlines()[-1])
             kept = best.setdefault(factor, run)
-            for key in ("cpu", "wall", "peak_mb"):
+            for key in ("cpu", "user", "wall", "peak_mb", "repeat_cpu", "repeat_user", "floor"):
                 kept[key] = min(kept[key], run[key])
     base, big = best[1.0], best[args.scale]
     print(f"growth of the cold pass, {YEAR.label}: 1x and {args.scale:g}x national size")
@@ -473,17 +490,32 @@ def growth(args: argparse.Namespace) -> int:
         )
     records = big["records"] / base["records"]
     time_ratio = big["cpu"] / base["cpu"]
+    repeat_ratio = big["repeat_cpu"] / base["repeat_cpu"]
     memory_ratio = big["peak_mb"] / base["peak_mb"]
     print(
         f"records {records:.2f}x; CPU time {time_ratio:.2f}x; wall {big['wall'] / base['wall']:.2f}x"
+    )
+    print(
+        f"the best of two more passes in each process: CPU {base['repeat_cpu']:.2f} s and "
+        f"{big['repeat_cpu']:.2f} s, {repeat_ratio:.2f}x"
+    )
+    print(
+        f"user CPU alone: first pass {big['user'] / base['user']:.2f}x, later passes "
+        f"{big['repeat_user'] / base['repeat_user']:.2f}x; the floor's sort "
+        f"{big['floor'] / base['floor']:.2f}x"
     )
     print(f"peak memory {memory_ratio:.2f}x")
     if not base.get("peak_reset"):
         print("(peak memory is the process's ru_maxrss: this system cannot reset it)")
     if args.scale == GROWTH_SCALE:
         print(
-            f"{_verdict(time_ratio <= TIME_GROWTH_TARGET)}: CPU time at {args.scale:g}x is "
-            f"{time_ratio:.2f}x that at 1x (target <= {TIME_GROWTH_TARGET:g}x)"
+            f"{_verdict(time_ratio <= TIME_GROWTH_TARGET)}: CPU time of the first pass at "
+            f"{args.scale:g}x is {time_ratio:.2f}x that at 1x (target <= {TIME_GROWTH_TARGET:g}x)"
+        )
+        print(
+            f"{_verdict(repeat_ratio <= TIME_GROWTH_TARGET)}: CPU time of later passes at "
+            f"{args.scale:g}x is {repeat_ratio:.2f}x that at 1x (target <= "
+            f"{TIME_GROWTH_TARGET:g}x)"
         )
         print(
             f"{_verdict(memory_ratio <= MEMORY_GROWTH_TARGET)}: peak memory at {args.scale:g}x is "
@@ -522,13 +554,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"make columns (numpy):  {columns_time:8.3f} s   peak so far {_peak_mb():,.0f} MB")
     print(f"Dataset.from_columns:  {dataset_time:8.3f} s")
 
-    # The whole cold pass, measured alone: from the columns to every card's figures. Then
-    # the same again on a fresh Dataset, in a process whose memory the first pass has used.
-    floor, packed = floor_seconds(tables)
+    # The whole cold pass, measured alone: from the columns to every card's figures, the
+    # first in this process (its memory touched for the first time, as the floor's first
+    # sort), then the best of three more on fresh Datasets (as the floor's best sort).
+    floor_first_runs, packed = floor_runs(tables)
+    floor_first = floor_first_runs[0]
     whole = cold_pass(tables, chosen)
-    repeat = cold_pass(tables, chosen)
+    repeats = [cold_pass(tables, chosen) for _ in range(3)]
+    repeat = min(repeats, key=lambda run: run["cpu"])
     floor_after, _ = floor_seconds(tables)
-    floor = min(floor, floor_after)
+    floor = min(min(floor_first_runs), floor_after)
 
     # The same pass again, card by card, then each card warm.
     by_card = build_dataset(tables)
@@ -569,7 +604,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     del kept, fresh
 
     total_records = sum(sizes.values())
-    ratio = whole["cpu"] / floor
+    first_ratio = whole["cpu"] / floor_first
+    ratio = repeat["cpu"] / floor
     print()
     print(
         f"cold pass, card by card: {sum(cold.values()):8.3f} s; warm: {sum(warm.values()):8.3f} s"
@@ -580,11 +616,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{total_records / whole['wall']:,.0f} records/s)"
     )
     print(
-        f"the same pass again, fresh Dataset, memory already used once: CPU {repeat['cpu']:.3f} s "
-        f"(user {repeat['user']:.3f}, system {repeat['system']:.3f}; "
-        f"{repeat['cpu'] / floor:.1f}x the floor)"
+        f"the same pass again, fresh Dataset, memory already used: best of 3 CPU "
+        f"{repeat['cpu']:.3f} s (user {repeat['user']:.3f}, system {repeat['system']:.3f})"
     )
-    print(f"floor: np.sort of {packed:,} child ids packed as int64: CPU {floor:.3f} s")
+    print(
+        f"floor: np.sort of {packed:,} child ids packed as int64: CPU {floor_first:.3f} s the "
+        f"first time, best {floor:.3f} s"
+    )
     print(
         f"peak memory of the pass (columns included): {whole['peak_mb']:,.0f} MB"
         + ("" if whole["peak_reset"] else " (ru_maxrss: this system cannot reset it)")
@@ -593,8 +631,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"peak traced by tracemalloc in a cold pass (results kept): {traced_peak / 2**20:,.0f} MB"
     )
     print(
-        f"{_verdict(ratio <= FLOOR_TARGET)}: the cold pass's CPU time is {ratio:.1f}x the floor "
-        f"(target <= {FLOOR_TARGET:g}x)"
+        f"{_verdict(first_ratio <= FLOOR_TARGET)}: the first cold pass's CPU time is "
+        f"{first_ratio:.1f}x the floor's first sort (target <= {FLOOR_TARGET:g}x)"
+    )
+    print(
+        f"{_verdict(ratio <= FLOOR_TARGET)}: the best cold pass's CPU time is {ratio:.1f}x the "
+        f"floor's best sort (target <= {FLOOR_TARGET:g}x)"
     )
     if not args.quick:
         print(

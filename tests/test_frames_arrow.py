@@ -165,3 +165,35 @@ def test_deferred_child_ids_are_made_once_when_read_and_checked_for_length() -> 
         sm.Audit(
             table="t", codes=np.array([1]), child_ids=DeferredText(2, make), rows=np.array([0])
         )
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_pandas_numpy_timestamps_of_any_unit_floor_to_their_day(unit: str) -> None:
+    """A numpy-backed pandas timestamp column is read without Arrow: floored to its day."""
+    pd = pytest.importorskip("pandas")
+    stamps = np.array(
+        ["1969-12-31T23:59:59", "1970-01-01T00:00:00", "2024-02-29T18:30:00", "NaT"],
+        dtype=f"datetime64[{unit}]",
+    )
+    frame = pd.DataFrame({"child_id": ["A", "B", "C", "D"], "review_date": stamps[[0, 1, 2, 2]]})
+    data = from_frames({"lac_reviews": frame})
+    assert [r.review_date for r in data.lac_reviews] == [
+        dt.date(1969, 12, 31),
+        dt.date(1970, 1, 1),
+        dt.date(2024, 2, 29),
+        dt.date(2024, 2, 29),
+    ]
+    contacts = pd.DataFrame(
+        {
+            "child_id": ["A", "B", "C", "D"],
+            "contact_date": stamps[[1, 1, 1, 1]],
+            "decision_date": pd.Series(stamps, dtype=f"datetime64[{unit}]"),
+        }
+    )
+    read = from_frames({"contacts": contacts})
+    assert [c.decision_date for c in read.contacts] == [
+        dt.date(1969, 12, 31),
+        dt.date(1970, 1, 1),
+        dt.date(2024, 2, 29),
+        None,
+    ]

@@ -33,6 +33,7 @@ __all__ = [
     "factorize_compact",
     "factorize_many",
     "freeze",
+    "no_rows",
     "row_numbers",
     "stable_order",
 ]
@@ -581,6 +582,22 @@ def row_numbers(n: int) -> IntpArray:
     if len(found) < n:
         found = freeze(np.arange(n, dtype=np.intp))
         _ROW_NUMBERS[0] = found
+    return found[:n]
+
+
+_NO_ROWS: list[IntpArray] = [np.zeros(0, dtype=np.intp)]
+
+
+def no_rows(n: int) -> IntpArray:
+    """*n* times -1 (a child-level audit row's "no record") as a shared read-only array.
+
+    Like `row_numbers`, a view of one process-wide array grown to the largest *n* asked
+    for, so child-level audits do not each allocate their own.
+    """
+    found = _NO_ROWS[0]
+    if len(found) < n:
+        found = freeze(np.full(n, -1, dtype=np.intp))
+        _NO_ROWS[0] = found
     return found[:n]
 
 

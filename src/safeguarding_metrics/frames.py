@@ -6,7 +6,7 @@ Python object per row), and turns results, audits and reports back into tidy fra
 and pyarrow are optional extras (``pandas``, ``arrow``); polars is read through Arrow.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -272,6 +272,21 @@ def _arrow_column(
     return ListColumn.from_lengths(lengths, values, dates=element == "date")
 
 
+def _pandas_through_arrow(
+    series: Any, kind: str, element: str, where: str, problems: list[Diagnostic]
+) -> Any:
+    """One pandas column: numpy dates and flags as they are, anything else through Arrow."""
+    pa = _require("pyarrow", "arrow")
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and (
+        (kind == "date" and dtype.kind == "M") or (kind == "bool" and dtype.kind == "b")
+    ):
+        # A numpy datetime64 of any unit floors to its day, as Arrow's reading does.
+        values: Any = series.to_numpy()
+        return values.astype("datetime64[D]") if kind == "date" else values
+    return _arrow_column(pa.array(series, from_pandas=True), kind, element, where, problems)
+
+
 def _pandas_column(
     series: Any, kind: str, element: str, where: str, problems: list[Diagnostic]
 ) -> Any:
@@ -335,7 +350,18 @@ def _columns_of(
     from safeguarding_metrics.records import field_specs
 
     kinds = {s.name: (s.kind, s.element) for s in field_specs(table)}
-    if use_arrow:
+    convert: Callable[..., Any] = _arrow_column if use_arrow else _pandas_column
+    get: Callable[[str], Any]
+    if use_arrow and _kind_of_frame(frame) == "pandas":
+        # Column by column: numpy dates and flags are read as they are, the rest via Arrow.
+        by_name = {str(c): c for c in frame.columns}
+        names = list(by_name)
+
+        def get(name: str) -> Any:
+            return frame[by_name[name]]
+
+        convert = _pandas_through_arrow
+    elif use_arrow:
         arrow = _as_arrow(frame)
         names = list(arrow.column_names)
         get = arrow.column
@@ -352,7 +378,6 @@ def _columns_of(
             )
         kind, element = kinds[field]
         where = f"{table}.{field}"
-        convert = _arrow_column if use_arrow else _pandas_column
         columns[field] = _converted(convert, get(original), kind, element, where, problems)
     return columns
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from safeguarding_metrics._arrays import no_rows
 from safeguarding_metrics._dates import DayArray, day_numbers
 from safeguarding_metrics.care_history import (
     care_history,
@@ -161,7 +162,7 @@ def _child_count(
         table="children",
         counted=counted[children],
         child_ids=dataset.deferred_child_ids_of(children),
-        rows=np.full(len(children), -1, dtype=np.intp),
+        rows=no_rows(len(children)),
         population=population,
         measures={name: values[children] for name, values in (measures or {}).items()},
     )
@@ -440,7 +441,7 @@ def children_looked_after_at_period_end(
         table="children",
         counted=(counted | unknown)[children],
         child_ids=dataset.deferred_child_ids_of(children),
-        rows=np.full(len(children), -1, dtype=np.intp),
+        rows=no_rows(len(children)),
         population=population,
         excluded={"episode-error": unknown[children]},
         measures={

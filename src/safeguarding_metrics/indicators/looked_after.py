@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import DeferredText, factorize
+from safeguarding_metrics._arrays import DeferredText, factorize, no_rows
 from safeguarding_metrics._dates import DayArray, day_numbers, to_date
 from safeguarding_metrics.care_history import (
     NOT_CEASING,
@@ -617,7 +617,7 @@ def lac_review_timeliness_rate(
         in_scope=in_scope,
         hit=on_time,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.intp),
+        rows=no_rows(n),
         excluded=excluded,
         measures={
             "care_start": care_start,
@@ -788,7 +788,7 @@ def three_plus_placements_rate(
         in_scope=in_scope,
         hit=counts >= MANY_PLACEMENTS,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.intp),
+        rows=no_rows(n),
         excluded={"episode-error": errors},
         measures={"placements": np.where(in_scope, counts, np.nan), "repairs": repairs},
         diagnostics=diagnostics,
@@ -985,7 +985,7 @@ def long_term_stability_rate(
         in_scope=in_scope,
         hit=stable,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.intp),
+        rows=no_rows(n),
         excluded={"episode-error": errors, "missing-birth-date": missing_birth},
         measures={
             "care_start": np.where(looked_after, care_start, _nat(n)),
@@ -1618,7 +1618,7 @@ def ceased_care_permanence_distribution(
         in_scope=in_scope,
         bands=CEASED_BANDS,
         child_ids=_child_ids(dataset, children),
-        rows=np.full(n, -1, dtype=np.intp),
+        rows=no_rows(n),
         excluded={"episode-error": errors, "x1-without-next-episode": chosen < 0},
         band_index=band_index,
         diagnostics=diagnostics,

@@ -6,7 +6,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import DeferredText
+from safeguarding_metrics._arrays import DeferredText, no_rows
 from safeguarding_metrics._dates import day_numbers
 from safeguarding_metrics.catalogue import (
     CHILDREN_IN_NEED,
@@ -323,7 +323,7 @@ def children_re_referred_rate(
         in_scope=referred > 0,
         hit=re_referred > 0,
         child_ids=children,
-        rows=np.full(len(children), -1, dtype=np.intp),
+        rows=no_rows(len(children)),
         measures={
             "referrals_in_period": referred.astype(np.float64),
             "re_referrals_in_period": re_referred.astype(np.float64),

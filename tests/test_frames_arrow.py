@@ -197,3 +197,66 @@ def test_pandas_numpy_timestamps_of_any_unit_floor_to_their_day(unit: str) -> No
         dt.date(2024, 2, 29),
         None,
     ]
+
+
+def test_results_with_child_ids_not_yet_made_pickle_with_their_ids() -> None:
+    import pickle
+
+    data = from_frames(
+        {
+            "referrals": pa.table(
+                {
+                    "referral_id": ["R1", "R2"],
+                    "child_id": ["C1", "C22"],
+                    "referral_date": pa.array([dt.date(2024, 5, 1), dt.date(2024, 6, 1)]),
+                }
+            )
+        }
+    )
+    period = sm.ReportingPeriod.year_ending(2025)
+    for card_id in ("referrals-in-period", "children-re-referred-12m"):
+        result = sm.INDICATORS[card_id].compute(data, period=period)
+        assert "made when first read" in repr(result.audit)
+        back = pickle.loads(pickle.dumps(result))
+        assert back.audit.child_ids.tolist() == result.audit.child_ids.tolist() == ["C1", "C22"]
+
+
+def test_bytes_given_as_objects_are_ascii_text_or_refused() -> None:
+    day = np.array(["2024-05-01", "2024-06-01"], dtype="datetime64[D]")
+    data = sm.Dataset.from_columns(
+        lac_reviews={"child_id": np.array([b"C1", "C2"], dtype=object), "review_date": day}
+    )
+    assert [r.child_id for r in data.lac_reviews] == ["C1", "C2"]
+    with pytest.raises(sm.InvalidRecordError, match=r"child_id\[1\] holds bytes that are not"):
+        sm.Dataset.from_columns(
+            lac_reviews={
+                "child_id": np.array([b"C1", "Ç".encode()], dtype=object),
+                "review_date": day,
+            }
+        )
+    with pytest.raises(UnicodeDecodeError):
+        sm.Audit(table="t", codes=[0], child_ids=np.array([b"\xc3\xa9"]), rows=[0])
+
+
+def test_a_list_column_of_ascii_bytes_is_read_as_text() -> None:
+    factors = sm.ListColumn(np.array([0, 2, 2]), np.array([b"1A", b"2B"]))
+    data = sm.Dataset.from_columns(
+        assessments={
+            "child_id": np.array(["A", "B"]),
+            "start_date": np.array(["2024-05-01", "2024-06-01"], dtype="datetime64[D]"),
+            "factors": factors,
+        }
+    )
+    assert [a.factors for a in data.assessments] == [("1A", "2B"), ()]
+
+
+def test_padding_text_too_long_for_32_bit_offsets_uses_64_bit_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Padding a `string` array past 2 GiB would overflow its offsets: it is widened first."""
+    import safeguarding_metrics.frames as frames
+
+    monkeypatch.setattr(frames, "_LARGEST_STRING_OFFSET", 4)
+    read = frames._arrow_text(pa.array(["A", "BCD", None, "EF"], type=pa.string()))
+    assert read.dtype == np.dtype("S3")
+    assert as_unicode(read).tolist() == ["A", "BCD", "", "EF"]

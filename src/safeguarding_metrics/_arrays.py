@@ -310,6 +310,14 @@ class DeferredText:
         """`identifiers.take(positions)`, decoded when first read."""
         return cls(len(positions), lambda: identifiers.take(positions))
 
+    def __repr__(self) -> str:
+        made = "made" if self._made is not None else "made when first read"
+        return f"DeferredText({self._length} values, {made})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as the text itself: the maker may be a closure, which pickle cannot take.
+        return (_made_text, (self.text(),))
+
     def text(self) -> TextArray:
         """The text, read-only (made on the first call, then kept)."""
         if self._made is None:
@@ -320,6 +328,13 @@ class DeferredText:
             self._made = freeze(made)
             self._make = None
         return self._made
+
+
+def _made_text(text: TextArray) -> DeferredText:
+    """A `DeferredText` already made: what an unpickled one is."""
+    deferred = DeferredText(len(text), lambda: text)
+    deferred.text()
+    return deferred
 
 
 def code_many(arrays: Sequence[StoredText]) -> tuple[Identifiers, list[IntpArray]]:

@@ -190,13 +190,19 @@ def _fixed_width(
     chunk: Any, data: npt.NDArray[np.uint8], width: int, shortest: int
 ) -> npt.NDArray[np.bytes_]:
     """One ASCII string array's values as `S{width}`: its bytes, padded with NULs if need be."""
+    pa = _require("pyarrow", "arrow")
     import pyarrow.compute as pc
 
     if shortest != width:
+        if len(chunk) * width >= _LARGEST_STRING_OFFSET:  # the padded bytes need 64-bit offsets
+            chunk = pc.cast(chunk, pa.large_string())
         _, data = _string_buffers(pc.utf8_rpad(chunk, width=width, padding="\x00"))
     fixed: npt.NDArray[np.bytes_] = data.view(f"S{width}")
     return fixed
 
+
+_LARGEST_STRING_OFFSET = 2**31 - 1
+"""The most bytes an Arrow `string` (32-bit offsets) array can hold."""
 
 _BLOCK = 1 << 16
 """Offsets read per block when the shortest and longest value are found (kept in cache)."""

@@ -297,6 +297,21 @@ def _blank(column: StoredText, *, allow_empty: bool) -> int | None:
     return int(candidates[found[0]]) if len(found) else None
 
 
+def _text_of(value: Any, where: str, row: int) -> str:
+    """One value of a text field given as an object: bytes must be ASCII."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        try:
+            return value.decode("ascii")
+        except UnicodeDecodeError:
+            raise InvalidRecordError(
+                f"{where}[{row}] holds bytes that are not ASCII text ({value!r}); decode "
+                "the column to text first"
+            ) from None
+    return str(value)
+
+
 def _check_ascii(column: npt.NDArray[np.bytes_], where: str) -> None:
     """Refuse a bytes column holding anything but ASCII: its text would be a guess."""
     if not len(column) or not column.dtype.itemsize:
@@ -322,6 +337,9 @@ def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:
             if isinstance(values, ListColumn):
                 if spec.element == "date" and values.values.dtype != np.dtype("datetime64[D]"):
                     raise InvalidRecordError(f"{where} must hold dates")
+                if values.values.dtype.kind == "S":  # text is unicode inside a list
+                    _check_ascii(values.values, where)
+                    return ListColumn(values.offsets, as_unicode(values.values))
                 return values
             for row, value in enumerate(values):
                 if isinstance(value, str | bytes):
@@ -356,7 +374,9 @@ def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:
             if column.dtype.kind == "S":
                 _check_ascii(column, where)
             elif column.dtype.kind != "U":
-                column = np.array(["" if v is None else str(v) for v in column], dtype=np.str_)
+                column = np.array(
+                    [_text_of(v, where, row) for row, v in enumerate(column)], dtype=np.str_
+                )
             if spec.identifier:
                 blank = _blank(column, allow_empty=spec.optional)
                 if blank is not None:

@@ -76,10 +76,7 @@ def _ids(array: npt.ArrayLike) -> npt.NDArray[np.str_]:
 
 def _id_source(values: Any) -> npt.NDArray[np.str_] | DeferredText:
     """Child ids as given: unicode (made read-only), or text made when first read."""
-    if isinstance(values, DeferredText):
-        return values
-    array = np.asarray(values)
-    return DeferredText.of(array) if array.dtype.kind == "S" else _ids(array)
+    return values if isinstance(values, DeferredText) else _ids(values)
 
 
 def _positions(array: npt.ArrayLike) -> npt.NDArray[np.intp]:

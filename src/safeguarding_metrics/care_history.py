@@ -188,6 +188,8 @@ class CareHistory:
             last), then their other fields (`ties.content_rank`), so that the order does
             not depend on the input order.
         child: The child's code (`Dataset.child_codes`).
+        children: The codes of the children with an episode, sorted, each once.
+        child_index: The position of the episode's child in *children*.
         start: DECOM.
         end: DEC as repaired; `NaT` while open, and for a set-aside episode (whose
             recorded DEC is in `Dataset.dates("episodes", "end")`).
@@ -221,6 +223,8 @@ class CareHistory:
 
     order: IntArray
     child: IntArray
+    children: IntArray
+    child_index: IntArray
     start: DayArray
     end: DayArray
     reason_ceased: npt.NDArray[np.str_]
@@ -467,6 +471,19 @@ def _missing_from_next_return(
     return stale, new_end
 
 
+def _children_of(child: IntArray, order: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct child codes, sorted, and each episode's position among them.
+
+    *order* sorts the episodes by child, so each child's episodes are one run of it.
+    """
+    ordered = child[order]
+    starts = np.ones(len(ordered), dtype=np.bool_)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    position = np.empty(len(order), dtype=np.intp)
+    position[order] = np.cumsum(starts, dtype=np.intp) - 1
+    return freeze(ordered[starts].astype(np.intp, copy=False)), freeze(position)
+
+
 def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     n = len(dataset.episodes)
     child = dataset.child_codes("episodes")
@@ -604,9 +621,12 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     no_place = int(np.searchsorted(place_values, ""))
     in_force = np.where(skip, np.where(has_current, place[other], -1), place)
     in_force = np.where(in_force >= 0, place_moved[np.maximum(in_force, 0)], no_place)
+    children, child_index = _children_of(child, order)
     return CareHistory(
         order=freeze(order),
         child=child,
+        children=children,
+        child_index=child_index,
         start=start,
         end=days(e, e != _OPEN),
         reason_ceased=freeze(ceased_values[final_codes]),

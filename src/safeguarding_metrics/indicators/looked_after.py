@@ -225,44 +225,63 @@ def _child_ids(dataset: Dataset, children: npt.NDArray[np.intp]) -> DeferredText
     return dataset.deferred_child_ids_of(children)
 
 
-def _current_rows(dataset: Dataset, history: CareHistory, period: ReportingPeriod) -> IntArray:
-    """For every child code, the row of its episode open at period end (-1 for none).
+def _for_children(
+    values: npt.NDArray[Any], history: CareHistory, children: npt.NDArray[np.intp], fill: Any
+) -> npt.NDArray[Any]:
+    """Per child of *history* (`history.children`) *values*, read for the codes *children*.
+
+    A child without an episode gets *fill*.
+    """
+    known = history.children
+    if not len(known):
+        return np.full(len(children), fill, dtype=values.dtype)
+    position = np.searchsorted(known, children)
+    np.minimum(position, len(known) - 1, out=position)
+    result: npt.NDArray[Any] = np.where(known[position] == children, values[position], fill)
+    return result
+
+
+def _current_rows(history: CareHistory, period: ReportingPeriod) -> IntArray:
+    """For every child of *history*, the row of its episode open at period end (-1 for none).
 
     After the repairs no two episodes of a child are open at once (an overlapped one ends on
     the next one's start).
     """
     open_flags = history.open_at(period.end)
-    return _last_by_child(dataset, history, open_flags)
+    return _last_by_child(history, open_flags)
 
 
 def _episode_errors(
     dataset: Dataset, history: CareHistory, period: ReportingPeriod, reference: IntArray
 ) -> tuple[BoolArray, BoolArray]:
-    """For every child code, whether an episode ending before it starts matters for *period*.
+    """For every child of *history*, whether an episode ending before it starts matters.
 
-    *reference* holds, for every child code, a row of an episode of the period of care the
-    indicator looks at (the current one, or the one that ended), -1 for none. An episode
+    *reference* holds, for every child of *history* (`history.children`), a row of an
+    episode of the period of care the indicator looks at (the current one, or the one that
+    ended), -1 for none. An episode
     ending before it starts belongs to no period of care: it matters when its dates, taken
     either way round, reach into the window from `_window_start` to period end. Also
     returns, per episode, which set-aside episodes matter.
     """
-    errors = np.zeros(dataset.child_count, dtype=np.bool_)
+    errors = np.zeros(len(history.children), dtype=np.bool_)
     flagged = ~history.valid
     if not flagged.any():
         return errors, flagged
     end = _day(period.end)
     reference_period = _pick(history.period, np.maximum(reference, 0), reference >= 0)
-    window = _window_start(dataset, history, period, reference_period)[history.child]
+    window = _window_start(dataset, history, period, reference_period)[history.child_index]
     recorded_end = dataset.dates("episodes", "end")
     matters = flagged & (history.start >= window) & (recorded_end <= end)
-    errors[history.child[matters]] = True
+    errors[history.child_index[matters]] = True
     return errors, matters
 
 
 def _window_start(
     dataset: Dataset, history: CareHistory, period: ReportingPeriod, reference_period: Any
 ) -> DayArray:
-    """For every child code, the first day an episode ending before it starts can matter from.
+    """For every child of *history*, the first day an episode set aside can matter from.
+
+    (A set-aside episode is one ending before it starts.)
 
     The earlier of period start and the start of the reference period of care; when that
     period of care did not begin with an RNE S episode (the child's first, or one after a
@@ -282,10 +301,10 @@ def _window_start(
     care_start = _pick(history.care_start, first_row, has_reference).view(np.int64)
     # The end of the care before it: the latest end among the child's episodes of earlier
     # periods of care (an open one counts as latest).
-    before = (history.period >= 0) & (history.period < reference_period[history.child])
+    before = (history.period >= 0) & (history.period < reference_period[history.child_index])
     ends = np.where(np.isnat(history.end), _LATEST, history.end.view(np.int64))
     care_before = np.full(len(reference_period), _EARLIEST, dtype=np.int64)
-    np.maximum.at(care_before, history.child[before], ends[before])
+    np.maximum.at(care_before, history.child_index[before], ends[before])
     window = np.where(began_with_s, care_start, care_before)
     window = np.where(has_reference, np.minimum(window, start), start)
     result: DayArray = window.view("datetime64[D]")
@@ -319,19 +338,19 @@ def _at_period_end(
     dataset: Dataset, history: CareHistory, period: ReportingPeriod, children: Any
 ) -> _AtPeriodEnd:
     """Each child's episode at period end, base cohort, and the episode errors that matter."""
-    current_by_code = _current_rows(dataset, history, period)
-    current = current_by_code[children]
+    current_by_child = _current_rows(history, period)
+    current = _for_children(current_by_child, history, children, -1)
     looked_after = current >= 0
     row = np.maximum(current, 0)
     short_breaks = _pick(history.short_break, row, looked_after)
     set_aside = latest_set_aside_rows(dataset, period.end, history.short_break)[children]
     unknown = ~looked_after & (set_aside >= 0)
     row = np.where(unknown, set_aside, row)
-    errors, error_episodes = _episode_errors(dataset, history, period, current_by_code)
+    errors, error_episodes = _episode_errors(dataset, history, period, current_by_child)
     return _AtPeriodEnd(
         row=row,
         base=(looked_after & ~short_breaks) | unknown,
-        errors=errors[children] | unknown,
+        errors=_for_children(errors, history, children, False) | unknown,  # noqa: FBT003
         unknown=unknown,
         error_episodes=error_episodes,
     )
@@ -772,7 +791,7 @@ def three_plus_placements_rate(
     n = len(children)
     status = _at_period_end(dataset, history, period, children)
     in_scope, errors = status.base, status.errors
-    counts = _placements_in(dataset, history, period)[children]
+    counts = _for_children(_placements_in(dataset, history, period), history, children, 0)
     diagnostics, repairs = _diagnostics(
         dataset,
         history,
@@ -798,7 +817,7 @@ def three_plus_placements_rate(
 def _placements_in(
     dataset: Dataset, history: CareHistory, period: ReportingPeriod
 ) -> npt.NDArray[np.int64]:
-    """For every child code, how many placements it had during *period*."""
+    """For every child of *history*, how many placements it had during *period*."""
     start, end = _day(period.start), _day(period.end)
     overlaps = (
         history.valid
@@ -807,11 +826,11 @@ def _placements_in(
         & (np.isnat(history.end) | (history.end > start))
     )
     rows = history.order[overlaps[history.order]]
-    codes = history.child[rows]
+    codes = history.child_index[rows]
     first = np.ones(len(rows), dtype=np.bool_)
     first[1:] = codes[1:] != codes[:-1]
     counted = first | history.begins_placement[rows]
-    return np.bincount(codes[counted], minlength=dataset.child_count)
+    return np.bincount(codes[counted], minlength=len(history.children))
 
 
 CLA_3_PLUS_PLACEMENTS = Indicator(
@@ -873,13 +892,21 @@ CLA_3_PLUS_PLACEMENTS = Indicator(
 # -- cla-long-term-stability -----------------------------------------------------------------
 
 
-def _birth_dates(dataset: Dataset) -> DayArray:
-    """For every child code, its birth date from the Child records (`NaT` when none)."""
-    births = np.full(dataset.child_count, np.iinfo(np.int64).min, dtype=np.int64)
+def _birth_dates(dataset: Dataset, children: npt.NDArray[np.intp]) -> DayArray:
+    """For each child code of *children* (sorted), its birth date from the Child records.
+
+    `NaT` when none.
+    """
+    births = np.full(len(children), np.iinfo(np.int64).min, dtype=np.int64)
     known = dataset.dates("children", "birth_date")
+    codes = dataset.child_codes("children")
     present = ~np.isnat(known)
-    # Several Child records of one child: the latest birth date wins (order-independent).
-    np.maximum.at(births, dataset.child_codes("children")[present], known[present].view(np.int64))
+    if len(children):
+        position = np.searchsorted(children, codes)
+        np.minimum(position, len(children) - 1, out=position)
+        present &= children[position] == codes
+        # Several Child records of one child: the latest birth date wins (order-independent).
+        np.maximum.at(births, position[present], known[present].view(np.int64))
     result: DayArray = births.view("datetime64[D]")
     return result
 
@@ -952,7 +979,7 @@ def long_term_stability_rate(
     row, looked_after, errors = status.row, status.base, status.errors
     care_start = _pick(history.care_start, row, looked_after)
     long_term = care_start <= _day(add_months(period.end, -LONG_TERM_CARE_MONTHS))
-    birth = _birth_dates(dataset)[children]
+    birth = _birth_dates(dataset, children)
     missing_birth = np.isnat(birth)
     sixteenth = shift_months(birth, 12 * STABILITY_AGE_LIMIT_YEARS)
     under_16 = missing_birth | (sixteenth > _day(period.end))
@@ -1573,8 +1600,8 @@ def ceased_care_permanence_distribution(
         & ((reason != NOT_CEASING) | alone)
     )
     ceasing = occasion & (reason != NOT_CEASING)
-    chosen = _last_by_child(dataset, history, ceasing)
-    last_occasion = _last_by_child(dataset, history, occasion)
+    chosen = _last_by_child(history, ceasing)
+    last_occasion = _last_by_child(history, occasion)
     # An episode that says care ended in the period (a reason other than X1) although its
     # period of care did not end then: a child with it is in the cohort if its episodes
     # have an error that matters (the error may be what keeps the period of care open).
@@ -1582,11 +1609,13 @@ def ceased_care_permanence_distribution(
         ~history.valid & in_period(period, history.start)
     )
     claims = dates_in_period & (reason != NOT_CEASING) & (reason != "") & ~history.short_break
-    claimed = _last_by_child(dataset, history, claims)
+    claimed = _last_by_child(history, claims)
     reference = np.where(chosen >= 0, chosen, np.where(last_occasion >= 0, last_occasion, claimed))
     errors, error_episodes = _episode_errors(dataset, history, period, reference)
-    errors = errors[children]
-    chosen, last_occasion, claimed = chosen[children], last_occasion[children], claimed[children]
+    errors = _for_children(errors, history, children, False)  # noqa: FBT003
+    chosen, last_occasion, claimed = (
+        _for_children(rows, history, children, -1) for rows in (chosen, last_occasion, claimed)
+    )
     in_scope = (last_occasion >= 0) | ((claimed >= 0) & errors)
     band = np.full(len(reason), len(CEASED_OUTCOMES), dtype=np.intp)
     for index, (_, codes) in enumerate(CEASED_OUTCOMES):
@@ -1625,11 +1654,14 @@ def ceased_care_permanence_distribution(
     )
 
 
-def _last_by_child(dataset: Dataset, history: CareHistory, flags: BoolArray) -> IntArray:
-    """For every child code, its last flagged episode in care-history order (-1 for none)."""
-    latest = np.full(dataset.child_count, -1, dtype=np.intp)
+def _last_by_child(history: CareHistory, flags: BoolArray) -> IntArray:
+    """For every child of *history*, its last flagged episode in care-history order.
+
+    -1 for none.
+    """
+    latest = np.full(len(history.children), -1, dtype=np.intp)
     rows = history.order[flags[history.order]]  # by child, then start
-    codes = history.child[rows]
+    codes = history.child_index[rows]
     last = np.ones(len(rows), dtype=np.bool_)
     last[:-1] = codes[1:] != codes[:-1]
     latest[codes[last]] = rows[last]

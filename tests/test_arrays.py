@@ -311,3 +311,24 @@ def test_list_column_rows_and_take_use_intp() -> None:
     assert lists.rows().dtype == np.intp
     taken = lists.take(np.array([2, 0], dtype=np.int32))
     assert [taken.row(i) for i in range(2)] == [("c",), ("a", "b")]
+
+
+@given(
+    st.integers(1, 700),
+    st.lists(st.lists(st.integers(0, 10**6), max_size=80), min_size=1, max_size=3),
+)
+def test_coding_keys_through_the_bit_table_equals_numpy_unique(
+    size: int, parts: list[list[int]]
+) -> None:
+    """Every key in [0, size), across words and at either end, gets its rank among the keys."""
+    from safeguarding_metrics._arrays import _code_by_table
+
+    keys = [np.array([v % size for v in part], dtype=np.int64) for part in parts]
+    if size > 1:
+        keys[0] = np.concatenate([keys[0], np.array([0, size - 1], dtype=np.int64)])
+    unique_keys, codes = _code_by_table(keys, size)
+    joined = np.concatenate(keys)
+    expected, inverse = np.unique(joined, return_inverse=True)
+    assert unique_keys.tolist() == expected.tolist()
+    assert np.concatenate(codes).tolist() == inverse.reshape(-1).tolist()
+    assert all(c.dtype == np.intp for c in codes)

@@ -3,8 +3,9 @@
 The returns' identifiers are short and regular: a letter or two, then digits. `CharacterKeys`
 turns each into one int64 whose order is the identifiers' string order (each character as
 its offset within the range that position takes, in mixed radix), so identifiers are coded
-with integer operations: by a table indexed by key when the keys span a range not much
-larger than the identifiers themselves, else by one integer sort. Identifiers whose keys
+with integer operations: by a bit per possible key (counting the bits below a key gives its
+code) when the keys span a range not much larger than the identifiers themselves, else by
+one integer sort. Identifiers whose keys
 would not fit in 63 bits fall back to hashing 8 characters at a time, then to
 `numpy.unique`.
 
@@ -53,8 +54,9 @@ _BLOCK = 1 << 14
 _FOLD = 32
 """Rows folded into one when the per-position character ranges are found."""
 _TABLE_ENTRIES_PER_ROW = 6
-"""A table of up to this many entries (5 bytes each) per identifier codes them by key: about
-the memory a sort takes (some 25 bytes per identifier), and several times faster."""
+"""A table of up to this many possible keys per identifier codes them by key (a byte per
+possible key while it is built, a quarter of a byte once built): less memory than a sort
+takes (some 25 bytes per identifier), and several times faster."""
 
 
 def _width(values: StoredText) -> int:
@@ -393,17 +395,44 @@ def _split(codes: IntpArray, arrays: Sequence[Any]) -> list[IntpArray]:
 
 
 def _code_by_table(keys: Sequence[KeyArray], size: int) -> tuple[KeyArray, list[IntpArray]]:
-    """Distinct keys and codes through a table with one entry per possible key."""
+    """Distinct keys and codes through a bit per possible key and a count per 64 of them.
+
+    A key's code is the number of distinct keys below it: the keys present before its
+    64-bit word (counted once per word) plus the bits set below it within the word. The
+    bits and counts take a quarter of a byte per possible key, read a cache-sized block of
+    keys at a time.
+    """
     present = np.zeros(size, dtype=np.bool_)
     for key in keys:
         present[key] = True
     unique_keys = np.flatnonzero(present).astype(np.int64, copy=False)
+    words = -(-size // 64)
+    packed = np.zeros(words * 8, dtype=np.uint8)
+    packed[: -(-size // 8)] = np.packbits(present, bitorder="little")
     del present
-    # The narrowest integers that hold every code: the table is read at random.
-    dtype = np.int32 if len(unique_keys) < 2**31 else np.intp
-    rank = np.zeros(size, dtype=dtype)
-    rank[unique_keys] = np.arange(len(unique_keys), dtype=dtype)
-    return unique_keys, [rank[key].astype(np.intp, copy=False) for key in keys]
+    bits = packed.view(np.uint64)  # bit k of word w: key 64 * w + k is present
+    in_word = np.bitwise_count(bits)
+    before = np.cumsum(in_word, dtype=np.int64)
+    before -= in_word  # distinct keys before each word
+    del in_word
+    one = np.uint64(1)
+    coded = []
+    for key in keys:
+        codes = np.empty(len(key), dtype=np.intp)
+        for start in range(0, len(key), _BLOCK):
+            block = key[start : start + _BLOCK]
+            word = block >> 6
+            below = np.left_shift(one, (block & 63).astype(np.uint64))
+            below -= one  # the bits of the keys below each key in its word
+            below &= bits[word]
+            np.add(
+                before[word],
+                np.bitwise_count(below),
+                out=codes[start : start + _BLOCK],
+                casting="unsafe",  # codes are below the number of keys: they fit in intp
+            )
+        coded.append(codes)
+    return unique_keys, coded
 
 
 def _use_table(size: int, total: int) -> bool:

@@ -1094,11 +1094,12 @@ def opcodes_to_read(path: Path) -> int:
             count += 1
         return trace
 
+    previous = sys.gettrace()  # coverage's tracer, when measuring: put it back after
     sys.settrace(trace)
     try:
         read_cin_census(path)
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 

@@ -30,11 +30,13 @@ __all__ = [
     "child_day_order",
     "child_day_sort",
     "code_many",
+    "code_points",
     "factorize",
     "factorize_compact",
     "factorize_many",
     "freeze",
     "no_rows",
+    "position_among",
     "row_numbers",
     "stable_order",
 ]
@@ -64,7 +66,7 @@ def _width(values: StoredText) -> int:
     return values.dtype.itemsize // (4 if values.dtype.kind == "U" else 1)
 
 
-def _chars(values: StoredText) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
+def code_points(values: StoredText) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint8]:
     """*values* as a (rows, characters) array of code points.
 
     ASCII bytes (`S`) are their own code points, so they are viewed, one byte each.
@@ -81,7 +83,7 @@ def as_unicode(values: StoredText) -> TextArray:
     width = _width(values)
     widened = np.zeros((len(values), max(width, 1)), dtype=np.uint32)
     if width:
-        widened[:, :width] = _chars(values)
+        widened[:, :width] = code_points(values)
     result: TextArray = widened.view(f"<U{max(width, 1)}").reshape(len(values))
     return result
 
@@ -141,7 +143,7 @@ class CharacterKeys:
         for values in arrays:
             if not len(values):
                 continue
-            chars = _chars(values)
+            chars = code_points(values)
             own = chars.shape[1]
             if own:
                 part_low, part_high = _ranges(chars)
@@ -163,7 +165,7 @@ class CharacterKeys:
         key = np.zeros(len(values), dtype=np.int64)
         if not len(values) or not self._used:
             return key
-        chars = _chars(values)
+        chars = code_points(values)
         own = chars.shape[1]
         used = [p for p in self._used if p < own]
         offset = sum(int(self._low[p]) * int(self._weight[p]) for p in self._used)
@@ -193,7 +195,7 @@ class CharacterKeys:
         key = np.full(n, -1, dtype=np.int64)
         if not n:
             return key
-        chars = _chars(values)
+        chars = code_points(values)
         own = chars.shape[1]
         if self.width > own and ((self._low[own:] > 0) | (self._high[own:] < 0)).any():
             return key  # past this array's width its identifiers hold NULs, never fitted
@@ -468,7 +470,7 @@ def _factorize_hashed(values: TextArray) -> tuple[TextArray, IntpArray]:
     width = values.dtype.itemsize // 4
     if width == 0:
         return values[:1].copy(), np.zeros(n, dtype=np.intp)
-    chars = _chars(values)
+    chars = code_points(values)
     if int(chars.max()) >= 256:
         return _slow(values)
     blocks = (width + 7) // 8
@@ -627,6 +629,16 @@ def row_numbers(n: int) -> IntpArray:
         found = freeze(np.arange(n, dtype=np.intp))
         _ROW_NUMBERS[0] = found
     return found[:n]
+
+
+def position_among(distinct: npt.NDArray[Any], values: npt.NDArray[Any]) -> IntpArray:
+    """Each value's position in the sorted *distinct* values, or -1 when not among them."""
+    if not len(distinct):
+        return np.full(len(values), -1, dtype=np.intp)
+    position = np.searchsorted(distinct, values).astype(np.intp, copy=False)
+    np.minimum(position, len(distinct) - 1, out=position)
+    position[distinct[position] != values] = -1
+    return position
 
 
 _NO_ROWS: list[IntpArray] = [np.zeros(0, dtype=np.intp)]

@@ -7,7 +7,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import StoredText, as_unicode, factorize, freeze
+from safeguarding_metrics._arrays import StoredText, as_unicode, code_points, factorize, freeze
 from safeguarding_metrics._dates import as_day_array, to_date
 from safeguarding_metrics.errors import InvalidRecordError
 from safeguarding_metrics.records import (
@@ -276,14 +276,12 @@ def _blank(column: StoredText, *, allow_empty: bool) -> int | None:
     Only identifiers starting with a space or NUL can be blank, so the first character is
     checked for every identifier and the whole text only for those few.
     """
-    n = len(column)
-    unit = np.uint32 if column.dtype.kind == "U" else np.uint8
-    width = column.dtype.itemsize // np.dtype(unit).itemsize
-    if n == 0:
+    if len(column) == 0:
         return None
-    if width == 0:
+    chars = code_points(column)
+    if chars.shape[1] == 0:
         return None if allow_empty else 0
-    first = np.ascontiguousarray(column).view(unit).reshape(n, width)[:, 0].astype(np.uint32)
+    first = chars[:, 0].astype(np.uint32)
     # Every space character and NUL is below "!" or above "~": test those few in full.
     outside = np.flatnonzero((first - np.uint32(0x21)) > np.uint32(0x7E - 0x21))
     candidates = outside[np.isin(first[outside], _SPACES)]
@@ -297,6 +295,14 @@ def _blank(column: StoredText, *, allow_empty: bool) -> int | None:
     return int(candidates[found[0]]) if len(found) else None
 
 
+def _not_ascii(where: str, row: int, value: bytes) -> InvalidRecordError:
+    """The error for bytes that are not ASCII: their text would be a guess."""
+    return InvalidRecordError(
+        f"{where}[{row}] holds bytes that are not ASCII text ({value!r}); decode the column "
+        "to text first"
+    )
+
+
 def _text_of(value: Any, where: str, row: int) -> str:
     """One value of a text field given as an object: bytes must be ASCII."""
     if value is None:
@@ -305,24 +311,18 @@ def _text_of(value: Any, where: str, row: int) -> str:
         try:
             return value.decode("ascii")
         except UnicodeDecodeError:
-            raise InvalidRecordError(
-                f"{where}[{row}] holds bytes that are not ASCII text ({value!r}); decode "
-                "the column to text first"
-            ) from None
+            raise _not_ascii(where, row, value) from None
     return str(value)
 
 
 def _check_ascii(column: npt.NDArray[np.bytes_], where: str) -> None:
-    """Refuse a bytes column holding anything but ASCII: its text would be a guess."""
+    """Refuse a bytes column holding anything but ASCII."""
     if not len(column) or not column.dtype.itemsize:
         return
-    chars = np.ascontiguousarray(column).view(np.uint8).reshape(len(column), -1)
+    chars = code_points(column)
     if int(chars.max()) >= 0x80:
         row = int(np.flatnonzero((chars >= 0x80).any(axis=1))[0])
-        raise InvalidRecordError(
-            f"{where}[{row}] holds bytes that are not ASCII text ({column[row]!r}); decode "
-            "the column to text first"
-        )
+        raise _not_ascii(where, row, column[row])
 
 
 def _normalise_column(table: str, spec: FieldSpec, values: Any, n: int) -> Any:

@@ -26,6 +26,7 @@ from safeguarding_metrics._arrays import (
     as_unicode,
     factorize,
     freeze,
+    position_among,
     row_numbers,
 )
 from safeguarding_metrics._dates import day_numbers, to_date
@@ -396,10 +397,10 @@ class _ReferralIds:
         """Each id's code among the referrals' (-1 for an id no referral holds)."""
         if self._coder is None:
             texts = self._texts if self._texts is not None else as_unicode(ids[:0])
-            return _position_among(texts, as_unicode(ids))
+            return position_among(texts, as_unicode(ids))
         keys = self._coder.keys_or_missing(ids)
         if self._keys is not None:
-            codes = _position_among(self._keys, keys)
+            codes = position_among(self._keys, keys)
             codes[keys < 0] = -1
             return codes
         keys[keys >= len(self._linked)] = -1
@@ -419,16 +420,6 @@ class _ReferralIds:
         if len(self._differing):
             shared[found] = np.isin(codes[found], self._differing)
         return rows, shared
-
-
-def _position_among(distinct: npt.NDArray[Any], values: npt.NDArray[Any]) -> IntArray:
-    """Each value's position in the sorted *distinct* values, or -1 when not among them."""
-    if not len(distinct):
-        return np.full(len(values), -1, dtype=np.intp)
-    position = np.searchsorted(distinct, values).astype(np.intp, copy=False)
-    np.minimum(position, len(distinct) - 1, out=position)
-    position[distinct[position] != values] = -1
-    return position
 
 
 _TABLE_PER_REFERRAL = 4

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import DeferredText, factorize, no_rows
+from safeguarding_metrics._arrays import factorize, no_rows, position_among
 from safeguarding_metrics._dates import DayArray, day_numbers, to_date
 from safeguarding_metrics.care_history import (
     NOT_CEASING,
@@ -221,23 +221,20 @@ def _children(dataset: Dataset, *tables: TableName) -> npt.NDArray[np.intp]:
     return np.flatnonzero(present)
 
 
-def _child_ids(dataset: Dataset, children: npt.NDArray[np.intp]) -> DeferredText:
-    return dataset.deferred_child_ids_of(children)
-
-
 def _for_children(
     values: npt.NDArray[Any], history: CareHistory, children: npt.NDArray[np.intp], fill: Any
 ) -> npt.NDArray[Any]:
     """Per child of *history* (`history.children`) *values*, read for the codes *children*.
 
-    A child without an episode gets *fill*.
+    A child without an episode gets *fill*; *children* that are `history.children` read
+    *values* as they are.
     """
-    known = history.children
-    if not len(known):
-        return np.full(len(children), fill, dtype=values.dtype)
-    position = np.searchsorted(known, children)
-    np.minimum(position, len(known) - 1, out=position)
-    result: npt.NDArray[Any] = np.where(known[position] == children, values[position], fill)
+    if children is history.children:
+        return values
+    position = position_among(history.children, children)
+    found = position >= 0
+    result: npt.NDArray[Any] = np.full(len(children), fill, dtype=values.dtype)
+    result[found] = values[position[found]]
     return result
 
 
@@ -635,7 +632,7 @@ def lac_review_timeliness_rate(
         table="children",
         in_scope=in_scope,
         hit=on_time,
-        child_ids=_child_ids(dataset, children),
+        child_ids=dataset.deferred_child_ids_of(children),
         rows=no_rows(n),
         excluded=excluded,
         measures={
@@ -787,7 +784,7 @@ def three_plus_placements_rate(
     dataset = as_dataset(data)
     SHORT_BREAKS.check(CLA_3_PLUS_PLACEMENTS.id, short_breaks)
     history = care_history(dataset, short_breaks=short_breaks)
-    children = _children(dataset, "episodes")
+    children = history.children
     n = len(children)
     status = _at_period_end(dataset, history, period, children)
     in_scope, errors = status.base, status.errors
@@ -806,7 +803,7 @@ def three_plus_placements_rate(
         table="children",
         in_scope=in_scope,
         hit=counts >= MANY_PLACEMENTS,
-        child_ids=_child_ids(dataset, children),
+        child_ids=dataset.deferred_child_ids_of(children),
         rows=no_rows(n),
         excluded={"episode-error": errors},
         measures={"placements": np.where(in_scope, counts, np.nan), "repairs": repairs},
@@ -899,14 +896,10 @@ def _birth_dates(dataset: Dataset, children: npt.NDArray[np.intp]) -> DayArray:
     """
     births = np.full(len(children), np.iinfo(np.int64).min, dtype=np.int64)
     known = dataset.dates("children", "birth_date")
-    codes = dataset.child_codes("children")
-    present = ~np.isnat(known)
-    if len(children):
-        position = np.searchsorted(children, codes)
-        np.minimum(position, len(children) - 1, out=position)
-        present &= children[position] == codes
-        # Several Child records of one child: the latest birth date wins (order-independent).
-        np.maximum.at(births, position[present], known[present].view(np.int64))
+    position = position_among(children, dataset.child_codes("children"))
+    present = ~np.isnat(known) & (position >= 0)
+    # Several Child records of one child: the latest birth date wins (order-independent).
+    np.maximum.at(births, position[present], known[present].view(np.int64))
     result: DayArray = births.view("datetime64[D]")
     return result
 
@@ -973,7 +966,7 @@ def long_term_stability_rate(
     dataset = as_dataset(data)
     SHORT_BREAKS.check(CLA_LONG_TERM_STABILITY.id, short_breaks)
     history = care_history(dataset, short_breaks=short_breaks)
-    children = _children(dataset, "episodes")
+    children = history.children
     n = len(children)
     status = _at_period_end(dataset, history, period, children)
     row, looked_after, errors = status.row, status.base, status.errors
@@ -1011,7 +1004,7 @@ def long_term_stability_rate(
         table="children",
         in_scope=in_scope,
         hit=stable,
-        child_ids=_child_ids(dataset, children),
+        child_ids=dataset.deferred_child_ids_of(children),
         rows=no_rows(n),
         excluded={"episode-error": errors, "missing-birth-date": missing_birth},
         measures={
@@ -1586,7 +1579,7 @@ def ceased_care_permanence_distribution(
     """
     dataset = as_dataset(data)
     history = care_history(dataset)
-    children = _children(dataset, "episodes")
+    children = history.children
     n = len(children)
     reason = history.reason_ceased
     final = history.valid & history.last_in_period & ~np.isnat(history.care_end)
@@ -1646,7 +1639,7 @@ def ceased_care_permanence_distribution(
         values=np.full(n, np.nan),
         in_scope=in_scope,
         bands=CEASED_BANDS,
-        child_ids=_child_ids(dataset, children),
+        child_ids=dataset.deferred_child_ids_of(children),
         rows=no_rows(n),
         excluded={"episode-error": errors, "x1-without-next-episode": chosen < 0},
         band_index=band_index,

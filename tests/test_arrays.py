@@ -1,12 +1,14 @@
 """The core's array kernels agree with the obvious numpy or Python computation."""
 
+from unittest import mock
+
 import numpy as np
 import numpy.typing as npt
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from safeguarding_metrics import Dataset, ListColumn
+from safeguarding_metrics import Dataset, ListColumn, _arrays
 from safeguarding_metrics._arrays import (
     CharacterKeys,
     child_day_order,
@@ -14,11 +16,13 @@ from safeguarding_metrics._arrays import (
     code_many,
     factorize,
     factorize_many,
+    group_firsts,
     row_numbers,
     stable_order,
 )
 from safeguarding_metrics._dates import NAT_DAY
 from safeguarding_metrics.errors import InvalidRecordError
+from safeguarding_metrics.indicators import _kernels
 from safeguarding_metrics.indicators._kernels import add_months_days, in_period, shift_months
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.record_table import _blank
@@ -138,21 +142,56 @@ def test_child_day_order_sorts_by_child_then_day_with_a_missing_day_first(
     assert new_group.tolist() == starts
 
 
-@given(st.lists(st.tuples(st.integers(0, 5), days_or_missing), max_size=60))
-@example([(1, 7), (1, NAT_DAY), (1, 3), (1, 7), (0, 9)])
-def test_previous_day_is_the_childs_latest_earlier_day(pairs: list[tuple[int, int]]) -> None:
-    """Per group (of each position): the child's latest day before the row's own, or NaT."""
+@given(
+    st.lists(st.tuples(st.integers(0, 5), days_or_missing), max_size=60),
+    st.sampled_from([1, 2, 3, 7, 1 << 16]),
+)
+@example([(1, 7), (1, NAT_DAY), (1, 3), (1, 7), (0, 9)], 1 << 16)
+@example([(1, 7), (1, 7), (1, 7), (1, 9), (1, 9), (2, 9)], 2)
+def test_previous_day_is_the_childs_latest_earlier_day(
+    pairs: list[tuple[int, int]], block: int
+) -> None:
+    """Per row: the child's latest day before the row's own, or NaT; groups marked.
+
+    The sorted keys are read in blocks: any block size (the boundaries falling inside
+    groups of equal rows too) gives the same days.
+    """
     codes = np.array([c for c, _ in pairs], dtype=np.intp)
     days = np.array([d for _, d in pairs], dtype=np.int64)
-    order, group, previous_by_group = child_day_sort(codes, days)
-    previous = previous_by_group[group]
-    for position, row in enumerate(order.tolist()):
-        child, day = pairs[row]
+    with mock.patch.object(_arrays, "_PAIR_BLOCK", block):
+        order, new_group, previous = child_day_sort(codes, days)
+    expected_order, expected_groups = child_day_order(codes, days)
+    assert order.tolist() == expected_order.tolist()
+    assert new_group.tolist() == expected_groups.tolist()
+    for row, (child, day) in enumerate(pairs):
         earlier = [
             d for c, d in pairs if c == child and d != NAT_DAY and (day == NAT_DAY or d < day)
         ]
         expected = max(earlier) if earlier and day != NAT_DAY else NAT_DAY
-        assert previous[position] == expected
+        assert previous[row] == expected
+
+
+@given(st.lists(st.integers(0, 50), max_size=40, unique=True))
+def test_group_firsts_is_the_position_that_began_each_run(inner_set: list[int]) -> None:
+    """Each position that continues a group gets the first position of its run."""
+    inner = np.array(sorted(p for p in inner_set if p > 0), dtype=np.intp)
+    continues = set(inner.tolist())
+    expected = []
+    for position in inner.tolist():
+        first = position
+        while first in continues:
+            first -= 1
+        expected.append(first)
+    assert group_firsts(inner).tolist() == expected
+
+
+def test_child_day_order_of_no_rows_is_empty() -> None:
+    """No rows: empty order, groups and previous days, not an index error."""
+    empty = np.zeros(0, dtype=np.int64)
+    order, new_group = child_day_order(empty, empty)
+    assert (order.tolist(), new_group.tolist()) == ([], [])
+    order, new_group, previous = child_day_sort(empty, empty)
+    assert (order.tolist(), new_group.tolist(), previous.tolist()) == ([], [], [])
 
 
 def test_row_numbers_are_shared_and_read_only() -> None:
@@ -185,14 +224,26 @@ def test_months_added_through_a_table_equal_add_months(
     assert shift_months(array, months).tolist() == expected.tolist()
 
 
-@given(st.lists(dates, max_size=50), st.integers(1990, 2040), st.sampled_from(["year", "quarter"]))
-def test_in_period_equals_contains_many(values: list[np.datetime64], year: int, kind: str) -> None:
-    """One unsigned comparison gives period.contains_many's answer, NaT in no period."""
+@given(
+    st.lists(dates, max_size=50),
+    st.integers(1990, 2040),
+    st.sampled_from(["year", "quarter"]),
+    st.sampled_from([1, 3, 1 << 16]),
+)
+def test_in_period_equals_contains_many(
+    values: list[np.datetime64], year: int, kind: str, block: int
+) -> None:
+    """One unsigned comparison gives period.contains_many's answer, NaT in no period.
+
+    The dates are read in blocks: any block size gives the same answer.
+    """
     period = ReportingPeriod.year_ending(year)
     if kind == "quarter":
         period = period.quarter(2)
     array = np.array(values, dtype="datetime64[D]")
-    assert in_period(period, array).tolist() == period.contains_many(array).tolist()
+    with mock.patch.object(_kernels, "_DATE_BLOCK", block):
+        found = in_period(period, array)
+    assert found.tolist() == period.contains_many(array).tolist()
 
 
 @given(st.lists(st.tuples(dates, st.sampled_from([3, 6, -24, 0])), max_size=50))
@@ -316,18 +367,24 @@ def test_list_column_rows_and_take_use_intp() -> None:
 @given(
     st.integers(1, 700),
     st.lists(st.lists(st.integers(0, 10**6), max_size=80), min_size=1, max_size=3),
+    st.sampled_from([1, 3, 1 << 14]),
 )
 def test_coding_keys_through_the_bit_table_equals_numpy_unique(
-    size: int, parts: list[list[int]]
+    size: int, parts: list[list[int]], block: int
 ) -> None:
-    """Every key in [0, size), across words and at either end, gets its rank among the keys."""
+    """Every key in [0, size), across words and at either end, gets its rank among the keys.
+
+    Keys and codes share memory (the codes are written over the keys, a block at a time):
+    any block size gives the same codes.
+    """
     from safeguarding_metrics._arrays import _code_by_table
 
     keys = [np.array([v % size for v in part], dtype=np.int64) for part in parts]
     if size > 1:
         keys[0] = np.concatenate([keys[0], np.array([0, size - 1], dtype=np.int64)])
-    unique_keys, codes = _code_by_table(keys, size)
-    joined = np.concatenate(keys)
+    joined = np.concatenate(keys)  # before: the codes are written over the keys
+    with mock.patch.object(_arrays, "_BLOCK", block):
+        unique_keys, codes = _code_by_table(keys, size)
     expected, inverse = np.unique(joined, return_inverse=True)
     assert unique_keys.tolist() == expected.tolist()
     assert np.concatenate(codes).tolist() == inverse.reshape(-1).tolist()

@@ -35,6 +35,7 @@ __all__ = [
     "factorize_compact",
     "factorize_many",
     "freeze",
+    "group_firsts",
     "no_rows",
     "position_among",
     "row_numbers",
@@ -52,6 +53,7 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _KEY_LIMIT = 1 << 62
 """Keys stay below this, so a key plus one never overflows int64."""
 _BLOCK = 1 << 14
+_PAIR_BLOCK = 1 << 16  # rows per block where sorted (child, day) keys are read in blocks
 """Rows per block when keys are computed, so a block's columns stay in the processor's cache."""
 _FOLD = 32
 """Rows folded into one when the per-position character ranges are found."""
@@ -402,7 +404,7 @@ def _code_by_table(keys: Sequence[KeyArray], size: int) -> tuple[KeyArray, list[
     A key's code is the number of distinct keys below it: the keys present before its
     64-bit word (counted once per word) plus the bits set below it within the word. The
     bits and counts take a quarter of a byte per possible key, read a cache-sized block of
-    keys at a time.
+    keys at a time. The keys are given up: each array's codes are written over its keys.
     """
     present = np.zeros(size, dtype=np.bool_)
     for key in keys:
@@ -420,7 +422,8 @@ def _code_by_table(keys: Sequence[KeyArray], size: int) -> tuple[KeyArray, list[
     one = np.uint64(1)
     coded = []
     for key in keys:
-        codes = np.empty(len(key), dtype=np.intp)
+        # Each block's codes are written over its keys, once read: the keys are given up.
+        codes = key.view(np.intp)[: len(key)]
         for start in range(0, len(key), _BLOCK):
             block = key[start : start + _BLOCK]
             word = block >> 6
@@ -501,9 +504,11 @@ def _factorize_hashed(values: TextArray) -> tuple[TextArray, IntpArray]:
 
 
 def _run_starts(ordered: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Per position of sorted *ordered*, whether a run of equal values starts there."""
     starts = np.empty(len(ordered), dtype=np.bool_)
-    starts[0] = True
-    starts[1:] = ordered[1:] != ordered[:-1]
+    if len(ordered):
+        starts[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
     return starts
 
 
@@ -559,29 +564,75 @@ def child_day_order(
     days given, so with the row number they fit one int64 and one integer sort orders them
     (`stable_order`).
     """
-    order, group, _ = child_day_sort(codes, days)
-    new_group = np.empty(len(group), dtype=np.bool_)
-    if len(group):
-        new_group[0] = True
-        np.not_equal(group[1:], group[:-1], out=new_group[1:])
-    return order, new_group
+    order, ordered, _, _ = _child_day_ordered(codes, days)
+    return order, _run_starts(ordered)
 
 
 def child_day_sort(
     codes: npt.NDArray[np.integer[Any]], days: KeyArray
-) -> tuple[IntpArray, IntpArray, KeyArray]:
-    """`child_day_order` as groups, with each group's previous day of the same child.
+) -> tuple[IntpArray, BoolArray, KeyArray]:
+    """`child_day_order`, with each row's previous day of the same child.
 
-    Returns the rows in (child, day) order; per position, the number of its (child, day)
-    group (0, 1, ... in that order); and per group, the day of the group before it when
-    that group is of the same child and has a day (`NAT_DAY` otherwise). Everything is read
-    from the sorted keys, so no row is looked up at random.
+    Returns the rows in (child, day) order; per position, whether a new (child, day) group
+    starts there; and per row (in input order), the latest day of the same child before
+    the row's own (`NAT_DAY` for none, and for a row without a day). Rows of one group
+    share their previous day.
+    """
+    order, ordered, span, low = _child_day_ordered(codes, days)
+    n = len(order)
+    new_group = _run_starts(ordered)
+    previous = np.empty(n, dtype=np.int64)
+    if not n:
+        return order, new_group, previous
+    previous[order[0]] = NAT_DAY
+    # Each position's previous day is that of the position before it when it is of the
+    # same child and has a day (a day offset of 0 is a missing day): read block by block
+    # from the sorted keys, so no full-length temporary is made.
+    for first in range(1, n, _PAIR_BLOCK):
+        stop = min(first + _PAIR_BLOCK, n)
+        here = ordered[first:stop]
+        before = ordered[first - 1 : stop - 1]
+        child_before = before // span
+        day_before = before - child_before * span
+        same_child = (here // span == child_before) & (day_before != 0)
+        day_before += low - 1
+        previous[order[first:stop]] = np.where(same_child, day_before, NAT_DAY)
+    # A position within a group (not its first) takes its group's previous day.
+    inner = np.flatnonzero(~new_group)
+    if len(inner):
+        previous[order[inner]] = previous[order[group_firsts(inner)]]
+    return order, new_group, previous
+
+
+def group_firsts(inner: IntpArray) -> IntpArray:
+    """For each position *inner* that continues a group, the position that began it.
+
+    *inner* lists, in increasing order, the positions that are not the first of their group
+    (groups being runs of positions), so a position continuing the run of the one before
+    it shares its first.
+    """
+    begins_run = np.ones(len(inner), dtype=np.bool_)
+    if len(inner) > 1:
+        np.not_equal(inner[1:] - 1, inner[:-1], out=begins_run[1:])
+    heads = np.where(begins_run, inner - 1, 0)
+    firsts: IntpArray = np.maximum.accumulate(heads)
+    return firsts
+
+
+def _child_day_ordered(
+    codes: npt.NDArray[np.integer[Any]], days: KeyArray
+) -> tuple[IntpArray, KeyArray, int, int]:
+    """The rows in (child, day) order and their packed keys, with the packing's span and low day.
+
+    A key is ``code * span + offset``: the offset is ``day - (low - 1)`` for a day, 0 for
+    a missing one.
     """
     n = len(codes)
     if n == 0:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), days[:0].astype(np.int64)
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64), 1, 1
     low, high = int(days.min()), int(days.max())
     missing = low == NAT_DAY
+    present: BoolArray | None = None
     if missing:
         present = days != NAT_DAY
         if not present.any():
@@ -589,30 +640,15 @@ def child_day_sort(
         else:
             low = int(days[present].min())
     span = high - low + 2  # day offsets 1 .. span - 1; 0 for a missing day
-    key = codes.astype(np.int64) * span
-    if missing:
+    key = codes.astype(np.int64)
+    key *= span
+    if present is not None:
         key += np.where(present, days - (low - 1), 0)
     else:
         key += days
         key -= low - 1
     order, ordered = _stable_order_of(key)
-    starts = np.empty(n, dtype=np.bool_)
-    starts[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
-    group = np.cumsum(starts, dtype=np.intp)
-    group -= 1
-    group_keys = ordered[starts]  # one key per group
-    del ordered, starts
-    child = group_keys // span
-    same_child = child[1:] == child[:-1]
-    child *= span
-    group_keys -= child  # now each group's day offset
-    previous = child  # reused: the previous group's day
-    previous.fill(NAT_DAY)
-    if missing:
-        same_child &= group_keys[:-1] != 0  # a group without a day is nobody's previous
-    previous[1:][same_child] = group_keys[:-1][same_child] + (low - 1)
-    return order, group, previous
+    return order, ordered, span, low
 
 
 _ROW_NUMBERS: list[IntpArray] = [np.zeros(0, dtype=np.intp)]
@@ -641,20 +677,13 @@ def position_among(distinct: npt.NDArray[Any], values: npt.NDArray[Any]) -> Intp
     return position
 
 
-_NO_ROWS: list[IntpArray] = [np.zeros(0, dtype=np.intp)]
-
-
 def no_rows(n: int) -> IntpArray:
-    """*n* times -1 (a child-level audit row's "no record") as a shared read-only array.
+    """*n* times -1 (a child-level audit row's "no record") as a read-only array.
 
-    Like `row_numbers`, a view of one process-wide array grown to the largest *n* asked
-    for, so child-level audits do not each allocate their own.
+    One value repeated (a zero-stride view), so a child-level audit's rows take no memory.
     """
-    found = _NO_ROWS[0]
-    if len(found) < n:
-        found = freeze(np.full(n, -1, dtype=np.intp))
-        _NO_ROWS[0] = found
-    return found[:n]
+    rows: IntpArray = np.broadcast_to(np.intp(-1), (n,))
+    return rows
 
 
 def freeze(array: npt.NDArray[Any]) -> npt.NDArray[Any]:

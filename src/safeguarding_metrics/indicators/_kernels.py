@@ -24,7 +24,6 @@ import numpy.typing as npt
 from safeguarding_metrics._arrays import (
     child_day_order,
     child_day_sort,
-    row_numbers,
     stable_order,
 )
 from safeguarding_metrics._arrays import freeze as frozen
@@ -88,6 +87,9 @@ def check_choice(indicator_id: str, name: str, value: Any, choices: Iterable[Any
 
 # -- sorting and dates -----------------------------------------------------------------------
 
+_DATE_BLOCK = 1 << 16
+"""Rows per block where a date column is read a block at a time (512 KiB of int64)."""
+
 
 def child_day_keys(codes: npt.NDArray[np.integer[Any]], days: IntArray) -> IntArray:
     """One int64 per (child code, day) pair, ordered by child then day.
@@ -106,8 +108,15 @@ def in_period(period: ReportingPeriod, dates: npt.NDArray[np.datetime64]) -> Boo
     """
     start = int(np.datetime64(period.start, "D").astype(np.int64))
     length = (period.end - period.start).days
-    offsets = day_numbers(dates) - start  # NaT wraps round to a huge positive number
-    result: BoolArray = offsets.view(np.uint64) <= length
+    days = day_numbers(dates)
+    result: BoolArray = np.empty(len(days), dtype=np.bool_)
+    # Block by block, so the offsets never take a column's worth of fresh memory.
+    offsets = np.empty(min(len(days), _DATE_BLOCK), dtype=np.int64)
+    for first in range(0, len(days), _DATE_BLOCK):
+        block = days[first : first + _DATE_BLOCK]
+        offset = offsets[: len(block)]
+        np.subtract(block, start, out=offset)  # NaT wraps round to a huge positive number
+        np.less_equal(offset.view(np.uint64), length, out=result[first : first + len(block)])
     return result
 
 
@@ -133,11 +142,17 @@ def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:
         return day_numbers(add_months(dates, months)).copy()
     span = np.arange(low, high + 1, dtype=np.int64).view("datetime64[D]")
     table = day_numbers(add_months(span, months))
-    if present is None:
-        offsets = days - low
-        return table[offsets]
-    result = np.full(len(days), NAT_DAY, dtype=np.int64)
-    result[present] = table[days[present] - low]
+    if present is not None:
+        result = np.full(len(days), NAT_DAY, dtype=np.int64)
+        result[present] = table[days[present] - low]
+        return result
+    result = np.empty(len(days), dtype=np.int64)
+    offsets = np.empty(min(len(days), _DATE_BLOCK), dtype=np.int64)
+    for first in range(0, len(days), _DATE_BLOCK):
+        block = days[first : first + _DATE_BLOCK]
+        offset = offsets[: len(block)]
+        np.subtract(block, low, out=offset)
+        np.take(table, offset, out=result[first : first + len(block)])
     return result
 
 
@@ -207,19 +222,18 @@ class SameDayGroups:
         keys: Sequence[npt.NDArray[Any]],
         content: Callable[[npt.NDArray[np.intp]], npt.NDArray[np.intp]],
     ) -> None:
-        order, group, previous_by_group = child_day_sort(codes, days)
+        order, new_group, previous_day = child_day_sort(codes, days)
+        n = len(order)
+        representative = np.arange(n, dtype=np.intp)  # each row its own group's kept row ...
+        kept = np.ones(n, dtype=np.bool_)
         tied_kept = tied_other = np.zeros(0, dtype=np.intp)
-        if len(previous_by_group) < len(order):
-            # A position is in a shared group when a neighbour is of the same group.
-            same_next = group[1:] == group[:-1]
-            shared = np.zeros(len(order), dtype=np.bool_)
-            shared[1:] = same_next
-            shared[:-1] |= same_next
-            del same_next
-            positions = np.flatnonzero(shared)  # contiguous runs, one per shared group
-            del shared
+        inner = np.flatnonzero(~new_group)  # ... but for the groups of two or more rows
+        if len(inner):
+            # The positions of the groups of two or more rows: contiguous runs, one per group.
+            positions = np.union1d(inner - 1, inner)
             rows = order[positions]
-            groups = group[positions]
+            starts = new_group[positions]
+            groups = np.cumsum(starts, dtype=np.intp)
             ranks = [_key_ranks(key[rows]) for key in keys]
             by_keys = np.lexsort((rows, *reversed(ranks), groups))
             # Rows equal to their neighbour on group and every key tie: rank them by content.
@@ -234,16 +248,13 @@ class SameDayGroups:
                 by_keys = np.lexsort((rows, by_content, *reversed(ranks), groups))
                 tied_kept, tied_other = _content_ties(groups, ranks, by_content, by_keys)
                 tied_kept, tied_other = rows[tied_kept], rows[tied_other]
-            order[positions] = rows[by_keys]
-        # Each row's group, then the group's kept (first) row and previous day.
-        first_of_group = np.empty(len(previous_by_group), dtype=np.intp)
-        first_of_group[group[::-1]] = order[::-1]
-        row_group = np.empty(len(order), dtype=np.intp)
-        row_group[order] = group
-        del order, group
-        self.representative: IntpArray = frozen(first_of_group[row_group])
-        self.previous_day: IntArray = frozen(previous_by_group[row_group])
-        kept = self.representative == row_numbers(len(codes))
+            ranked = rows[by_keys]  # each group's rows, its kept row first
+            first = np.flatnonzero(starts)[groups - 1]
+            representative[ranked] = ranked[first]
+            kept[ranked[~starts]] = False
+        del order, new_group
+        self.representative: IntpArray = frozen(representative)
+        self.previous_day: IntArray = frozen(previous_day)
         self.kept: BoolArray = frozen(kept)
         self.duplicate: BoolArray = frozen(~kept)
         self.tied_kept: IntpArray = frozen(tied_kept)

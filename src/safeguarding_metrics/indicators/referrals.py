@@ -150,6 +150,12 @@ def _as_dates(days: IntArray) -> npt.NDArray[np.datetime64]:
     return days.view("datetime64[D]")
 
 
+def _counts(values: npt.NDArray[np.intp], length: int) -> npt.NDArray[np.float64]:
+    """How many times each of 0 .. *length* - 1 is among *values*, as an audit measure (float)."""
+    counts = np.bincount(values, weights=np.ones(len(values)), minlength=length)
+    return counts.astype(np.float64, copy=False)  # float already, with weights: no copy
+
+
 def _gap(days: IntArray, previous: IntArray) -> npt.NDArray[np.float64]:
     gap = np.subtract(days, previous, dtype=np.float64)
     gap[previous == NAT_DAY] = np.nan
@@ -315,8 +321,8 @@ def children_re_referred_rate(
     hit, _ = referrals.re_referral(window)
     children, position = referrals.groups.children(dataset)  # ids, sorted
     counted = referrals.kept & referrals.in_period
-    referred = np.bincount(position[referrals.codes[counted]], minlength=len(children))
-    re_referred = np.bincount(position[referrals.codes[counted & hit]], minlength=len(children))
+    referred = _counts(position[referrals.codes[counted]], len(children))
+    re_referred = _counts(position[referrals.codes[counted & hit]], len(children))
     return Rate.from_flags(
         indicator_id=CHILDREN_RE_REFERRED_12M.id,
         table="children",
@@ -324,10 +330,7 @@ def children_re_referred_rate(
         hit=re_referred > 0,
         child_ids=children,
         rows=no_rows(len(children)),
-        measures={
-            "referrals_in_period": referred.astype(np.float64),
-            "re_referrals_in_period": re_referred.astype(np.float64),
-        },
+        measures={"referrals_in_period": referred, "re_referrals_in_period": re_referred},
         diagnostics=referrals.tie_diagnostics(referrals.in_period),
     )
 
@@ -460,8 +463,10 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
     linked = links >= 0
     # The referral (the kept record of its day) each linked enquiry follows.
     followed = referrals.representative[links[linked]]
-    enquiries = np.bincount(followed, minlength=len(referrals.codes))
-    enquiries = enquiries[referrals.representative]
+    enquiries = _counts(followed, len(referrals.codes))
+    # A duplicate shows the enquiries of the referral kept in its place.
+    duplicates = np.flatnonzero(referrals.duplicate)
+    enquiries[duplicates] = enquiries[referrals.representative[duplicates]]
     in_scope = referrals.in_period & ~referrals.nfa
     # Shared ids matter where they link an enquiry to a referral of the cohort.
     counted_links = linked.copy()
@@ -473,7 +478,7 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
         hit=enquiries > 0,
         child_ids=referrals.child_ids,
         excluded={"duplicate": referrals.duplicate},
-        measures={"section47s": enquiries.astype(np.float64)},
+        measures={"section47s": enquiries},
         diagnostics=[
             *referrals.tie_diagnostics(in_scope),
             *shared_referral_id_diagnostics(dataset, "section47s", counted_links),

@@ -281,20 +281,27 @@ def _timed(
     unusable = np.zeros(len(in_scope), dtype=np.bool_)
     for flags in extra.values():
         unusable |= flags
-    missing_start = in_scope & ~unusable & np.isnat(start)
-    dated = in_scope & ~unusable & ~np.isnat(start)
-    bad_start = _uncovered(start, calendar)  # NaT starts are not in `dated`
-    bad_end = _uncovered(end, calendar)
-    outside = dated & (bad_start | (bad_end & ~np.isnat(end)))
-    usable = dated & ~bad_start & ~bad_end
-    # Only usable rows are counted, so a stray date in an out-of-scope record, or in one
-    # already excluded, never meets the calendar's coverage check.
-    days = calendar.working_days_between(np.where(usable, start, NAT), np.where(usable, end, NAT))
+    counted = in_scope & ~unusable
+    missing_start = counted & np.isnat(start)
+    # Only the dated rows of the cohort are read further, so a stray date in an
+    # out-of-scope record, or in one already excluded, never meets the calendar's check.
+    dated = np.flatnonzero(counted & ~missing_start)
+    starts, ends = start[dated], end[dated]
+    bad_start = _uncovered(starts, calendar)
+    bad_end = _uncovered(ends, calendar)
+    outside = np.zeros(len(in_scope), dtype=np.bool_)
+    outside[dated] = bad_start | (bad_end & ~np.isnat(ends))
+    good = ~bad_start & ~bad_end
+    usable, starts, ends = dated[good], starts[good], ends[good]
+    days = np.full(len(in_scope), np.nan)
+    days[usable] = calendar.working_days_between(starts, ends)
+    end_before_start = np.zeros(len(in_scope), dtype=np.bool_)
+    end_before_start[usable] = ends < starts
     excluded = {
         MISSING_START: missing_start,
         **extra,
         OUTSIDE_CALENDAR: outside,
-        END_BEFORE_START: usable & (end < start),
+        END_BEFORE_START: end_before_start,
     }
     if start_defines_cohort:
         if missing_start.any():
@@ -304,7 +311,7 @@ def _timed(
         table=table,
         child_ids=child_ids,
         in_scope=in_scope,
-        clock_start=np.where(in_scope & ~unusable, start, NAT),
+        clock_start=np.where(counted, start, NAT),
         working_days=days,
         excluded=excluded,
         diagnostics=tuple(diagnostics),

@@ -647,6 +647,40 @@ def test_same_day_groups_keep_the_first_by_key_then_by_content() -> None:
     assert groups.representative.tolist() == [1, 1, 1, 4, 4, 5]
     assert asked == [[3, 4]]  # only the rows that tie on every key are ranked by content
     assert (groups.tied_kept.tolist(), groups.tied_other.tolist()) == ([4], [3])
+    # The duplicates, sparse: each with its kept row, and read through them.
+    assert groups.duplicate_rows.tolist() == [0, 2, 3]
+    assert groups.their_kept.tolist() == [1, 1, 4]
+    assert groups.kept_rows_of(np.array([5, 3, 0, 1, 3])).tolist() == [5, 4, 1, 1, 4]
+    values = np.array([10, 11, 12, 13, 14, 15])
+    assert groups.as_kept(values).tolist() == [11, 11, 11, 14, 14, 15]
+    assert values.tolist() == [10, 11, 12, 13, 14, 15]  # read, not changed
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4)), max_size=30),
+    st.data(),
+)
+def test_kept_rows_and_values_agree_with_the_representative_of_each_row(
+    pairs: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    """`kept_rows_of` and `as_kept` read each row's kept row, as `representative` gives it."""
+    codes = np.array([c for c, _ in pairs], dtype=np.int64)
+    days = np.array([d for _, d in pairs], dtype=np.int64)
+    keys = np.array(
+        data.draw(st.lists(st.integers(0, 2), min_size=len(pairs), max_size=len(pairs)))
+    )
+    groups = SameDayGroups(codes, days, keys=(keys,), content=lambda rows: rows)
+    representative = groups.representative.tolist()
+    for row, kept in enumerate(representative):
+        assert pairs[kept] == pairs[row]  # the kept row is of the same child and day
+        assert keys[kept] <= keys[row]  # and first by key
+        assert groups.kept[row] == (kept == row)
+    rows = np.array(data.draw(st.lists(st.integers(0, max(len(pairs) - 1, 0)))), dtype=np.intp)
+    if not len(pairs):
+        rows = rows[:0]
+    assert groups.kept_rows_of(rows).tolist() == [representative[r] for r in rows.tolist()]
+    values = np.arange(len(pairs)) * 10
+    assert groups.as_kept(values).tolist() == [values[r] for r in representative]
 
 
 def test_same_day_groups_report_no_tie_between_rows_of_equal_content() -> None:

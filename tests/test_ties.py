@@ -6,13 +6,14 @@ import random
 import weakref
 from collections.abc import Sequence
 from typing import Any, TypeVar
+from unittest import mock
 
 import attrs
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeguarding_metrics import CPPlan, Dataset, Referral, ReportingPeriod, Section47
+from safeguarding_metrics import CPPlan, Dataset, Referral, ReportingPeriod, Section47, ties
 from safeguarding_metrics.catalogue import Indicator
 from safeguarding_metrics.indicators import child_protection, counts, referrals, timescales
 from safeguarding_metrics.indicators._kernels import ICPC_NOT_REQUIRED_PROBLEM, REFERRAL_TIE_RULE
@@ -174,6 +175,28 @@ def test_referral_links_mark_the_records_whose_id_is_shared() -> None:
     assert links.shared.tolist() == [True, False, False, False]
     assert (links.chosen.tolist(), links.others.tolist()) == ([0], [1])
     assert referral_links(data, "section47s") is links  # kept with the dataset
+
+
+@given(st.lists(st.sampled_from("XYZ"), min_size=1, max_size=12), st.integers(1, 4))
+def test_referral_links_are_the_same_whatever_the_block_size(ids: list[str], block: int) -> None:
+    """Each id's first holder is checked a block of referrals at a time: any block agrees."""
+    records = [referral(rid, D(2024, 5, 1) + dt.timedelta(days=i)) for i, rid in enumerate(ids)]
+    enquiries = [
+        Section47(child_id="A", referral_id=rid, start_date=D(2024, 7, 1)) for rid in "XYZW"
+    ]
+
+    def links(size: int) -> tuple[list[int], ...]:
+        with mock.patch.object(ties, "_LINK_BLOCK", size):
+            found = referral_links(Dataset(referrals=records, section47s=enquiries), "section47s")
+        return tuple(
+            array.tolist() for array in (found.rows, found.shared, found.chosen, found.others)
+        )
+
+    rows, shared, chosen, others = links(block)
+    assert (rows, shared, chosen, others) == links(1 << 16)
+    first = {rid: ids.index(rid) for rid in ids}  # every id's earliest referral is its first
+    assert rows == [first.get(rid, -1) for rid in "XYZW"]
+    assert shared == [ids.count(rid) > 1 for rid in "XYZW"]
 
 
 def test_shared_id_diagnostics_name_file_and_line() -> None:

@@ -511,22 +511,24 @@ class Distribution:
         values = np.asarray(values, dtype=np.float64)
         codes, reasons = _outcome_codes(in_scope, None, excluded or {})
         counted = codes == 1
+        chosen = values[counted]  # only the counted values are banded
         if band_index is None:
-            band_index = np.full(len(values), -1, dtype=np.intp)
+            band_of = np.full(len(chosen), -1, dtype=np.intp)
             for position, band in reversed(list(enumerate(bands))):
-                inside = np.ones(len(values), dtype=np.bool_)
+                inside = np.ones(len(chosen), dtype=np.bool_)
                 if band.lower is not None:
-                    inside &= values >= band.lower
+                    inside &= chosen >= band.lower
                 if band.upper is not None:
-                    inside &= values < band.upper
-                band_index[inside] = position
-        unbanded = counted & (band_index < 0)
+                    inside &= chosen < band.upper
+                band_of[inside] = position
+        else:
+            band_of = np.asarray(band_index)[counted].astype(np.intp, copy=False)
+        unbanded = band_of < 0
         if unbanded.any():
             raise SafeguardingMetricsError(
                 f"{int(unbanded.sum())} value(s) of {indicator_id} fall in no band"
             )
-        tallies = np.bincount(band_index[counted], minlength=len(bands))
-        chosen = values[counted]
+        tallies = np.bincount(band_of, minlength=len(bands))
         chosen = chosen[~np.isnan(chosen)]
         quartiles: list[float | None] = [None, None, None]
         if chosen.size:

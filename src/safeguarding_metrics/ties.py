@@ -379,7 +379,11 @@ class _ReferralIds:
         # Each code's row: the first of the referrals holding it (assigned in reverse).
         linked = np.full(size, -1, dtype=np.int32 if n < 2**31 else np.intp)
         linked[codes[::-1]] = row_numbers(n)[::-1]
-        repeated = linked[codes] != row_numbers(n)
+        rows = row_numbers(n)
+        repeated = np.empty(n, dtype=np.bool_)  # a block at a time: no column-long gather
+        for first in range(0, n, _LINK_BLOCK):
+            stop = first + _LINK_BLOCK
+            np.not_equal(linked[codes[first:stop]], rows[first:stop], out=repeated[first:stop])
         chosen_pairs = other_pairs = differing = np.zeros(0, dtype=np.intp)
         if repeated.any():
             shared_rows = np.flatnonzero(np.isin(codes, np.unique(codes[repeated])))
@@ -424,6 +428,8 @@ class _ReferralIds:
 
 _TABLE_PER_REFERRAL = 4
 """Entries (4 bytes each) a key table may have per referral before sorted keys are used."""
+_LINK_BLOCK = 1 << 16
+"""Referrals per block where each id's first holder is checked (a 512 KiB gather at most)."""
 
 
 def _referral_ids(dataset: Dataset) -> _ReferralIds:

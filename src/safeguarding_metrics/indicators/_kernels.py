@@ -24,6 +24,7 @@ import numpy.typing as npt
 from safeguarding_metrics._arrays import (
     child_day_order,
     child_day_sort,
+    position_among,
     stable_order,
 )
 from safeguarding_metrics._arrays import freeze as frozen
@@ -41,6 +42,7 @@ __all__ = [
     "ReferralDayGroups",
     "SameDayGroups",
     "add_months_days",
+    "at_or_after_months_shifted",
     "cached",
     "check_choice",
     "child_day_keys",
@@ -89,6 +91,8 @@ def check_choice(indicator_id: str, name: str, value: Any, choices: Iterable[Any
 
 _DATE_BLOCK = 1 << 16
 """Rows per block where a date column is read a block at a time (512 KiB of int64)."""
+_MONTHS_BLOCK = 1 << 18
+"""Rows per block where months are added a block at a time (each block builds its table)."""
 
 
 def child_day_keys(codes: npt.NDArray[np.integer[Any]], days: IntArray) -> IntArray:
@@ -156,6 +160,22 @@ def add_months_days(dates: npt.NDArray[np.datetime64], months: int) -> IntArray:
     return result
 
 
+def at_or_after_months_shifted(
+    days: IntArray, dates: npt.NDArray[np.datetime64], months: int
+) -> BoolArray:
+    """Whether each of *days* is on or after `add_months(dates, months)`, element-wise.
+
+    Day numbers (`NAT_DAY` is below every day); a `NaT` date shifts to `NAT_DAY`. Equal to
+    ``days >= add_months_days(dates, months)``, a block of rows at a time.
+    """
+    result: BoolArray = np.empty(len(days), dtype=np.bool_)
+    for first in range(0, len(days), _MONTHS_BLOCK):
+        stop = first + _MONTHS_BLOCK
+        shifted = add_months_days(dates[first:stop], months)
+        np.greater_equal(days[first:stop], shifted, out=result[first:stop])
+    return result
+
+
 def shift_months(
     dates: npt.NDArray[np.datetime64], months: int | npt.NDArray[np.integer[Any]]
 ) -> npt.NDArray[np.datetime64]:
@@ -207,8 +227,9 @@ class SameDayGroups:
     Attributes:
         previous_day: Per row, the latest day before its own of a row of the same child
             (`NAT_DAY` for none).
-        representative: Per row, the kept row of its group.
         kept: Per row, whether it is the kept row of its group.
+        duplicate_rows: The rows that are not their group's kept row, in increasing order ...
+        their_kept: ... and, row by row, the kept row of that row's group.
         duplicate: Per row, the negation of *kept*.
         tied_kept: Rows kept over another row of their group that ties with them on every
             key but differs in content (the tie was broken by content) ...
@@ -224,9 +245,9 @@ class SameDayGroups:
     ) -> None:
         order, new_group, previous_day = child_day_sort(codes, days)
         n = len(order)
-        representative = np.arange(n, dtype=np.intp)  # each row its own group's kept row ...
-        kept = np.ones(n, dtype=np.bool_)
+        kept = np.ones(n, dtype=np.bool_)  # each row is its group's kept row ...
         tied_kept = tied_other = np.zeros(0, dtype=np.intp)
+        duplicate_rows = their_kept = np.zeros(0, dtype=np.intp)
         inner = np.flatnonzero(~new_group)  # ... but for the groups of two or more rows
         if len(inner):
             # The positions of the groups of two or more rows: contiguous runs, one per group.
@@ -249,17 +270,42 @@ class SameDayGroups:
                 tied_kept, tied_other = _content_ties(groups, ranks, by_content, by_keys)
                 tied_kept, tied_other = rows[tied_kept], rows[tied_other]
             ranked = rows[by_keys]  # each group's rows, its kept row first
-            first = np.flatnonzero(starts)[groups - 1]
-            representative[ranked] = ranked[first]
-            kept[ranked[~starts]] = False
+            firsts = ranked[np.flatnonzero(starts)[groups - 1]]
+            others = ~starts
+            by_row = np.argsort(ranked[others])
+            duplicate_rows, their_kept = ranked[others][by_row], firsts[others][by_row]
+            kept[duplicate_rows] = False
         del order, new_group
-        self.representative: IntpArray = frozen(representative)
+        self.duplicate_rows: IntpArray = frozen(duplicate_rows)
+        self.their_kept: IntpArray = frozen(their_kept)
         self.previous_day: IntArray = frozen(previous_day)
         self.kept: BoolArray = frozen(kept)
         self.duplicate: BoolArray = frozen(~kept)
         self.tied_kept: IntpArray = frozen(tied_kept)
         self.tied_other: IntpArray = frozen(tied_other)
         self._diagnostics: dict[int, Diagnostic | None] = {}
+
+    @property
+    def representative(self) -> IntpArray:
+        """Per row, the kept row of its group (made on each read: prefer `kept_rows_of`)."""
+        representative = np.arange(len(self.kept), dtype=np.intp)
+        representative[self.duplicate_rows] = self.their_kept
+        return representative
+
+    def kept_rows_of(self, rows: npt.NDArray[np.integer[Any]]) -> IntpArray:
+        """The kept row of the group of each of *rows* (row numbers, any order)."""
+        kept_rows = np.asarray(rows, dtype=np.intp).copy()
+        if len(self.duplicate_rows) and len(kept_rows):
+            found = position_among(self.duplicate_rows, kept_rows)
+            hit = found >= 0
+            kept_rows[hit] = self.their_kept[found[hit]]
+        return kept_rows
+
+    def as_kept(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """Per row, *values* (one per row) of its group's kept row: a duplicate takes its kept row's."""
+        spread = values.copy()
+        spread[self.duplicate_rows] = values[self.their_kept]
+        return spread
 
     def ties_in(self, rows: BoolArray) -> tuple[IntpArray, IntpArray]:
         """The (kept, other) pairs of ties broken by content whose kept row is in *rows*."""

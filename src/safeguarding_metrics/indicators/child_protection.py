@@ -106,7 +106,6 @@ class _Plans:
             ),
             content=lambda rows: content_rank(dataset, "cp_plans", rows),
         )
-        self.representative: IntArray = self.groups.representative
         self.kept = self.groups.kept
         self.duplicate = self.groups.duplicate
         self.end_before_start = frozen(self.ended & (self.end_days < self.start_days))
@@ -147,7 +146,7 @@ class _Plans:
         first = np.maximum.accumulate(np.where(new_child, positions, 0))
         earlier = np.zeros(len(self.codes), dtype=np.int64)
         earlier[order] = positions - first
-        return earlier[self.representative]
+        return self.groups.as_kept(earlier)
 
     def ended_between(self, lower: IntArray, upper: IntArray) -> IntArray:
         """How many other plans of each row's child ended on a day in `[lower, upper]`.

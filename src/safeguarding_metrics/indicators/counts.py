@@ -223,7 +223,7 @@ def children_in_need_at_period_end(
     open_now = _open_at(referred, closed, end)
     first = _first_per_child(child_codes, referred, groups.kept & open_now & ~nfa)
     # A duplicate is in or out of scope with the referral kept in its place.
-    in_scope = open_now[groups.representative]
+    in_scope = groups.as_kept(open_now)
     return Count.from_flags(
         indicator_id=CIN_AT_PERIOD_END.id,
         table="referrals",
@@ -965,7 +965,7 @@ def cin_closure_durations(
     if not include_nfa:
         in_scope &= ~dataset.column("referrals", "nfa")
     # A duplicate is in or out of scope with the referral kept in its place.
-    in_scope = in_scope[groups.representative]
+    in_scope = groups.as_kept(in_scope)
     band_index = np.zeros(len(referred), dtype=np.int8)  # five bands at most
     rows = np.flatnonzero(in_scope)
     for _, months in chosen[1:]:

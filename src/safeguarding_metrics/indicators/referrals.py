@@ -22,7 +22,7 @@ from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.indicators._kernels import (
     NAT_DAY,
-    add_months_days,
+    at_or_after_months_shifted,
     cached,
     check_choice,
     child_day_keys,
@@ -77,11 +77,10 @@ class _ReferralGroups:
         self.days = day_numbers(self.dates)
         groups = referral_day_groups(dataset)  # SPEC §4.2: the one that led to action is kept
         self.day_groups = groups
-        self.representative = groups.representative
         self.kept = groups.kept
         self.duplicate = groups.duplicate
         # The kept record stands for the referral: its own NFA flag is the referral's.
-        self.nfa = frozen(dataset.column("referrals", "nfa")[self.representative])
+        self.nfa = frozen(groups.as_kept(dataset.column("referrals", "nfa")))
         self.child_count = dataset.child_count
         self._children: DeferredText | None = None
         self._re_referral: dict[str, tuple[BoolArray, IntArray]] = {}
@@ -113,8 +112,9 @@ class _ReferralGroups:
             previous = self.previous_days()
             has_previous = previous != NAT_DAY
             if window == "12-months":
-                lower = add_months_days(self.dates, -RE_REFERRAL_MONTHS)
-                hit = has_previous & (previous >= lower)
+                hit = has_previous & at_or_after_months_shifted(
+                    previous, self.dates, -RE_REFERRAL_MONTHS
+                )
             else:
                 hit = has_previous & (self.days - previous <= RE_REFERRAL_DAYS)
             found = self._re_referral[window] = (frozen(hit), previous)
@@ -130,7 +130,7 @@ class _Referrals:
         self.child_ids = groups.child_ids
         self.codes = groups.codes
         self.days = groups.days
-        self.representative = groups.representative
+        self.day_groups = groups.day_groups
         self.kept = groups.kept
         self.duplicate = groups.duplicate
         self.nfa = groups.nfa
@@ -462,11 +462,11 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
     links = dataset.referral_rows("section47s")
     linked = links >= 0
     # The referral (the kept record of its day) each linked enquiry follows.
-    followed = referrals.representative[links[linked]]
+    day_groups = referrals.day_groups
+    followed = day_groups.kept_rows_of(links[linked])
     enquiries = _counts(followed, len(referrals.codes))
     # A duplicate shows the enquiries of the referral kept in its place.
-    duplicates = np.flatnonzero(referrals.duplicate)
-    enquiries[duplicates] = enquiries[referrals.representative[duplicates]]
+    enquiries[day_groups.duplicate_rows] = enquiries[day_groups.their_kept]
     in_scope = referrals.in_period & ~referrals.nfa
     # Shared ids matter where they link an enquiry to a referral of the cohort.
     counted_links = linked.copy()

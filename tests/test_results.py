@@ -1,6 +1,7 @@
 """Tests for results: rates, counts, distributions, audits and direction of travel."""
 
 import math
+import pickle
 from typing import Any
 
 import numpy as np
@@ -13,8 +14,10 @@ from safeguarding_metrics.results import (
     Audit,
     Band,
     Count,
+    DeferredArray,
     Direction,
     Distribution,
+    Measures,
     Outcome,
     Polarity,
     Rate,
@@ -577,3 +580,71 @@ def test_direction_values_are_the_spec_words() -> None:
         "up",
         "down",
     }
+
+
+# -- measures made when first read -------------------------------------------------------------
+
+
+def test_a_deferred_measure_is_made_once_when_first_read_and_kept() -> None:
+    """A `DeferredArray` measure is made on the first read only, read-only, and kept."""
+    made: list[int] = []
+
+    def make() -> np.ndarray[Any, np.dtype[np.float64]]:
+        made.append(1)
+        return np.array([1.0, 2.0, 3.0])
+
+    result = Rate.from_flags(
+        indicator_id="x",
+        table="referrals",
+        in_scope=np.array([True, True, False]),
+        hit=np.array([True, False, False]),
+        child_ids=np.array(["A", "B", "C"]),
+        measures={"counted": DeferredArray(3, make), "given": np.array([4.0, 5.0, 6.0])},
+    )
+    measures = result.audit.measures
+    assert isinstance(measures, Measures)
+    assert list(measures) == ["counted", "given"]
+    assert (measures.made("counted"), measures.made("given")) == (False, True)
+    assert measures.length("counted") == 3
+    assert made == []  # a figure and the audit's codes never make it
+    assert "made when first read" in repr(measures)
+    assert measures["counted"].tolist() == [1.0, 2.0, 3.0]
+    assert measures["counted"] is measures["counted"]
+    assert made == [1]
+    assert not measures["counted"].flags.writeable
+
+
+def test_a_deferred_measure_of_the_wrong_length_is_refused() -> None:
+    """The length is checked when the audit is made, and again when the measure is made."""
+    with pytest.raises(SafeguardingMetricsError, match="wrong length"):
+        Audit(
+            table="referrals",
+            codes=np.zeros(2, dtype=np.int8),
+            child_ids=np.array(["A", "B"]),
+            rows=np.arange(2),
+            measures={"m": DeferredArray(3, lambda: np.zeros(3))},
+        )
+    audit = Audit(
+        table="referrals",
+        codes=np.zeros(2, dtype=np.int8),
+        child_ids=np.array(["A", "B"]),
+        rows=np.arange(2),
+        measures={"m": DeferredArray(2, lambda: np.zeros(5))},
+    )
+    with pytest.raises(ValueError, match="made 5 values for 2"):
+        audit.measures["m"]
+
+
+def test_an_audit_with_a_deferred_measure_pickles_with_it_made() -> None:
+    """Pickling makes the measure (its maker may be a closure) and keeps the values."""
+    scale = 2.0
+    audit = Audit(
+        table="referrals",
+        codes=np.zeros(2, dtype=np.int8),
+        child_ids=np.array(["A", "B"]),
+        rows=np.arange(2),
+        measures={"m": DeferredArray(2, lambda: np.array([1.0, 2.0]) * scale)},
+    )
+    again = pickle.loads(pickle.dumps(audit))
+    assert again.measures.made("m")
+    assert again.measures["m"].tolist() == [2.0, 4.0]

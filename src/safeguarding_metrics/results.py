@@ -8,14 +8,14 @@ an analyst can still list the late assessments or the excluded plans.
 
 import enum
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import DeferredText, row_numbers
+from safeguarding_metrics._arrays import DeferredText, freeze, row_numbers
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import SafeguardingMetricsError
 
@@ -23,8 +23,10 @@ __all__ = [
     "Audit",
     "Band",
     "Count",
+    "DeferredArray",
     "Direction",
     "Distribution",
+    "Measures",
     "Outcome",
     "Polarity",
     "Rate",
@@ -83,6 +85,88 @@ def _positions(array: npt.ArrayLike) -> npt.NDArray[np.intp]:
     return _frozen(array, np.intp)
 
 
+class DeferredArray:
+    """An array of a known length, made only when first read (an audit's measure).
+
+    A report that shows a figure and never its records does not pay for the measures
+    that explain each record's outcome. *make* must not hold a dataset (results outlive
+    them), only the arrays it needs. `Measures` makes it and keeps what it made.
+    """
+
+    __slots__ = ("_length", "_make")
+
+    def __init__(self, length: int, make: Callable[[], npt.NDArray[Any]]) -> None:
+        """An array of *length* values, made by *make()* when first read."""
+        self._length = length
+        self._make = make
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __repr__(self) -> str:
+        return f"DeferredArray({self._length} values, made when first read)"
+
+    def make(self) -> npt.NDArray[Any]:
+        """The array, made now (each call makes it again: keep it)."""
+        made = self._make()
+        if len(made) != self._length:
+            raise ValueError(f"deferred array made {len(made)} values for {self._length}")
+        return made
+
+
+MeasureValues: TypeAlias = npt.NDArray[Any] | DeferredArray
+"""A measure as an indicator gives it: an array, or an array made when first read."""
+
+
+class Measures(Mapping[str, npt.NDArray[Any]]):
+    """An audit's measures by name, in the order given: one array per measure, a value per row.
+
+    A measure given as a `DeferredArray` is made when first read (read-only), then kept,
+    so a report that never lists an indicator's records never makes its measures.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, measures: Mapping[str, MeasureValues] | None = None) -> None:
+        """The measures *measures* names (arrays, or `DeferredArray`s made when first read)."""
+        self._values: dict[str, MeasureValues] = dict(measures or {})
+
+    def __getitem__(self, name: str) -> npt.NDArray[Any]:
+        values = self._values[name]
+        if isinstance(values, DeferredArray):
+            values = self._values[name] = freeze(values.make())
+        return values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def length(self, name: str) -> int:
+        """How many values measure *name* has, without making it."""
+        return len(self._values[name])
+
+    def made(self, name: str) -> bool:
+        """Whether measure *name* is made (a measure given as an array always is)."""
+        return not isinstance(self._values[name], DeferredArray)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name!r}: {'made' if self.made(name) else 'made when first read'}"
+            for name in self._values
+        )
+        return f"Measures({{{shown}}})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled made: a deferred measure's maker may be a closure, which pickle cannot take.
+        return (Measures, ({name: self[name] for name in self._values},))
+
+
+def _measures(values: Mapping[str, MeasureValues] | None) -> Measures:
+    return values if isinstance(values, Measures) else Measures(values)
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Audit:
     """The outcome of every record (or child) an indicator was given, in input order.
@@ -96,7 +180,9 @@ class Audit:
         child_ids: The child each row is about.
         rows: The row's position in *table* of the dataset, or -1 for a child-level row.
         measures: Extra per-row values that explain the outcome, such as
-            ``{"working_days": ...}``; `nan` or `NaT` where not applicable.
+            ``{"working_days": ...}``; `nan` or `NaT` where not applicable. Given as a
+            mapping of arrays (or `DeferredArray`s, made when first read), kept as
+            `Measures`.
     """
 
     table: str
@@ -106,14 +192,14 @@ class Audit:
         alias="child_ids", converter=_id_source
     )
     rows: npt.NDArray[np.intp] = attrs.field(converter=_positions)
-    measures: Mapping[str, npt.NDArray[Any]] = attrs.field(factory=dict)
+    measures: Measures = attrs.field(factory=Measures, converter=_measures)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.codes)
         if len(self._child_ids) != n or len(self.rows) != n:
             raise SafeguardingMetricsError("an audit's columns must all have one entry per row")
-        for name, values in self.measures.items():
-            if len(values) != n:
+        for name in self.measures:
+            if self.measures.length(name) != n:
                 raise SafeguardingMetricsError(f"audit measure {name!r} has the wrong length")
 
     def __len__(self) -> int:
@@ -271,7 +357,7 @@ class Rate:
         child_ids: npt.NDArray[np.str_] | DeferredText,
         rows: npt.NDArray[np.intp] | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
-        measures: Mapping[str, npt.NDArray[Any]] | None = None,
+        measures: Mapping[str, MeasureValues] | None = None,
         diagnostics: Sequence[Diagnostic] = (),
     ) -> "Rate":
         """Build a rate from per-row flags.
@@ -301,7 +387,7 @@ class Rate:
                 reasons=reasons,
                 child_ids=child_ids,
                 rows=_row_numbers(len(codes)) if rows is None else rows,
-                measures=dict(measures or {}),
+                measures=Measures(measures),
             ),
             diagnostics=tuple(diagnostics),
         )
@@ -374,7 +460,7 @@ class Count:
         rows: npt.NDArray[np.intp] | None = None,
         population: int | None = None,
         excluded: Mapping[str, BoolArray] | None = None,
-        measures: Mapping[str, npt.NDArray[Any]] | None = None,
+        measures: Mapping[str, MeasureValues] | None = None,
         diagnostics: Sequence[Diagnostic] = (),
     ) -> "Count":
         """Build a count from per-row flags.
@@ -403,7 +489,7 @@ class Count:
                 reasons=reasons,
                 child_ids=child_ids,
                 rows=_row_numbers(len(codes)) if rows is None else rows,
-                measures=dict(measures or {}),
+                measures=Measures(measures),
             ),
             diagnostics=tuple(diagnostics),
         )

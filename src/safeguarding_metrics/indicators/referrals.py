@@ -33,7 +33,7 @@ from safeguarding_metrics.indicators._kernels import (
 )
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.records import Record
-from safeguarding_metrics.results import Polarity, Rate
+from safeguarding_metrics.results import DeferredArray, Polarity, Rate
 from safeguarding_metrics.ties import shared_referral_id_diagnostics
 
 __all__ = [
@@ -238,6 +238,7 @@ def re_referral_rate(
     check_choice(RE_REFERRALS_12M.id, "window", window, WINDOWS)
     referrals = _Referrals(dataset, period)
     hit, previous = referrals.re_referral(window)
+    days = referrals.days
     return Rate.from_flags(
         indicator_id=RE_REFERRALS_12M.id,
         table="referrals",
@@ -247,7 +248,7 @@ def re_referral_rate(
         excluded={"duplicate": referrals.duplicate},
         measures={
             "previous_referral": _as_dates(previous),
-            "days_since_previous": _gap(referrals.days, previous),
+            "days_since_previous": DeferredArray(len(days), lambda: _gap(days, previous)),
         },
         diagnostics=referrals.tie_diagnostics(referrals.in_period),
     )
@@ -321,16 +322,24 @@ def children_re_referred_rate(
     hit, _ = referrals.re_referral(window)
     children, position = referrals.groups.children(dataset)  # ids, sorted
     counted = referrals.kept & referrals.in_period
-    referred = _counts(position[referrals.codes[counted]], len(children))
-    re_referred = _counts(position[referrals.codes[counted & hit]], len(children))
+    n = len(children)
+    referred = position[referrals.codes[counted]]  # per referral counted, its child
+    re_referred = position[referrals.codes[counted & hit]]
+    in_scope = np.zeros(n, dtype=np.bool_)
+    in_scope[referred] = True
+    re_referred_child = np.zeros(n, dtype=np.bool_)
+    re_referred_child[re_referred] = True
     return Rate.from_flags(
         indicator_id=CHILDREN_RE_REFERRED_12M.id,
         table="children",
-        in_scope=referred > 0,
-        hit=re_referred > 0,
+        in_scope=in_scope,
+        hit=re_referred_child,
         child_ids=children,
-        rows=no_rows(len(children)),
-        measures={"referrals_in_period": referred, "re_referrals_in_period": re_referred},
+        rows=no_rows(n),
+        measures={
+            "referrals_in_period": DeferredArray(n, lambda: _counts(referred, n)),
+            "re_referrals_in_period": DeferredArray(n, lambda: _counts(re_referred, n)),
+        },
         diagnostics=referrals.tie_diagnostics(referrals.in_period),
     )
 
@@ -464,9 +473,18 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
     # The referral (the kept record of its day) each linked enquiry follows.
     day_groups = referrals.day_groups
     followed = day_groups.kept_rows_of(links[linked])
-    enquiries = _counts(followed, len(referrals.codes))
+    n = len(referrals.codes)
+    duplicate_rows, their_kept = day_groups.duplicate_rows, day_groups.their_kept
+    followed_by_one = np.zeros(n, dtype=np.bool_)
+    followed_by_one[followed] = True
     # A duplicate shows the enquiries of the referral kept in its place.
-    enquiries[day_groups.duplicate_rows] = enquiries[day_groups.their_kept]
+    followed_by_one[duplicate_rows] = followed_by_one[their_kept]
+
+    def enquiries() -> npt.NDArray[np.float64]:
+        counts = _counts(followed, n)
+        counts[duplicate_rows] = counts[their_kept]
+        return counts
+
     in_scope = referrals.in_period & ~referrals.nfa
     # Shared ids matter where they link an enquiry to a referral of the cohort.
     counted_links = linked.copy()
@@ -475,10 +493,10 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
         indicator_id=REFERRALS_TO_S47.id,
         table="referrals",
         in_scope=in_scope,
-        hit=enquiries > 0,
+        hit=followed_by_one,
         child_ids=referrals.child_ids,
         excluded={"duplicate": referrals.duplicate},
-        measures={"section47s": enquiries},
+        measures={"section47s": DeferredArray(n, enquiries)},
         diagnostics=[
             *referrals.tie_diagnostics(in_scope),
             *shared_referral_id_diagnostics(dataset, "section47s", counted_links),

@@ -148,9 +148,13 @@ def _child_count(
     table: TableName,
     counted_rows: BoolArray,
     population: int | None,
-    measures: Mapping[str, npt.NDArray[Any]] | None = None,
+    records_per_child: Mapping[str, BoolArray] | None = None,
 ) -> Count:
-    """A count of children: one audit row per child with a record in *table*."""
+    """A count of children: one audit row per child with a record in *table*.
+
+    Each of *records_per_child* (a flag per record of *table*) becomes a measure: how many
+    of the child's records are flagged.
+    """
     codes = dataset.child_codes(table)
     present = np.zeros(dataset.child_count, dtype=np.bool_)
     present[codes] = True
@@ -164,8 +168,21 @@ def _child_count(
         child_ids=dataset.deferred_child_ids_of(children),
         rows=no_rows(len(children)),
         population=population,
-        measures={name: values[children] for name, values in (measures or {}).items()},
+        measures={
+            name: _records_per_child(children, codes[flags])
+            for name, flags in (records_per_child or {}).items()
+        },
     )
+
+
+def _records_per_child(
+    children: npt.NDArray[np.intp], codes: npt.NDArray[np.intp]
+) -> npt.NDArray[np.int64]:
+    """How many of *codes* are each of *children* (sorted child codes holding every code)."""
+    counts: npt.NDArray[np.int64] = np.bincount(
+        np.searchsorted(children, codes), minlength=len(children)
+    ).astype(np.int64, copy=False)
+    return counts
 
 
 # -- counts at period end --------------------------------------------------------------------
@@ -337,15 +354,13 @@ def children_on_cp_plan_at_period_end(
     starts = dataset.dates("cp_plans", "start_date")
     ends = dataset.dates("cp_plans", "end_date")
     open_now = _open_at(starts, ends, _day(period.end))
-    codes = dataset.child_codes("cp_plans")
-    open_plans = np.bincount(codes[open_now], minlength=dataset.child_count)
     return _child_count(
         indicator_id=CP_AT_PERIOD_END.id,
         dataset=dataset,
         table="cp_plans",
         counted_rows=open_now,
         population=population,
-        measures={"open_plans": open_plans},
+        records_per_child={"open_plans": open_now},
     )
 
 
@@ -425,11 +440,12 @@ def children_looked_after_at_period_end(
     open_now = history.open_at(period.end)
     codes = dataset.child_codes("episodes")
     n_children = dataset.child_count
-    open_episodes = np.bincount(codes[open_now], minlength=n_children)
+    has_open = np.zeros(n_children, dtype=np.bool_)
+    has_open[codes[open_now]] = True
     counted = np.zeros(n_children, dtype=np.bool_)
     counted[codes[open_now & ~history.short_break]] = True
     latest = latest_set_aside_rows(dataset, period.end, history.short_break)
-    unknown = (open_episodes == 0) & (latest >= 0)
+    unknown = ~has_open & (latest >= 0)
     judged = np.zeros(n_children, dtype=np.bool_)
     judged[codes] = True
     children = np.flatnonzero(judged)
@@ -445,8 +461,8 @@ def children_looked_after_at_period_end(
         population=population,
         excluded={"episode-error": unknown[children]},
         measures={
-            "open_episodes": open_episodes[children],
-            "short_breaks_only": ((open_episodes > 0) & ~counted)[children],
+            "open_episodes": _records_per_child(children, codes[open_now]),
+            "short_breaks_only": (has_open & ~counted)[children],
             "repairs": repairs[children],
         },
         diagnostics=diagnostics,

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from safeguarding_metrics import Dataset, ListColumn, _arrays
 from safeguarding_metrics._arrays import (
     CharacterKeys,
+    RankDirectory,
     child_day_order,
     child_day_sort,
     code_many,
@@ -389,3 +390,25 @@ def test_coding_keys_through_the_bit_table_equals_numpy_unique(
     assert unique_keys.tolist() == expected.tolist()
     assert np.concatenate(codes).tolist() == inverse.reshape(-1).tolist()
     assert all(c.dtype == np.intp for c in codes)
+
+
+@given(
+    st.lists(st.booleans(), min_size=1, max_size=300), st.data(), st.sampled_from([1, 7, 1 << 14])
+)
+def test_rank_directory_ranks_each_member_among_the_members(
+    flags: list[bool], data: st.DataObject, block: int
+) -> None:
+    """A member's rank is how many members lie below it, across 64-bit words, in any block."""
+    present = np.array(flags, dtype=np.bool_)
+    members = np.flatnonzero(present)
+    asked = np.array(
+        data.draw(st.lists(st.sampled_from(members.tolist()))) if len(members) else [],
+        dtype=np.intp,
+    )
+    expected = [int(np.count_nonzero(present[:m])) for m in asked.tolist()]
+    with mock.patch.object(_arrays, "_BLOCK", block):
+        directory = RankDirectory(present)
+        assert directory.ranks(asked).tolist() == expected
+        in_place = asked.astype(np.int64)
+        directory.rank_into(in_place, in_place.view(np.intp)[: len(in_place)])
+    assert in_place.view(np.intp)[: len(in_place)].tolist() == expected

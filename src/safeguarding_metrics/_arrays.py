@@ -25,6 +25,7 @@ __all__ = [
     "CharacterKeys",
     "DeferredText",
     "Identifiers",
+    "RankDirectory",
     "StoredText",
     "as_unicode",
     "child_day_order",
@@ -398,44 +399,70 @@ def _split(codes: IntpArray, arrays: Sequence[Any]) -> list[IntpArray]:
     return list(np.split(codes, bounds))
 
 
-def _code_by_table(keys: Sequence[KeyArray], size: int) -> tuple[KeyArray, list[IntpArray]]:
-    """Distinct keys and codes through a bit per possible key and a count per 64 of them.
+class RankDirectory:
+    """A set of the integers 0 .. size - 1, answering each member's rank among the members.
 
-    A key's code is the number of distinct keys below it: the keys present before its
-    64-bit word (counted once per word) plus the bits set below it within the word. The
-    bits and counts take a quarter of a byte per possible key, read a cache-sized block of
-    keys at a time. The keys are given up: each array's codes are written over its keys.
+    A member's rank is the number of members below it: the members before its 64-bit word
+    (counted once per word) plus the bits set below it within the word. The bits and
+    counts take a quarter of a byte per possible member, and members are ranked a
+    cache-sized block at a time.
+    """
+
+    __slots__ = ("_before", "_bits")
+
+    def __init__(self, present: npt.NDArray[np.bool_]) -> None:
+        """The set whose members are the positions where *present* is true."""
+        size = len(present)
+        packed = np.zeros(-(-size // 64) * 8, dtype=np.uint8)
+        packed[: -(-size // 8)] = np.packbits(present, bitorder="little")
+        self._bits = packed.view(np.uint64)  # bit k of word w: 64 * w + k is a member
+        in_word = np.bitwise_count(self._bits)
+        self._before = np.cumsum(in_word, dtype=np.int64)
+        self._before -= in_word  # members before each word
+
+    def ranks(self, members: npt.NDArray[np.integer[Any]]) -> IntpArray:
+        """The rank of each of *members* (each one a member: others get a meaningless rank)."""
+        ranks = np.empty(len(members), dtype=np.intp)
+        self.rank_into(members, ranks)
+        return ranks
+
+    def rank_into(self, members: npt.NDArray[np.integer[Any]], out: IntpArray) -> None:
+        """`ranks(members)` written to *out*, which may share *members*' memory.
+
+        Each block of members is read before its ranks are written, and a rank is written
+        no further along the memory than its member (intp is at most int64 wide).
+        """
+        one = np.uint64(1)
+        for start in range(0, len(members), _BLOCK):
+            block = members[start : start + _BLOCK]
+            word = block >> 6
+            below = np.left_shift(one, (block & 63).astype(np.uint64))
+            below -= one  # the bits of the members below each member in its word
+            below &= self._bits[word]
+            np.add(
+                self._before[word],
+                np.bitwise_count(below),
+                out=out[start : start + _BLOCK],
+                casting="unsafe",  # ranks are below the number of members: they fit in intp
+            )
+
+
+def _code_by_table(keys: Sequence[KeyArray], size: int) -> tuple[KeyArray, list[IntpArray]]:
+    """Distinct keys and codes through a `RankDirectory` of the keys present.
+
+    A key's code is its rank among the distinct keys. The keys are given up: each array's
+    codes are written over its keys.
     """
     present = np.zeros(size, dtype=np.bool_)
     for key in keys:
         present[key] = True
     unique_keys = np.flatnonzero(present).astype(np.int64, copy=False)
-    words = -(-size // 64)
-    packed = np.zeros(words * 8, dtype=np.uint8)
-    packed[: -(-size // 8)] = np.packbits(present, bitorder="little")
+    directory = RankDirectory(present)
     del present
-    bits = packed.view(np.uint64)  # bit k of word w: key 64 * w + k is present
-    in_word = np.bitwise_count(bits)
-    before = np.cumsum(in_word, dtype=np.int64)
-    before -= in_word  # distinct keys before each word
-    del in_word
-    one = np.uint64(1)
     coded = []
     for key in keys:
-        # Each block's codes are written over its keys, once read: the keys are given up.
         codes = key.view(np.intp)[: len(key)]
-        for start in range(0, len(key), _BLOCK):
-            block = key[start : start + _BLOCK]
-            word = block >> 6
-            below = np.left_shift(one, (block & 63).astype(np.uint64))
-            below -= one  # the bits of the keys below each key in its word
-            below &= bits[word]
-            np.add(
-                before[word],
-                np.bitwise_count(below),
-                out=codes[start : start + _BLOCK],
-                casting="unsafe",  # codes are below the number of keys: they fit in intp
-            )
+        directory.rank_into(key, codes)
         coded.append(codes)
     return unique_keys, coded
 

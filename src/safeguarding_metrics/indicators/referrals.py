@@ -6,7 +6,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import DeferredText, no_rows
+from safeguarding_metrics._arrays import DeferredText, RankDirectory, no_rows
 from safeguarding_metrics._dates import day_numbers
 from safeguarding_metrics.catalogue import (
     CHILDREN_IN_NEED,
@@ -83,27 +83,26 @@ class _ReferralGroups:
         self.nfa = frozen(groups.as_kept(dataset.column("referrals", "nfa")))
         self.child_count = dataset.child_count
         self._children: DeferredText | None = None
+        self._child_places: RankDirectory | None = None
         self._re_referral: dict[str, tuple[BoolArray, IntArray]] = {}
 
     def previous_days(self) -> IntArray:
         """The day number of the child's latest referral before each row's date, or NaT's."""
         return self.day_groups.previous_day
 
-    def children(self, dataset: Dataset) -> tuple[DeferredText, IntArray]:
-        """The ids of the children with a referral, sorted, and each child code's place there.
+    def children(self, dataset: Dataset) -> tuple[DeferredText, RankDirectory]:
+        """The ids of the children with a referral, sorted, and where each child code is there.
 
-        The place is -1 for a child with no referral. *dataset* is the one the groups were
-        built from (not kept here, see `cached`). The ids are kept; the places are made on
-        each call.
+        The place of a child code with a referral is its rank in the `RankDirectory`.
+        *dataset* is the one the groups were built from (not kept here, see `cached`). Both
+        are made on the first call and kept.
         """
-        present = np.zeros(self.child_count, dtype=np.bool_)
-        present[self.codes] = True
-        position = np.cumsum(present, dtype=np.intp)
-        position -= 1
-        position[~present] = -1
-        if self._children is None:
+        if self._children is None or self._child_places is None:
+            present = np.zeros(self.child_count, dtype=np.bool_)
+            present[self.codes] = True
             self._children = dataset.deferred_child_ids_of(np.flatnonzero(present))
-        return self._children, position
+            self._child_places = RankDirectory(present)
+        return self._children, self._child_places
 
     def re_referral(self, window: Window) -> tuple[BoolArray, IntArray]:
         """Whether each row is a re-referral under *window*, and the previous referral's day."""
@@ -320,11 +319,11 @@ def children_re_referred_rate(
     check_choice(CHILDREN_RE_REFERRED_12M.id, "window", window, WINDOWS)
     referrals = _Referrals(dataset, period)
     hit, _ = referrals.re_referral(window)
-    children, position = referrals.groups.children(dataset)  # ids, sorted
+    children, places = referrals.groups.children(dataset)  # ids, sorted
     counted = referrals.kept & referrals.in_period
     n = len(children)
-    referred = position[referrals.codes[counted]]  # per referral counted, its child
-    re_referred = position[referrals.codes[counted & hit]]
+    referred = places.ranks(referrals.codes[counted])  # per referral counted, its child
+    re_referred = places.ranks(referrals.codes[counted & hit])
     in_scope = np.zeros(n, dtype=np.bool_)
     in_scope[referred] = True
     re_referred_child = np.zeros(n, dtype=np.bool_)

@@ -12,6 +12,7 @@ from safeguarding_metrics import Dataset, ListColumn, _arrays
 from safeguarding_metrics._arrays import (
     CharacterKeys,
     RankDirectory,
+    SortedRows,
     child_day_order,
     child_day_sort,
     code_many,
@@ -160,7 +161,12 @@ def test_previous_day_is_the_childs_latest_earlier_day(
     codes = np.array([c for c, _ in pairs], dtype=np.intp)
     days = np.array([d for _, d in pairs], dtype=np.int64)
     with mock.patch.object(_arrays, "_PAIR_BLOCK", block):
-        order, new_group, previous = child_day_sort(codes, days)
+        ordered, new_group, previous = child_day_sort(codes, days)
+        order = ordered.rows()
+        inside = [i for i in range(len(pairs)) if i % 2]
+        assert ordered.rows_at(np.array(inside, dtype=np.intp)).tolist() == order[inside].tolist()
+        keys = ordered.keys()
+        assert all(a <= b for a, b in zip(keys.tolist(), keys[1:].tolist(), strict=False))
     expected_order, expected_groups = child_day_order(codes, days)
     assert order.tolist() == expected_order.tolist()
     assert new_group.tolist() == expected_groups.tolist()
@@ -191,8 +197,9 @@ def test_child_day_order_of_no_rows_is_empty() -> None:
     empty = np.zeros(0, dtype=np.int64)
     order, new_group = child_day_order(empty, empty)
     assert (order.tolist(), new_group.tolist()) == ([], [])
-    order, new_group, previous = child_day_sort(empty, empty)
-    assert (order.tolist(), new_group.tolist(), previous.tolist()) == ([], [], [])
+    ordered, new_group, previous = child_day_sort(empty, empty)
+    assert (ordered.rows().tolist(), new_group.tolist(), previous.tolist()) == ([], [], [])
+    assert len(ordered) == 0
 
 
 def test_row_numbers_are_shared_and_read_only() -> None:
@@ -412,3 +419,25 @@ def test_rank_directory_ranks_each_member_among_the_members(
         in_place = asked.astype(np.int64)
         directory.rank_into(in_place, in_place.view(np.intp)[: len(in_place)])
     assert in_place.view(np.intp)[: len(in_place)].tolist() == expected
+
+
+@given(
+    st.one_of(
+        st.lists(st.integers(-50, 50), max_size=40),  # packed with the row numbers
+        st.lists(st.integers(-(2**62), 2**62), max_size=40),  # too wide: a stable argsort
+    )
+)
+def test_sorted_rows_are_a_stable_argsort_read_whole_in_blocks_or_at_positions(
+    values: list[int],
+) -> None:
+    """Rows by key, ties in row order, and the keys in that order, however they are read."""
+    keys = np.array(values, dtype=np.int64)
+    expected = np.argsort(keys, kind="stable")
+    ordered = SortedRows(keys.copy())
+    assert len(ordered) == len(values)
+    assert ordered.rows().tolist() == expected.tolist()
+    assert ordered.keys().tolist() == keys[expected].tolist()
+    halves = [ordered.rows(0, len(values) // 2), ordered.rows(len(values) // 2, len(values))]
+    assert np.concatenate(halves).tolist() == expected.tolist()
+    positions = np.arange(len(values), dtype=np.intp)[::-2]
+    assert ordered.rows_at(positions).tolist() == expected[positions].tolist()

@@ -26,6 +26,7 @@ __all__ = [
     "DeferredText",
     "Identifiers",
     "RankDirectory",
+    "SortedRows",
     "StoredText",
     "as_unicode",
     "child_day_order",
@@ -581,6 +582,73 @@ def _stable_order_of(keys: KeyArray) -> tuple[IntpArray, KeyArray]:
     return order, keys[order]
 
 
+class SortedRows:
+    """Rows sorted by an int64 key, ties in row order: each position's row and key.
+
+    When every key and its row number fit one int64 they are packed together in the keys'
+    own memory and sorted once (`np.sort`, fast); rows and keys are then unpacked a block
+    of positions at a time, so no second full-length array is made. Otherwise a stable
+    argsort gives the rows, and the keys are put in their order.
+    """
+
+    __slots__ = ("_keys", "_low", "_order", "_packed", "_row_bits")
+
+    def __init__(self, keys: KeyArray) -> None:
+        """Sort *keys*, an int64 array the caller gives up (it is packed in place)."""
+        n = len(keys)
+        self._packed: KeyArray | None = None
+        self._order: IntpArray | None = None
+        self._keys: KeyArray | None = None
+        self._row_bits = self._low = 0
+        if n == 0:
+            self._order, self._keys = np.zeros(0, dtype=np.intp), keys
+            return
+        low, high = int(keys.min()), int(keys.max())
+        row_bits = max(int(n - 1).bit_length(), 1)
+        if (high - low).bit_length() + row_bits <= 62:
+            packed = keys
+            packed -= low
+            packed <<= row_bits
+            packed |= row_numbers(n)
+            packed.sort()
+            self._packed, self._row_bits, self._low = packed, row_bits, low
+        else:
+            order = np.argsort(keys, kind="stable").astype(np.intp, copy=False)
+            self._order, self._keys = order, keys[order]
+
+    def __len__(self) -> int:
+        found = self._packed if self._packed is not None else self._order
+        return 0 if found is None else len(found)
+
+    def rows(self, start: int = 0, stop: int | None = None) -> IntpArray:
+        """The rows at positions *start* to *stop* (all by default)."""
+        if self._packed is None:
+            assert self._order is not None
+            return self._order[start:stop]
+        mask = (1 << self._row_bits) - 1
+        rows: IntpArray = (self._packed[start:stop] & mask).astype(np.intp, copy=False)
+        return rows
+
+    def keys(self, start: int = 0, stop: int | None = None) -> KeyArray:
+        """The keys at positions *start* to *stop* (all by default), in order."""
+        if self._packed is None:
+            assert self._keys is not None
+            return self._keys[start:stop]
+        keys = self._packed[start:stop] >> self._row_bits
+        keys += self._low
+        return keys
+
+    def rows_at(self, positions: npt.NDArray[np.integer[Any]]) -> IntpArray:
+        """The rows at *positions*."""
+        if self._packed is None:
+            assert self._order is not None
+            picked: IntpArray = self._order[positions]
+            return picked
+        mask = (1 << self._row_bits) - 1
+        rows: IntpArray = (self._packed[positions] & mask).astype(np.intp, copy=False)
+        return rows
+
+
 def child_day_order(
     codes: npt.NDArray[np.integer[Any]], days: KeyArray
 ) -> tuple[IntpArray, BoolArray]:
@@ -591,44 +659,47 @@ def child_day_order(
     days given, so with the row number they fit one int64 and one integer sort orders them
     (`stable_order`).
     """
-    order, ordered, _, _ = _child_day_ordered(codes, days)
-    return order, _run_starts(ordered)
+    ordered, _, _ = _child_day_sorted(codes, days)
+    return ordered.rows(), _run_starts(ordered.keys())
 
 
 def child_day_sort(
     codes: npt.NDArray[np.integer[Any]], days: KeyArray
-) -> tuple[IntpArray, BoolArray, KeyArray]:
+) -> tuple[SortedRows, BoolArray, KeyArray]:
     """`child_day_order`, with each row's previous day of the same child.
 
-    Returns the rows in (child, day) order; per position, whether a new (child, day) group
-    starts there; and per row (in input order), the latest day of the same child before
-    the row's own (`NAT_DAY` for none, and for a row without a day). Rows of one group
-    share their previous day.
+    Returns the rows in (child, day) order (a `SortedRows`: read its rows a block at a
+    time, or at some positions); per position, whether a new (child, day) group starts
+    there; and per row (in input order), the latest day of the same child before the row's
+    own (`NAT_DAY` for none, and for a row without a day). Rows of one group share their
+    previous day.
     """
-    order, ordered, span, low = _child_day_ordered(codes, days)
-    n = len(order)
-    new_group = _run_starts(ordered)
+    ordered, span, low = _child_day_sorted(codes, days)
+    n = len(ordered)
+    new_group = np.empty(n, dtype=np.bool_)
     previous = np.empty(n, dtype=np.int64)
     if not n:
-        return order, new_group, previous
-    previous[order[0]] = NAT_DAY
+        return ordered, new_group, previous
+    new_group[0] = True
+    previous[ordered.rows(0, 1)] = NAT_DAY
     # Each position's previous day is that of the position before it when it is of the
     # same child and has a day (a day offset of 0 is a missing day): read block by block
     # from the sorted keys, so no full-length temporary is made.
     for first in range(1, n, _PAIR_BLOCK):
         stop = min(first + _PAIR_BLOCK, n)
-        here = ordered[first:stop]
-        before = ordered[first - 1 : stop - 1]
+        keys = ordered.keys(first - 1, stop)
+        here, before = keys[1:], keys[:-1]
+        np.not_equal(here, before, out=new_group[first:stop])
         child_before = before // span
         day_before = before - child_before * span
         same_child = (here // span == child_before) & (day_before != 0)
         day_before += low - 1
-        previous[order[first:stop]] = np.where(same_child, day_before, NAT_DAY)
+        previous[ordered.rows(first, stop)] = np.where(same_child, day_before, NAT_DAY)
     # A position within a group (not its first) takes its group's previous day.
     inner = np.flatnonzero(~new_group)
     if len(inner):
-        previous[order[inner]] = previous[order[group_firsts(inner)]]
-    return order, new_group, previous
+        previous[ordered.rows_at(inner)] = previous[ordered.rows_at(group_firsts(inner))]
+    return ordered, new_group, previous
 
 
 def group_firsts(inner: IntpArray) -> IntpArray:
@@ -646,17 +717,17 @@ def group_firsts(inner: IntpArray) -> IntpArray:
     return firsts
 
 
-def _child_day_ordered(
+def _child_day_sorted(
     codes: npt.NDArray[np.integer[Any]], days: KeyArray
-) -> tuple[IntpArray, KeyArray, int, int]:
-    """The rows in (child, day) order and their packed keys, with the packing's span and low day.
+) -> tuple[SortedRows, int, int]:
+    """The rows sorted by (child, day) key, with the key's span and low day.
 
     A key is ``code * span + offset``: the offset is ``day - (low - 1)`` for a day, 0 for
     a missing one.
     """
     n = len(codes)
     if n == 0:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64), 1, 1
+        return SortedRows(np.zeros(0, dtype=np.int64)), 1, 1
     low, high = int(days.min()), int(days.max())
     missing = low == NAT_DAY
     present: BoolArray | None = None
@@ -674,8 +745,7 @@ def _child_day_ordered(
     else:
         key += days
         key -= low - 1
-    order, ordered = _stable_order_of(key)
-    return order, ordered, span, low
+    return SortedRows(key), span, low
 
 
 _ROW_NUMBERS: list[IntpArray] = [np.zeros(0, dtype=np.intp)]

@@ -243,8 +243,8 @@ class SameDayGroups:
         keys: Sequence[npt.NDArray[Any]],
         content: Callable[[npt.NDArray[np.intp]], npt.NDArray[np.intp]],
     ) -> None:
-        order, new_group, previous_day = child_day_sort(codes, days)
-        n = len(order)
+        ordered, new_group, previous_day = child_day_sort(codes, days)
+        n = len(ordered)
         kept = np.ones(n, dtype=np.bool_)  # each row is its group's kept row ...
         tied_kept = tied_other = np.zeros(0, dtype=np.intp)
         duplicate_rows = their_kept = np.zeros(0, dtype=np.intp)
@@ -252,7 +252,7 @@ class SameDayGroups:
         if len(inner):
             # The positions of the groups of two or more rows: contiguous runs, one per group.
             positions = np.union1d(inner - 1, inner)
-            rows = order[positions]
+            rows = ordered.rows_at(positions)
             starts = new_group[positions]
             groups = np.cumsum(starts, dtype=np.intp)
             ranks = [_key_ranks(key[rows]) for key in keys]
@@ -275,7 +275,7 @@ class SameDayGroups:
             by_row = np.argsort(ranked[others])
             duplicate_rows, their_kept = ranked[others][by_row], firsts[others][by_row]
             kept[duplicate_rows] = False
-        del order, new_group
+        del ordered, new_group
         self.duplicate_rows: IntpArray = frozen(duplicate_rows)
         self.their_kept: IntpArray = frozen(their_kept)
         self.previous_day: IntArray = frozen(previous_day)

@@ -55,8 +55,9 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _KEY_LIMIT = 1 << 62
 """Keys stay below this, so a key plus one never overflows int64."""
 _BLOCK = 1 << 14
-_PAIR_BLOCK = 1 << 16  # rows per block where sorted (child, day) keys are read in blocks
 """Rows per block when keys are computed, so a block's columns stay in the processor's cache."""
+_PAIR_BLOCK = 1 << 16
+"""Positions per block where sorted (child, day) keys are read a block at a time."""
 _FOLD = 32
 """Rows folded into one when the per-position character ranges are found."""
 _TABLE_ENTRIES_PER_ROW = 6
@@ -558,28 +559,8 @@ def stable_order(keys: npt.NDArray[np.integer[Any]]) -> tuple[IntpArray, KeyArra
     enough to pack each key and its row number into one int64: then one (unstable, fast)
     `np.sort` of the packed values orders by key and, among equal keys, by row.
     """
-    return _stable_order_of(keys.astype(np.int64))
-
-
-def _stable_order_of(keys: KeyArray) -> tuple[IntpArray, KeyArray]:
-    """`stable_order` of an int64 array the caller gives up: it is packed in place."""
-    n = len(keys)
-    if n == 0:
-        return np.zeros(0, dtype=np.intp), keys
-    low, high = int(keys.min()), int(keys.max())
-    row_bits = max(int(n - 1).bit_length(), 1)
-    if (high - low).bit_length() + row_bits <= 62:
-        packed = keys
-        packed -= low
-        packed <<= row_bits
-        packed |= row_numbers(n)
-        packed.sort()
-        order = (packed & ((1 << row_bits) - 1)).astype(np.intp, copy=False)
-        packed >>= row_bits
-        packed += low
-        return order, packed
-    order = np.argsort(keys, kind="stable").astype(np.intp, copy=False)
-    return order, keys[order]
+    ordered = SortedRows(keys.astype(np.int64))
+    return ordered.rows(), ordered.keys()
 
 
 class SortedRows:

@@ -303,9 +303,12 @@ class SameDayGroups:
 
     def as_kept(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         """Per row, *values* (one per row) of its group's kept row: a duplicate takes its kept row's."""
-        spread = values.copy()
-        spread[self.duplicate_rows] = values[self.their_kept]
-        return spread
+        return self.spread_kept(values.copy())
+
+    def spread_kept(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """`as_kept(values)` written into *values* itself, which is returned."""
+        values[self.duplicate_rows] = values[self.their_kept]
+        return values
 
     def ties_in(self, rows: BoolArray) -> tuple[IntpArray, IntpArray]:
         """The (kept, other) pairs of ties broken by content whose kept row is in *rows*."""

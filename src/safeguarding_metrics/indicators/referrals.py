@@ -473,16 +473,13 @@ def referral_to_s47_rate(data: Dataset | Iterable[Record], *, period: ReportingP
     day_groups = referrals.day_groups
     followed = day_groups.kept_rows_of(links[linked])
     n = len(referrals.codes)
-    duplicate_rows, their_kept = day_groups.duplicate_rows, day_groups.their_kept
+    # A duplicate shows the enquiries of the referral kept in its place.
     followed_by_one = np.zeros(n, dtype=np.bool_)
     followed_by_one[followed] = True
-    # A duplicate shows the enquiries of the referral kept in its place.
-    followed_by_one[duplicate_rows] = followed_by_one[their_kept]
+    day_groups.spread_kept(followed_by_one)
 
     def enquiries() -> npt.NDArray[np.float64]:
-        counts = _counts(followed, n)
-        counts[duplicate_rows] = counts[their_kept]
-        return counts
+        return day_groups.spread_kept(_counts(followed, n))
 
     in_scope = referrals.in_period & ~referrals.nfa
     # Shared ids matter where they link an enquiry to a referral of the cohort.

@@ -1,7 +1,10 @@
 import datetime as dt
+import importlib
 import itertools
 import random
+from unittest import mock
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -21,11 +24,13 @@ from safeguarding_metrics.care_history import (
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.errors import InvalidOptionError
 from safeguarding_metrics.periods import ReportingPeriod
-from safeguarding_metrics.records import Child, Episode
+from safeguarding_metrics.records import TABLES, Child, Episode
 from tests import oracles_looked_after as oracle
 from tests.strategies_looked_after import child_episodes, coverage_of, looked_after_datasets
 
 D = dt.date
+# The module, not the function the package exports under its name.
+care_history_module = importlib.import_module("safeguarding_metrics.care_history")
 
 
 def ep(
@@ -714,6 +719,48 @@ def test_columnar_history_matches_the_oracle(data: Dataset, short_breaks: str) -
     """Every episode's repairs, period, placement and problems equal the plain-loop oracle's."""
     history = care_history(data, short_breaks=short_breaks)  # type: ignore[arg-type]
     assert _columnar(history, data) == _oracle(data, short_breaks)
+
+
+@given(looked_after_datasets(), st.sampled_from(("exclude", "count")), st.integers(1, 5))
+def test_history_is_the_same_whatever_the_number_of_episodes_joined_at_a_time(
+    data: Dataset, short_breaks: str, block: int
+) -> None:
+    """Episodes joined a few children at a time give every array of the history unchanged.
+
+    Blocks of 1 to 5 episodes end inside most children's runs of episodes, so each block
+    is carried on to the end of its child's run; periods and placements are numbered on
+    from the block before.
+    """
+    expected = care_history(data, short_breaks=short_breaks)  # type: ignore[arg-type]
+    again = Dataset(**{table: data.records(table) for table in TABLES}, coverage=data.coverage)
+    with mock.patch.object(care_history_module, "_HISTORY_BLOCK", block):
+        found = care_history(again, short_breaks=short_breaks)  # type: ignore[arg-type]
+    for field in attrs.fields(CareHistory):
+        want, got = getattr(expected, field.name), getattr(found, field.name)
+        if isinstance(want, np.ndarray):
+            assert got.dtype == want.dtype, field.name
+            assert got.tobytes() == want.tobytes(), field.name
+        else:
+            assert got == want, field.name
+
+
+@pytest.mark.parametrize(
+    ("children", "size", "blocks"),
+    [
+        ([0, 0, 0, 1, 1, 2], 2, [(0, 3), (3, 5), (5, 6)]),
+        ([0, 0, 0, 0, 0], 2, [(0, 5)]),
+        ([0, 1, 2, 3], 2, [(0, 2), (2, 4)]),
+        ([0, 1, 1, 1], 10, [(0, 4)]),
+        ([], 2, []),
+    ],
+)
+def test_a_block_of_episodes_ends_only_where_a_childs_episodes_end(
+    children: list[int], size: int, blocks: list[tuple[int, int]]
+) -> None:
+    """A block that would end inside a child's run of episodes is carried on to its end."""
+    child = np.array(children, dtype=np.intp)
+    rows = np.arange(len(child), dtype=np.intp)[::-1].copy()
+    assert care_history_module._child_blocks(child[::-1].copy(), rows, size) == blocks
 
 
 @given(looked_after_datasets(), st.randoms(use_true_random=False))

@@ -14,6 +14,7 @@ only their content can break), and compares:
 """
 
 import contextlib
+import importlib
 import tempfile
 from collections import Counter
 from collections.abc import Hashable
@@ -141,6 +142,8 @@ BLOCK_SIZES = (
     (_kernels, "_DATE_BLOCK"),
     (_kernels, "_MONTHS_BLOCK"),
     (ties, "_LINK_BLOCK"),
+    # The module, not the function the package exports under its name.
+    (importlib.import_module("safeguarding_metrics.care_history"), "_HISTORY_BLOCK"),
 )
 """Every module constant that sets how many rows a kernel reads at a time."""
 

@@ -46,8 +46,9 @@ the episodes as repaired, for an analyst.
 
 import datetime as dt
 import enum
+import itertools
 from collections.abc import Iterable
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import attrs
 import numpy as np
@@ -521,106 +522,29 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
     order = _sorted_order(dataset, child, start_day, day_numbers(recorded_end))
     # Work on the valid episodes in sorted order; `rows` maps back to the dataset.
     rows = order[valid[order]]
-    m = len(rows)
-    c = child[rows]
-    s = start_day[rows] + _SHIFT
-    e = np.where(end_day[rows] == NAT_DAY, _OPEN, end_day[rows] + _SHIFT)
-    starts_care = _among(reasons, (STARTS_CARE,))[rows]
-    rec = ceased_codes[rows]
-    same_child = np.zeros(m, dtype=np.bool_)
-    same_child[1:] = c[1:] == c[:-1]
-
-    # Repair 2: an episode the next one overlaps ends on the next one's start.
-    overlapped = np.zeros(m, dtype=np.bool_)
-    overlapped[:-1] = same_child[1:] & (s[1:] < e[:-1])
-    next_start = np.zeros(m, dtype=np.int64)
-    next_start[:-1] = s[1:]
-    next_is_s = np.zeros(m, dtype=np.bool_)
-    next_is_s[:-1] = starts_care[1:]
-    e = np.where(overlapped, next_start, e)
-    rec = np.where(overlapped & ~next_is_s, x1, rec)
-    overlapped_by = np.full(m, -1, dtype=np.intp)
-    overlapped_by[:-1] = np.where(overlapped[:-1], rows[1:], -1)
-
-    # Periods of care: joined when starting on the day the one before ended with X1.
-    is_x1 = rec == x1
-    previous_end = np.full(m, -1, dtype=np.int64)
-    previous_end[1:] = e[:-1]
-    previous_x1 = np.zeros(m, dtype=np.bool_)
-    previous_x1[1:] = is_x1[:-1]
-    joined = same_child & (s == previous_end) & previous_x1
-    new_period = ~joined | starts_care
-    followed_same_day = np.zeros(m, dtype=np.bool_)
-    followed_same_day[:-1] = same_child[1:] & (s[1:] == e[:-1])
-    x1_alone = is_x1 & (e != _OPEN) & ~followed_same_day
-    period = np.cumsum(new_period, dtype=np.intp) - 1
-    period_first = np.flatnonzero(new_period)
-    first_pos = period_first[period]
-    last_in_period = np.ones(m, dtype=np.bool_)
-    last_in_period[:-1] = new_period[1:]
-    period_last = np.flatnonzero(last_in_period)
-    care_start = s[first_pos]
-    care_end = e[period_last][period]
-
-    sorted_problems = np.zeros(m, dtype=np.uint8)
-    sorted_problems[overlapped] |= EpisodeProblem.OVERLAP.bit
-    sorted_problems[x1_alone] |= EpisodeProblem.X1_WITHOUT_NEXT_EPISODE.bit
-    sorted_problems[new_period & ~starts_care] |= EpisodeProblem.MISSING_S.bit
-
-    # Placements.
     temporary_all = _among((places, place_codes), TEMPORARY_PLACEMENTS)
     short_all = _among(statuses, SHORT_BREAK_LEGAL_STATUSES)
     not_placement_all = temporary_all | (short_all & (short_breaks == "exclude"))
-    skip = not_placement_all[rows]
-    place = place_codes[rows]
-    positions = np.arange(m, dtype=np.intp)
-    last_placement = np.maximum.accumulate(np.where(skip, -1, positions))
-    before = np.full(m, -1, dtype=np.intp)
-    before[1:] = last_placement[:-1]
-    has_current = before >= first_pos
-    after_skipped = np.zeros(m, dtype=np.bool_)
-    after_skipped[1:] = ~new_period[1:] & skip[:-1]
-    other = np.where(has_current, before, 0)
-    same_place = place == place[other]
-    for values, codes in (urns, postcodes):
-        # Where both are recorded they must agree.
-        empty = int(np.searchsorted(values, "")) if len(values) and values[0] == "" else -1
-        u = codes[rows]
-        same_place &= (u == empty) | (u[other] == empty) | (u == u[other])
-    goes_back = after_skipped & has_current & same_place
-    continues = _among(reasons, CONTINUING_REASONS)[rows] | goes_back
-    begins = ~skip & (~has_current | ~continues)
-    placement = np.cumsum(begins, dtype=np.intp) - 1
-    # A sentinel keeps the look-ups in range when no episode begins a placement.
-    placement_first = np.append(np.flatnonzero(begins), 0).astype(np.intp)
-    safe = np.maximum(placement, 0)
-    first_of_mine = placement_first[safe]
-    belongs = (placement >= 0) & (period[first_of_mine] == period)
-    placement = np.where(belongs, placement, -1)
-    first_of_previous = placement_first[np.maximum(safe - 1, 0)]
-    previous_exists = belongs & (placement >= 1) & (period[first_of_previous] == period)
-
-    def scatter(values: npt.NDArray[Any], fill: Any, dtype: Any) -> npt.NDArray[Any]:
-        out = np.full(n, fill, dtype=dtype)
-        out[rows] = values
-        return freeze(out)
-
-    def days(values: npt.NDArray[np.int64], present: BoolArray) -> DayArray:
-        out = np.full(n, NAT_DAY, dtype=np.int64)
-        out[rows] = np.where(present, values - _SHIFT, NAT_DAY)
-        result: DayArray = freeze(out.view("datetime64[D]"))
-        return result
-
-    everywhere = np.ones(m, dtype=np.bool_)
-    problems[rows] |= sorted_problems
-    final_codes = ceased_codes.copy()
-    final_codes[rows] = rec
-    # The placement in force: the episode's own, or for one that is not a placement, that
-    # of the latest placement before it in its period of care ("" for none).
-    place_values, place_moved = _with(places, "")
-    no_place = int(np.searchsorted(place_values, ""))
-    in_force = np.where(skip, np.where(has_current, place[other], -1), place)
-    in_force = np.where(in_force >= 0, place_moved[np.maximum(in_force, 0)], no_place)
+    columns = _EpisodeColumns(
+        child=child,
+        start_day=start_day,
+        end_day=end_day,
+        ceased=ceased_codes,
+        starts_care=_among(reasons, (STARTS_CARE,)),
+        continues=_among(reasons, CONTINUING_REASONS),
+        not_placement=not_placement_all,
+        place=place_codes,
+        places_by=tuple(
+            (codes, int(np.searchsorted(values, "")) if len(values) and values[0] == "" else -1)
+            for values, codes in (urns, postcodes)
+        ),
+        x1=x1,
+    )
+    joined = _JoinedEpisodes(columns, problems)
+    # A child's episodes are one run of `rows`: blocks end where a child's run ends, so
+    # each block is joined on its own (periods and placements never span two children).
+    for first, stop in _child_blocks(child, rows, _HISTORY_BLOCK):
+        joined.add(rows[first:stop])
     children, child_index = _children_of(child, order)
     return CareHistory(
         order=freeze(order),
@@ -628,27 +552,209 @@ def _build(dataset: Dataset, short_breaks: ShortBreaks) -> CareHistory:
         children=children,
         child_index=child_index,
         start=start,
-        end=days(e, e != _OPEN),
-        reason_ceased=freeze(ceased_values[final_codes]),
+        end=_as_days(joined.end),
+        reason_ceased=freeze(ceased_values[joined.ceased]),
         valid=freeze(valid),
         problems=freeze(problems),
-        overlapped_by=scatter(overlapped_by, -1, np.intp),
-        period=scatter(period, -1, np.intp),
-        care_start=days(care_start, everywhere),
-        care_end=days(care_end, care_end != _OPEN),
-        first_in_period=scatter(new_period, False, np.bool_),  # noqa: FBT003
-        last_in_period=scatter(last_in_period, False, np.bool_),  # noqa: FBT003
+        overlapped_by=freeze(joined.overlapped_by),
+        period=freeze(joined.period),
+        care_start=_as_days(joined.care_start),
+        care_end=_as_days(joined.care_end),
+        first_in_period=freeze(joined.first_in_period),
+        last_in_period=freeze(joined.last_in_period),
         temporary=freeze(temporary_all),
         short_break=freeze(short_all),
         not_placement=freeze(not_placement_all),
-        placement_code=scatter(place_values[in_force], "", place_values.dtype),
-        begins_placement=scatter(begins, False, np.bool_),  # noqa: FBT003
-        placement=scatter(placement, -1, np.intp),
-        placement_start=days(s[first_of_mine], belongs),
-        placement_first_row=scatter(np.where(belongs, rows[first_of_mine], -1), -1, np.intp),
-        previous_placement_start=days(s[first_of_previous], previous_exists),
+        placement_code=freeze(joined.placement_codes(places)),
+        begins_placement=freeze(joined.begins_placement),
+        placement=freeze(joined.placement),
+        placement_start=_as_days(joined.placement_start),
+        placement_first_row=freeze(joined.placement_first_row),
+        previous_placement_start=_as_days(joined.previous_placement_start),
         short_breaks=short_breaks,
     )
+
+
+def _as_days(days: npt.NDArray[np.int64]) -> DayArray:
+    """Day numbers as read-only dates (`NAT_DAY` is `NaT`)."""
+    result: DayArray = freeze(days.view("datetime64[D]"))
+    return result
+
+
+_HISTORY_BLOCK = 1 << 16
+"""Sorted episodes per block (extended to the end of a child's episodes) joined at a time."""
+
+
+def _child_blocks(child: IntArray, rows: IntArray, size: int) -> list[tuple[int, int]]:
+    """Blocks of about *size* positions of *rows* (sorted by child), each ending a child's run."""
+    m = len(rows)
+    if m == 0:
+        return []
+    cuts = np.arange(size, m, size, dtype=np.intp)
+    # Each cut moves on to the end of the run of the child just before it.
+    ends = np.searchsorted(child[rows], child[rows[cuts - 1]], side="right") if len(cuts) else cuts
+    bounds = [0, *np.unique(np.append(ends, m)).tolist()]
+    return list(itertools.pairwise(bounds))
+
+
+@attrs.frozen
+class _EpisodeColumns:
+    """The episodes' columns the joining reads, one entry per episode (dataset order)."""
+
+    child: IntArray
+    start_day: npt.NDArray[np.int64]
+    end_day: npt.NDArray[np.int64]  # after repair 1
+    ceased: IntArray  # reason ceased codes, after repair 1
+    starts_care: BoolArray
+    continues: BoolArray
+    not_placement: BoolArray
+    place: IntArray
+    places_by: tuple[tuple[IntArray, int], ...]  # URN and postcode codes, and blank's code
+    x1: int
+
+
+class _JoinedEpisodes:
+    """The joined history, one entry per episode, filled a block of children at a time.
+
+    Set-aside episodes keep the fill values: no end, period or placement. *problems* (one
+    per episode) gets the bits of the problems found while joining.
+    """
+
+    def __init__(self, columns: _EpisodeColumns, problems: npt.NDArray[np.uint8]) -> None:
+        n = len(columns.start_day)
+        self._columns = columns
+        self.problems = problems
+        self.ceased = columns.ceased.copy()  # as repaired
+        self.end = np.full(n, NAT_DAY, dtype=np.int64)
+        self.overlapped_by = np.full(n, -1, dtype=np.intp)
+        self.period = np.full(n, -1, dtype=np.intp)
+        self.care_start = np.full(n, NAT_DAY, dtype=np.int64)
+        self.care_end = np.full(n, NAT_DAY, dtype=np.int64)
+        self.first_in_period = np.zeros(n, dtype=np.bool_)
+        self.last_in_period = np.zeros(n, dtype=np.bool_)
+        self.begins_placement = np.zeros(n, dtype=np.bool_)
+        self.placement = np.full(n, -1, dtype=np.intp)
+        self.placement_start = np.full(n, NAT_DAY, dtype=np.int64)
+        self.placement_first_row = np.full(n, -1, dtype=np.intp)
+        self.previous_placement_start = np.full(n, NAT_DAY, dtype=np.int64)
+        self._in_force = np.full(n, -1, dtype=np.intp)
+        self._periods = 0
+        self._placements = 0
+
+    def add(self, rows: IntArray) -> None:
+        """Join *rows*: valid episodes in sorted order, every valid episode of their children."""
+        k = len(rows)
+        c = self._columns
+        s = c.start_day[rows] + _SHIFT
+        recorded = c.end_day[rows]
+        e = np.where(recorded == NAT_DAY, _OPEN, recorded + _SHIFT)
+        del recorded
+        starts_care = c.starts_care[rows]
+        rec = c.ceased[rows]
+        same_child = np.zeros(k, dtype=np.bool_)
+        child = c.child[rows]
+        same_child[1:] = child[1:] == child[:-1]
+        del child
+
+        # Repair 2: an episode the next one overlaps ends on the next one's start.
+        overlapped = np.zeros(k, dtype=np.bool_)
+        overlapped[:-1] = same_child[1:] & (s[1:] < e[:-1])
+        next_start = np.zeros(k, dtype=np.int64)
+        next_start[:-1] = s[1:]
+        next_is_s = np.zeros(k, dtype=np.bool_)
+        next_is_s[:-1] = starts_care[1:]
+        e = np.where(overlapped, next_start, e)
+        rec = np.where(overlapped & ~next_is_s, c.x1, rec)
+        overlapped_by = np.full(k, -1, dtype=np.intp)
+        overlapped_by[:-1] = np.where(overlapped[:-1], rows[1:], -1)
+
+        # Periods of care: joined when starting on the day the one before ended with X1.
+        is_x1 = rec == c.x1
+        previous_end = np.full(k, -1, dtype=np.int64)
+        previous_end[1:] = e[:-1]
+        previous_x1 = np.zeros(k, dtype=np.bool_)
+        previous_x1[1:] = is_x1[:-1]
+        joined = same_child & (s == previous_end) & previous_x1
+        new_period = ~joined | starts_care
+        followed_same_day = np.zeros(k, dtype=np.bool_)
+        followed_same_day[:-1] = same_child[1:] & (s[1:] == e[:-1])
+        x1_alone = is_x1 & (e != _OPEN) & ~followed_same_day
+        period = np.cumsum(new_period, dtype=np.intp) - 1
+        period_first = np.flatnonzero(new_period)
+        first_pos = period_first[period]
+        last_in_period = np.ones(k, dtype=np.bool_)
+        last_in_period[:-1] = new_period[1:]
+        period_last = np.flatnonzero(last_in_period)
+        care_start = s[first_pos]
+        care_end = e[period_last][period]
+
+        sorted_problems = np.zeros(k, dtype=np.uint8)
+        sorted_problems[overlapped] |= EpisodeProblem.OVERLAP.bit
+        sorted_problems[x1_alone] |= EpisodeProblem.X1_WITHOUT_NEXT_EPISODE.bit
+        sorted_problems[new_period & ~starts_care] |= EpisodeProblem.MISSING_S.bit
+
+        # Placements.
+        skip = c.not_placement[rows]
+        place = c.place[rows]
+        positions = np.arange(k, dtype=np.intp)
+        last_placement = np.maximum.accumulate(np.where(skip, -1, positions))
+        before = np.full(k, -1, dtype=np.intp)
+        before[1:] = last_placement[:-1]
+        has_current = before >= first_pos
+        after_skipped = np.zeros(k, dtype=np.bool_)
+        after_skipped[1:] = ~new_period[1:] & skip[:-1]
+        other = np.where(has_current, before, 0)
+        same_place = place == place[other]
+        for by, empty in c.places_by:
+            # Where both are recorded they must agree.
+            u = by[rows]
+            same_place &= (u == empty) | (u[other] == empty) | (u == u[other])
+        goes_back = after_skipped & has_current & same_place
+        continues = c.continues[rows] | goes_back
+        begins = ~skip & (~has_current | ~continues)
+        placement = np.cumsum(begins, dtype=np.intp) - 1
+        # A sentinel keeps the look-ups in range when no episode begins a placement.
+        placement_first = np.append(np.flatnonzero(begins), 0).astype(np.intp)
+        safe = np.maximum(placement, 0)
+        first_of_mine = placement_first[safe]
+        belongs = (placement >= 0) & (period[first_of_mine] == period)
+        first_of_previous = placement_first[np.maximum(safe - 1, 0)]
+        previous_exists = belongs & (placement >= 1) & (period[first_of_previous] == period)
+
+        r = rows
+        self.end[r] = np.where(e != _OPEN, e - _SHIFT, NAT_DAY)
+        self.problems[r] |= sorted_problems
+        self.ceased[r] = rec
+        self.overlapped_by[r] = overlapped_by
+        self.period[r] = period + self._periods
+        self.care_start[r] = care_start - _SHIFT
+        self.care_end[r] = np.where(care_end != _OPEN, care_end - _SHIFT, NAT_DAY)
+        self.first_in_period[r] = new_period
+        self.last_in_period[r] = last_in_period
+        self.begins_placement[r] = begins
+        self.placement[r] = np.where(belongs, placement + self._placements, -1)
+        self.placement_start[r] = np.where(belongs, s[first_of_mine] - _SHIFT, NAT_DAY)
+        self.placement_first_row[r] = np.where(belongs, rows[first_of_mine], -1)
+        self.previous_placement_start[r] = np.where(
+            previous_exists, s[first_of_previous] - _SHIFT, NAT_DAY
+        )
+        self._in_force[r] = np.where(skip, np.where(has_current, place[other], -1), place)
+        self._periods += len(period_first)
+        self._placements += len(placement_first) - 1
+
+    def placement_codes(self, places: npt.NDArray[np.str_]) -> npt.NDArray[np.str_]:
+        """The placement code in force at each episode ("" for none).
+
+        An episode's own placement, or for one that is not a placement, that of the latest
+        placement before it in its period of care. *places* are the distinct placement codes
+        the episodes' codes index.
+        """
+        values, moved = _with(places, "")
+        none = int(np.searchsorted(values, ""))
+        in_force = self._in_force
+        codes = np.where(in_force >= 0, moved[np.maximum(in_force, 0)], none)
+        result: npt.NDArray[np.str_] = values[codes]
+        return result
 
 
 # -- diagnostics -----------------------------------------------------------------------------

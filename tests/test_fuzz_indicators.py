@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from safeguarding_metrics import _arrays, ties
 from safeguarding_metrics.catalogue import Indicator
 from safeguarding_metrics.dataset import Dataset
-from safeguarding_metrics.indicators import _kernels
+from safeguarding_metrics.indicators import _kernels, looked_after
 from safeguarding_metrics.io import read_cin_census, read_ssda903, write_cin_census, write_ssda903
 from safeguarding_metrics.periods import ReportingPeriod
 from safeguarding_metrics.records import TABLES, AssessmentKind
@@ -144,6 +144,7 @@ BLOCK_SIZES = (
     (ties, "_LINK_BLOCK"),
     # The module, not the function the package exports under its name.
     (importlib.import_module("safeguarding_metrics.care_history"), "_HISTORY_BLOCK"),
+    (looked_after, "_REVIEW_BLOCK"),
 )
 """Every module constant that sets how many rows a kernel reads at a time."""
 

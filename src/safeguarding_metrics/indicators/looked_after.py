@@ -47,7 +47,7 @@ from safeguarding_metrics.catalogue import (
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
 from safeguarding_metrics.errors import InvalidOptionError
-from safeguarding_metrics.indicators._kernels import child_day_order, in_period, shift_months
+from safeguarding_metrics.indicators._kernels import in_period, shift_months
 from safeguarding_metrics.periods import ReportingPeriod, add_months
 from safeguarding_metrics.provenance import collection_year
 from safeguarding_metrics.records import Record, TableName
@@ -581,34 +581,30 @@ def lac_review_timeliness_rate(
     anchor_due = shift_months(judged_from, LATER_REVIEW_MONTHS)
 
     # The cohort's reviews from care start (or the known history) to period end, each date
-    # once, by child and date.
-    # Every reviewed child is among *children* (sorted): its place there.
-    owner = np.searchsorted(children, dataset.child_codes("lac_reviews"))
-    when = dataset.dates("lac_reviews", "review_date")
+    # once, by child and date, judged a block of children at a time.
     counted_from = np.where(from_known, judged_from, care_start)
-    keep = in_scope[owner] & (when >= counted_from[owner]) & (when <= end)
-    owner, when = owner[keep], when[keep]
-    # By child and date, each date once.
-    order, new_day = child_day_order(owner, day_numbers(when))
-    order = order[new_day]
-    owner, when = owner[order], when[order]
-    first = np.ones(len(owner), dtype=np.bool_)
-    first[1:] = owner[1:] != owner[:-1]
-    positions = np.arange(len(owner))
-    rank = positions - np.maximum.accumulate(np.where(first, positions, 0))
-    previous = np.roll(when, 1)
-    second = (rank == 1) & ~from_known[owner]
-    months = np.where(second, SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS)
-    first_of = np.where(from_known[owner], anchor_due[owner], first_due[owner])
-    due = np.where(first, first_of, shift_months(previous, months))
-    late = when > due
-
-    count = np.bincount(owner, minlength=n)
-    late_count = np.bincount(owner[late], minlength=n)
+    count = np.zeros(n, dtype=np.intp)
+    late_count = np.zeros(n, dtype=np.intp)
     last_review = _nat(n)
-    last = np.ones(len(owner), dtype=np.bool_)
-    last[:-1] = first[1:]
-    last_review[owner[last]] = when[last]
+    for owner, when in _cohort_reviews(dataset, children, in_scope, counted_from, end):
+        first = np.ones(len(owner), dtype=np.bool_)
+        first[1:] = owner[1:] != owner[:-1]
+        positions = np.arange(len(owner))
+        rank = positions - np.maximum.accumulate(np.where(first, positions, 0))
+        previous = np.roll(when, 1)
+        second = (rank == 1) & ~from_known[owner]
+        months = np.where(second, SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS)
+        first_of = np.where(from_known[owner], anchor_due[owner], first_due[owner])
+        due = np.where(first, first_of, shift_months(previous, months))
+        late = when > due
+        # Each child's reviews are one run of the block.
+        starts = np.flatnonzero(first)
+        child = owner[starts]
+        count[child] = np.diff(np.append(starts, len(owner)))
+        late_count[child] = np.add.reduceat(late, starts, dtype=np.intp)
+        last = np.ones(len(owner), dtype=np.bool_)
+        last[:-1] = first[1:]
+        last_review[child] = when[last]
     next_months = np.where((count == 1) & ~from_known, SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS)
     next_due = np.where(count == 0, first_due, shift_months(last_review, next_months))
     on_time = (late_count == 0) & (end <= next_due)
@@ -646,6 +642,69 @@ def lac_review_timeliness_rate(
         },
         diagnostics=diagnostics,
     )
+
+
+_REVIEW_BLOCK = 1 << 16
+"""Reviews per block (carried on to the end of a child's reviews) judged at a time."""
+
+
+def _cohort_reviews(
+    dataset: Dataset,
+    children: IntArray,
+    in_scope: BoolArray,
+    counted_from: DayArray,
+    end: np.datetime64,
+) -> Iterable[tuple[IntArray, DayArray]]:
+    """The cohort's reviews from *counted_from* to *end*, each date once, by child and date.
+
+    Yields blocks of (place among *children*, date) pairs; every review of a child is in
+    one block. Every reviewed child is among *children* (sorted).
+    """
+    codes = dataset.child_codes("lac_reviews")
+    dates = dataset.dates("lac_reviews", "review_date")
+    counted = counted_from[in_scope]
+    counted = counted[~np.isnat(counted)]
+    if not len(counted) or not len(codes):
+        return
+    # A review kept is on a day from the earliest counted_from to end: a key of its child's
+    # place and that day, `place * span + day - low`, sorts by child, then date.
+    low = _to_day_number(counted.min())
+    span = _to_day_number(end) - low + 1
+    if span <= 0:
+        return
+    keys = np.empty(len(codes), dtype=np.int64)
+    kept = 0
+    for first in range(0, len(codes), _REVIEW_BLOCK):
+        owner = np.searchsorted(children, codes[first : first + _REVIEW_BLOCK])
+        when = dates[first : first + _REVIEW_BLOCK]
+        keep = in_scope[owner] & (when >= counted_from[owner]) & (when <= end)
+        block = owner[keep].astype(np.int64)
+        block *= span
+        block += day_numbers(when[keep])
+        block -= low
+        keys[kept : kept + len(block)] = block
+        kept += len(block)
+    keys = keys[:kept]
+    keys.sort()
+    start = 0
+    while start < kept:
+        stop = min(start + _REVIEW_BLOCK, kept)
+        if stop < kept:
+            # On to the end of the child at the block's end.
+            next_child = (int(keys[stop - 1]) // span + 1) * span
+            stop = int(np.searchsorted(keys, next_child))
+        block = keys[start:stop]
+        distinct = np.ones(len(block), dtype=np.bool_)
+        distinct[1:] = block[1:] != block[:-1]
+        block = block[distinct]
+        owner = (block // span).astype(np.intp)
+        day = block - owner * span + low
+        yield owner, day.view("datetime64[D]")
+        start = stop
+
+
+def _to_day_number(day: np.datetime64) -> int:
+    return int(day.astype("datetime64[D]").astype(np.int64))
 
 
 LAC_REVIEWS_IN_TIMESCALE = Indicator(

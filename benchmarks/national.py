@@ -27,10 +27,7 @@ With `--scale F` (say 4) it measures growth instead: the cold pass at 1x and at 
 in a fresh process, alternately, best of `--repeat`; it prints the CPU-time and peak-memory
 ratios (targets at 4x: time at most 4.5x, memory at most 4.2x), the first pass of each
 process and the best of two more, with the user CPU time alone and the floor's own growth
-(the sort is n log n) beside them, and the machine's own growth for new memory: the system
-time a fresh process takes to touch as much memory as each pass's peak (`numpy.ones`, no
-library code; on a virtual machine whose host reclaims freed memory this grows faster than
-the memory does).
+(the sort is n log n) beside them.
 
 Run: `.venv/bin/python benchmarks/national.py` (1x), `--scale 4` (growth), `--quick` for 1/100
 of the size in either mode.
@@ -458,50 +455,28 @@ def measure_only(args: argparse.Namespace) -> int:
     return 0
 
 
-def touch_only(args: argparse.Namespace) -> int:
-    """System seconds to touch `--touch-mb` of fresh memory, printed as JSON (a child process).
-
-    The machine's own cost of new memory (the kernel zeroing pages, and on a virtual
-    machine the host backing them), with no library code: `numpy.ones` of that size.
-    """
-    before = _user_system()[1]
-    touched = np.ones(int(args.touch_mb * 2**20), dtype=np.uint8)
-    system = _user_system()[1] - before
-    del touched
-    print(json.dumps({"system": system}))
-    return 0
-
-
-def _child(args: argparse.Namespace, *options: str) -> dict[str, Any]:
-    """Run this script in a fresh process with *options*; its last line, read as JSON."""
-    completed = subprocess.run(
-        [sys.executable, __file__, *options, "--seed", str(args.seed)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return found
-
-
 def growth(args: argparse.Namespace) -> int:
     """The cold pass at 1x and at `--scale`x, each in fresh processes, alternately."""
     factors = (1.0, args.scale)
     best: dict[float, dict[str, float]] = {}
     for _ in range(args.repeat):
         for factor in factors:
-            run = _child(args, "--measure-scale", str(_scaled(args, factor)))
+            completed = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--measure-scale",
+                    str(_scaled(args, factor)),
+                    "--seed",
+                    str(args.seed),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            run = json.loads(completed.stdout.strip().splitlines()[-1])
             kept = best.setdefault(factor, run)
-            for key in (
-                "cpu",
-                "user",
-                "system",
-                "wall",
-                "peak_mb",
-                "repeat_cpu",
-                "repeat_user",
-                "floor",
-            ):
+            for key in ("cpu", "user", "wall", "peak_mb", "repeat_cpu", "repeat_user", "floor"):
                 kept[key] = min(kept[key], run[key])
     base, big = best[1.0], best[args.scale]
     print(f"growth of the cold pass, {YEAR.label}: 1x and {args.scale:g}x national size")
@@ -530,21 +505,6 @@ def growth(args: argparse.Namespace) -> int:
         f"{big['floor'] / base['floor']:.2f}x"
     )
     print(f"peak memory {memory_ratio:.2f}x")
-    # The machine's own growth for new memory: touching each pass's peak, in fresh processes.
-    touch = {
-        factor: min(
-            _child(args, "--touch-mb", str(best[factor]["peak_mb"]))["system"]
-            for _ in range(args.repeat)
-        )
-        for factor in factors
-    }
-    print(
-        f"this machine, no library code: touching as much fresh memory as each pass's peak "
-        f"takes {touch[1.0]:.2f} s and {touch[args.scale]:.2f} s of system time "
-        f"({touch[args.scale] / max(touch[1.0], 1e-9):.1f}x for "
-        f"{memory_ratio:.2f}x the memory); the passes' system time {base['system']:.2f} s "
-        f"and {big['system']:.2f} s"
-    )
     if not base.get("peak_reset"):
         print("(peak memory is the process's ru_maxrss: this system cannot reset it)")
     if args.scale == GROWTH_SCALE:
@@ -574,12 +534,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=2, help="fresh processes per size")
     parser.add_argument("--measure-scale", type=float, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--touch-mb", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure_scale is not None:
         return measure_only(args)
-    if args.touch_mb is not None:
-        return touch_only(args)
     if args.scale is not None and args.scale != 1:
         return growth(args)
     scale = _scaled(args, 1.0)

@@ -54,7 +54,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from safeguarding_metrics._arrays import child_day_order, factorize, freeze
+from safeguarding_metrics._arrays import child_day_order, factorize, freeze, position_among
 from safeguarding_metrics._dates import NAT_DAY, DayArray, day_numbers, to_date
 from safeguarding_metrics.dataset import Dataset
 from safeguarding_metrics.diagnostics import Diagnostic
@@ -1144,13 +1144,15 @@ def latest_set_aside_rows(dataset: Dataset, day: dt.date, short_break: BoolArray
         return _nothing(n, -1)
     result = np.full(n, -1, dtype=np.intp)
     child = dataset.child_codes("episodes")
-    concerned = np.zeros(n, dtype=np.bool_)
-    concerned[child[set_aside]] = True
-    mine = started & concerned[child]
+    # The children with a set-aside episode, and the latest start of each up to *day*.
+    concerned = np.unique(child[set_aside])
+    place = position_among(concerned, child)  # -1 for an episode of another child
+    mine = started & (place >= 0)
     start_day = day_numbers(start)
-    latest = np.full(n, NAT_DAY, dtype=np.int64)
-    np.maximum.at(latest, child[mine], start_day[mine])
-    chosen = np.flatnonzero(set_aside & (start_day == latest[child]) & ~short_break).astype(np.intp)
+    latest = np.full(len(concerned), NAT_DAY, dtype=np.int64)
+    np.maximum.at(latest, place[mine], start_day[mine])
+    candidates = np.flatnonzero(set_aside & ~short_break).astype(np.intp)
+    chosen = candidates[start_day[candidates] == latest[place[candidates]]]
     if not len(chosen):
         return result
     # Several such episodes of a child on one day: the first by content stands for them.

@@ -27,6 +27,7 @@ from safeguarding_metrics.indicators._kernels import (
     cached,
     check_choice,
     child_day_keys,
+    child_day_order,
     frozen,
     in_period,
 )
@@ -110,6 +111,7 @@ class _Plans:
         self.duplicate = self.groups.duplicate
         self.end_before_start = frozen(self.ended & (self.end_days < self.start_days))
         self._months: dict[int, IntArray] = {}
+        self._by_child_and_start: IntArray | None = None
 
     @classmethod
     def of(cls, dataset: Dataset) -> "_Plans":
@@ -135,10 +137,17 @@ class _Plans:
             found = self._months[months] = frozen(add_months_days(self.start, months))
         return found
 
+    def by_child_and_start(self) -> IntArray:
+        """Every plan's row, by child, then start day, then row; made once."""
+        if self._by_child_and_start is None:
+            order, _ = child_day_order(self.codes, self.start_days)
+            self._by_child_and_start = frozen(order)
+        return self._by_child_and_start
+
     def earlier_plans(self) -> IntArray:
         """How many other plans of the child (duplicates once) started before each plan."""
-        rows = np.flatnonzero(self.kept)  # kept plans: one per (child, start day)
-        order = rows[np.argsort(child_day_keys(self.codes[rows], self.start_days[rows]))]
+        order = self.by_child_and_start()
+        order = order[self.kept[order]]  # kept plans: one per (child, start day)
         codes = self.codes[order]
         new_child = np.ones(len(order), dtype=np.bool_)
         new_child[1:] = codes[1:] != codes[:-1]
@@ -155,8 +164,14 @@ class _Plans:
         """
         usable = self.kept & self.ended & ~self.end_before_start
         keys = np.sort(child_day_keys(self.codes[usable], self.end_days[usable]))
-        low = np.searchsorted(keys, child_day_keys(self.codes, lower), side="left")
-        high = np.searchsorted(keys, child_day_keys(self.codes, upper), side="right")
+        # Looked up by child and start (the callers' windows move with the start), each
+        # search starts from the answer before it: numpy's search does, for sorted needles.
+        order = self.by_child_and_start()
+        codes = self.codes[order]
+        low = np.empty(len(order), dtype=np.intp)
+        high = np.empty(len(order), dtype=np.intp)
+        low[order] = np.searchsorted(keys, child_day_keys(codes, lower[order]), side="left")
+        high[order] = np.searchsorted(keys, child_day_keys(codes, upper[order]), side="right")
         itself = usable & (self.end_days >= lower) & (self.end_days <= upper)
         counts: IntArray = (high - low - itself).astype(np.int64)
         return counts

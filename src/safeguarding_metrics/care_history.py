@@ -648,13 +648,11 @@ class _JoinedEpisodes:
         s = c.start_day[rows] + _SHIFT
         recorded = c.end_day[rows]
         e = np.where(recorded == NAT_DAY, _OPEN, recorded + _SHIFT)
-        del recorded
         starts_care = c.starts_care[rows]
         rec = c.ceased[rows]
         same_child = np.zeros(k, dtype=np.bool_)
         child = c.child[rows]
         same_child[1:] = child[1:] == child[:-1]
-        del child
 
         # Repair 2: an episode the next one overlaps ends on the next one's start.
         overlapped = np.zeros(k, dtype=np.bool_)
@@ -721,24 +719,23 @@ class _JoinedEpisodes:
         first_of_previous = placement_first[np.maximum(safe - 1, 0)]
         previous_exists = belongs & (placement >= 1) & (period[first_of_previous] == period)
 
-        r = rows
-        self.end[r] = np.where(e != _OPEN, e - _SHIFT, NAT_DAY)
-        self.problems[r] |= sorted_problems
-        self.ceased[r] = rec
-        self.overlapped_by[r] = overlapped_by
-        self.period[r] = period + self._periods
-        self.care_start[r] = care_start - _SHIFT
-        self.care_end[r] = np.where(care_end != _OPEN, care_end - _SHIFT, NAT_DAY)
-        self.first_in_period[r] = new_period
-        self.last_in_period[r] = last_in_period
-        self.begins_placement[r] = begins
-        self.placement[r] = np.where(belongs, placement + self._placements, -1)
-        self.placement_start[r] = np.where(belongs, s[first_of_mine] - _SHIFT, NAT_DAY)
-        self.placement_first_row[r] = np.where(belongs, rows[first_of_mine], -1)
-        self.previous_placement_start[r] = np.where(
+        self.end[rows] = np.where(e != _OPEN, e - _SHIFT, NAT_DAY)
+        self.problems[rows] |= sorted_problems
+        self.ceased[rows] = rec
+        self.overlapped_by[rows] = overlapped_by
+        self.period[rows] = period + self._periods
+        self.care_start[rows] = care_start - _SHIFT
+        self.care_end[rows] = np.where(care_end != _OPEN, care_end - _SHIFT, NAT_DAY)
+        self.first_in_period[rows] = new_period
+        self.last_in_period[rows] = last_in_period
+        self.begins_placement[rows] = begins
+        self.placement[rows] = np.where(belongs, placement + self._placements, -1)
+        self.placement_start[rows] = np.where(belongs, s[first_of_mine] - _SHIFT, NAT_DAY)
+        self.placement_first_row[rows] = np.where(belongs, rows[first_of_mine], -1)
+        self.previous_placement_start[rows] = np.where(
             previous_exists, s[first_of_previous] - _SHIFT, NAT_DAY
         )
-        self._in_force[r] = np.where(skip, np.where(has_current, place[other], -1), place)
+        self._in_force[rows] = np.where(skip, np.where(has_current, place[other], -1), place)
         self._periods += len(period_first)
         self._placements += len(placement_first) - 1
 

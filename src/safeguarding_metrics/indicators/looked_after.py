@@ -668,8 +668,8 @@ def _cohort_reviews(
         return
     # A review kept is on a day from the earliest counted_from to end: a key of its child's
     # place and that day, `place * span + day - low`, sorts by child, then date.
-    low = _to_day_number(counted.min())
-    span = _to_day_number(end) - low + 1
+    low = int(day_numbers(counted).min())
+    span = int(end.astype(np.int64)) - low + 1
     if span <= 0:
         return
     keys = np.empty(len(codes), dtype=np.int64)
@@ -701,10 +701,6 @@ def _cohort_reviews(
         day = block - owner * span + low
         yield owner, day.view("datetime64[D]")
         start = stop
-
-
-def _to_day_number(day: np.datetime64) -> int:
-    return int(day.astype("datetime64[D]").astype(np.int64))
 
 
 LAC_REVIEWS_IN_TIMESCALE = Indicator(
